@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test-plan.c: placeholder, being written. */
+#include "tap.h"
+int
+main (void)
+{
+  return tap_done ();
+}
