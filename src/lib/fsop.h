@@ -1,2 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* fsop.h: placeholder, being written. */
+/* fsop.h: executes ONE plan filesystem operation (a switch on its kind), inside the container's mount
+   namespace, resolving every container path from the new root's fd. */
+#ifndef CELL_FSOP_H
+#define CELL_FSOP_H
+
+#include <stdbool.h>
+#include "error.h"
+#include "plan.h"
+
+struct cell_fsop_ctx
+{
+  const struct cell_plan *plan;
+  int root_dfd;    /* O_PATH|O_DIRECTORY fd of the new root mount; set by ROOT_BIND / ROOT_IMAGE, -1 before */
+  bool pivoted;    /* set by PIVOT: paths then resolve from "/" */
+  bool in_userns;  /* DEVICE ops bind from the host instead of mknod */
+  int console_fd;  /* pty slave for CONSOLE, -1 without a terminal */
+  int proc_dfd;    /* the container's procfs once mounted (checked to be procfs), -1 before */
+};
+
+void cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan);
+/* Closes the fds the ctx owns (root_dfd, proc_dfd; not console_fd). */
+void cell_fsop_ctx_release (struct cell_fsop_ctx *ctx);
+/* Executes `op`. ROOT_BIND/ROOT_IMAGE first apply plan->rootfs_propagation to "/" (so nothing propagates
+   to the host), then set up the root. Errors name the op: "mount `proc` on `/proc`: Permission denied". */
+int cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err);
+
+#endif

@@ -1,2 +1,25 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* image.h: placeholder, being written. */
+/* image.h: squashfs image roots and image mounts: magic check, loop devices, squashfs + overlay mounts. */
+#ifndef CELL_IMAGE_H
+#define CELL_IMAGE_H
+
+#include <stdbool.h>
+#include "error.h"
+
+/* Is `path` a regular file holding a squashfs image (by magic)? No side effects. */
+int cell_image_is_squashfs (const char *path, bool *is_squashfs, struct cell_error **err);
+/* Validates an image (superblock sane, size consistent) without attaching it; errors name the file. */
+int cell_image_check (const char *path, struct cell_error **err);
+/* Attaches `path` read-only to a free loop device (LOOP_CONFIGURE + autoclear, LOOP_SET_FD fallback,
+   retrying the LOOP_CTL_GET_FREE race). *loop_fd is an O_RDONLY fd of /dev/loopN: the device goes away
+   when the last fd and mount are gone. */
+int cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err);
+/* Mounts the whole image root as a detached mount (fsmount fd; mount(2) fallback mounts at `fallback_dir`
+   and returns an O_PATH fd of it): squashfs alone when readonly, else an overlay with a tmpfs upper
+   (size `tmpfs_size`, NULL = tmpfs default) or the persistent `upper` dir (work dir beside it). */
+int cell_image_mount_root (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
+                           const char *fallback_dir, int *mnt_fd, struct cell_error **err);
+/* A squashfs image file mounted read-only as a detached mount. */
+int cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt_fd, struct cell_error **err);
+
+#endif
