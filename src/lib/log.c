@@ -1,2 +1,113 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* log.c: placeholder, being written. */
+/* log.c: writes log records to stderr and to the --log file (text, or runc-compatible JSON lines). */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <time.h>
+#include "json.h"
+#include "log.h"
+#include "xalloc.h"
+
+static int log_fd = -1;
+static bool log_json;
+static bool log_debug;
+
+static const char *const level_names[] = { "debug", "info", "warning", "error" };
+
+int
+cell_log_init (const char *path, bool json, bool debug)
+{
+  log_json = json;
+  log_debug = debug;
+  if (path && *path)
+    {
+      log_fd = open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+      if (log_fd < 0)
+        return -1;
+    }
+  return 0;
+}
+
+bool
+cell_log_debug_enabled (void)
+{
+  return log_debug;
+}
+
+void
+cell_log_close (void)
+{
+  cell_closep (&log_fd);
+}
+
+static void
+write_all (int fd, const char *buf, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t r = write (fd, buf, len);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r <= 0)
+        return;
+      buf += r;
+      len -= (size_t) r;
+    }
+}
+
+static void
+format_time (char *buf, size_t size)
+{
+  struct timespec ts;
+  struct tm tm;
+  size_t n;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+}
+
+void
+cell_log (enum cell_log_level level, const char *fmt, ...)
+{
+  cleanup_free char *msg = NULL;
+  char when[64];
+  va_list ap;
+  int saved = errno;
+
+  if (level == CELL_LOG_DEBUG && !log_debug)
+    return;
+  va_start (ap, fmt);
+  msg = xvasprintf (fmt, ap);
+  va_end (ap);
+
+  if (level >= CELL_LOG_WARNING || log_fd < 0)
+    {
+      cleanup_free char *line = xasprintf ("cell: %s%s\n", level == CELL_LOG_WARNING ? "warning: " : "", msg);
+      write_all (2, line, strlen (line));
+    }
+  if (log_fd >= 0)
+    {
+      cleanup_free char *line = NULL;
+      format_time (when, sizeof when);
+      if (log_json)
+        {
+          struct cell_json_gen *g = cell_json_gen_new (false);
+          char *doc;
+          cell_json_gen_map_open (g);
+          cell_json_gen_kv_string (g, "level", level_names[level]);
+          cell_json_gen_kv_string (g, "msg", msg);
+          cell_json_gen_kv_string (g, "time", when);
+          cell_json_gen_map_close (g);
+          doc = cell_json_gen_finish (g, NULL);
+          line = xasprintf ("%s\n", doc);
+          free (doc);
+        }
+      else
+        line = xasprintf ("time=\"%s\" level=%s msg=\"%s\"\n", when, level_names[level], msg);
+      write_all (log_fd, line, strlen (line));
+    }
+  errno = saved;
+}

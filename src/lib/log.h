@@ -1,2 +1,35 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* log.h: placeholder, being written. */
+/* log.h: the runtime's log: stderr plus the --log file, as text or runc's JSON lines. */
+#ifndef CELL_LOG_H
+#define CELL_LOG_H
+
+#include <stdbool.h>
+#include "macros.h"
+
+enum cell_log_level
+{
+  CELL_LOG_DEBUG,
+  CELL_LOG_INFO,
+  CELL_LOG_WARNING,
+  CELL_LOG_ERROR,
+};
+
+/* `path`: --log file (appended; NULL = none); `json`: --log-format json. Errors are always also written to
+   stderr; warnings too; debug only with `debug`. Returns -1 (errno set) if the log file can't be opened. */
+int cell_log_init (const char *path, bool json, bool debug);
+bool cell_log_debug_enabled (void);
+void cell_log (enum cell_log_level level, const char *fmt, ...) PRINTF_LIKE (2, 3);
+/* Closes the log fd (before the runtime's fds are closed for the container, the log is not inherited:
+   it is O_CLOEXEC). */
+void cell_log_close (void);
+
+#define cell_debug(...)                                                                                      \
+  do                                                                                                         \
+    {                                                                                                        \
+      if (cell_log_debug_enabled ())                                                                         \
+        cell_log (CELL_LOG_DEBUG, __VA_ARGS__);                                                              \
+    }                                                                                                        \
+  while (0)
+#define cell_warn(...) cell_log (CELL_LOG_WARNING, __VA_ARGS__)
+
+#endif

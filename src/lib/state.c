@@ -1,2 +1,395 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* state.c: placeholder, being written. */
+/* state.c: the per-container state directory: atomic creation, locking, state.json, derived status. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include "json.h"
+#include "state.h"
+#include "xalloc.h"
+
+static const char *const status_names[] = { "creating", "created", "running", "paused", "stopped" };
+
+const char *
+cell_status_name (enum cell_status s)
+{
+  return status_names[s];
+}
+
+int
+cell_state_validate_id (const char *id, struct cell_error **err)
+{
+  size_t len = strlen (id);
+
+  if (len == 0)
+    return cell_err (err, 0, "empty container ID");
+  if (len > 128)
+    return cell_err (err, 0, "container ID `%.32s...` is longer than 128 bytes", id);
+  for (size_t i = 0; i < len; i++)
+    {
+      char c = id[i];
+      bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (alnum || (i > 0 && (c == '_' || c == '.' || c == '+' || c == '-')))
+        continue;
+      if ((unsigned char) c < 0x20 || (unsigned char) c >= 0x7f)
+        return cell_err (err, 0, "invalid character 0x%02x in the container ID", (unsigned char) c);
+      return cell_err (err, 0, "invalid character `%c` in the container ID `%s`", c, id);
+    }
+  return 0;
+}
+
+char *
+cell_state_default_root (void)
+{
+  const char *xdg = getenv ("XDG_RUNTIME_DIR");
+  if (geteuid () == 0 || xdg == NULL || *xdg == '\0')
+    return xstrdup ("/run/cell");
+  return xasprintf ("%s/cell", xdg);
+}
+
+int
+cell_state_root_open (const char *root, int *root_dfd, struct cell_error **err)
+{
+  int fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0 && errno == ENOENT)
+    {
+      /* mkdir -p: --root may name a nested path (containerd: <root>/<namespace>). */
+      cleanup_free char *p = xstrdup (root);
+      for (char *s = p + 1; *s; s++)
+        if (*s == '/')
+          {
+            *s = '\0';
+            if (mkdir (p, 0700) < 0 && errno != EEXIST)
+              return cell_err_errno (err, "mkdir `%s`", p);
+            *s = '/';
+          }
+      if (mkdir (p, 0700) < 0 && errno != EEXIST)
+        return cell_err_errno (err, "mkdir `%s`", p);
+      fd = open (root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
+  if (fd < 0)
+    return cell_err_errno (err, "open state root `%s`", root);
+  *root_dfd = fd;
+  return 0;
+}
+
+static int
+lock_dir (int dfd, bool exclusive, const char *id, struct cell_error **err)
+{
+  if (flock (dfd, exclusive ? LOCK_EX : LOCK_SH) < 0)
+    return cell_err_errno (err, "lock state of container `%s`", id);
+  return 0;
+}
+
+int
+cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error **err)
+{
+  int fd;
+
+  if (mkdirat (root_dfd, id, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        return cell_err (err, 0, "container `%s` already exists", id);
+      return cell_err_errno (err, "create state directory of `%s`", id);
+    }
+  /* flock needs a real open file, not O_PATH. */
+  fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    return cell_err_errno (err, "open state directory of `%s`", id);
+  if (lock_dir (fd, true, id, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  *dfd = fd;
+  return 0;
+}
+
+int
+cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, struct cell_error **err)
+{
+  int fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        return cell_err (err, -ENOENT, "container `%s` does not exist", id);
+      return cell_err_errno (err, "open state directory of `%s`", id);
+    }
+  if (lock_dir (fd, exclusive, id, err) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  *dfd = fd;
+  return 0;
+}
+
+int
+cell_state_dir_remove (int root_dfd, const char *id, struct cell_error **err)
+{
+  cleanup_close int fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  DIR *d;
+  struct dirent *de;
+
+  if (fd < 0)
+    return errno == ENOENT ? 0 : cell_err_errno (err, "open state directory of `%s`", id);
+  d = fdopendir (steal_fd (&fd));
+  if (d == NULL)
+    return cell_err_errno (err, "read state directory of `%s`", id);
+  while ((de = readdir (d)) != NULL)
+    {
+      if (streq (de->d_name, ".") || streq (de->d_name, ".."))
+        continue;
+      if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
+        {
+          closedir (d);
+          return cell_err_errno (err, "remove `%s` from the state of `%s`", de->d_name, id);
+        }
+    }
+  closedir (d);
+  if (unlinkat (root_dfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return cell_err_errno (err, "remove state directory of `%s`", id);
+  return 0;
+}
+
+char *
+cell_state_now (void)
+{
+  struct timespec ts;
+  struct tm tm;
+  char buf[64];
+  size_t n;
+
+  clock_gettime (CLOCK_REALTIME, &ts);
+  gmtime_r (&ts.tv_sec, &tm);
+  n = strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+  return xstrdup (buf);
+}
+
+static void
+gen_state (struct cell_json_gen *g, const struct cell_state *st, const char *status, bool internal)
+{
+  cell_json_gen_map_open (g);
+  cell_json_gen_kv_string (g, "ociVersion", "1.2.0");
+  cell_json_gen_kv_string (g, "id", st->id);
+  if (status)
+    cell_json_gen_kv_string (g, "status", status);
+  cell_json_gen_kv_int (g, "pid", st->pid);
+  cell_json_gen_kv_string (g, "bundle", st->bundle);
+  cell_json_gen_kv_string (g, "rootfs", st->rootfs ? st->rootfs : "");
+  cell_json_gen_kv_string (g, "created", st->created ? st->created : "");
+  cell_json_gen_kv_string (g, "owner", st->owner ? st->owner : "");
+  cell_json_gen_key (g, "annotations");
+  cell_json_gen_map_open (g);
+  for (size_t i = 0; i < st->n_annotations; i++)
+    cell_json_gen_kv_string (g, st->annotations[i].key, st->annotations[i].value);
+  cell_json_gen_map_close (g);
+  if (internal)
+    {
+      cell_json_gen_key (g, "cell");
+      cell_json_gen_map_open (g);
+      cell_json_gen_key (g, "startTime");
+      cell_json_gen_uint (g, st->start_time);
+      if (st->cgroup)
+        cell_json_gen_kv_string (g, "cgroup", st->cgroup);
+      cell_json_gen_key (g, "ownPidns");
+      cell_json_gen_bool (g, st->own_pidns);
+      if (st->config)
+        cell_json_gen_kv_string (g, "config", st->config);
+      cell_json_gen_map_close (g);
+    }
+  cell_json_gen_map_close (g);
+}
+
+char *
+cell_state_json (const struct cell_state *st, enum cell_status status, bool pretty)
+{
+  struct cell_json_gen *g = cell_json_gen_new (pretty);
+  gen_state (g, st, cell_status_name (status), false);
+  return cell_json_gen_finish (g, NULL);
+}
+
+int
+cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err)
+{
+  struct cell_json_gen *g = cell_json_gen_new (false);
+  cleanup_free char *doc = NULL;
+  cleanup_close int fd = -1;
+  size_t len, off = 0;
+
+  gen_state (g, st, NULL, true);
+  doc = cell_json_gen_finish (g, &len);
+  fd = openat (dfd, "state.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    return cell_err_errno (err, "write state of `%s`", st->id);
+  while (off < len)
+    {
+      ssize_t r = write (fd, doc + off, len - off);
+      if (r < 0)
+        return cell_err_errno (err, "write state of `%s`", st->id);
+      off += (size_t) r;
+    }
+  if (renameat (dfd, "state.json.tmp", dfd, CELL_STATE_FILE) < 0)
+    return cell_err_errno (err, "write state of `%s`", st->id);
+  return 0;
+}
+
+static char *
+dup_member (const struct cell_json *obj, const char *key)
+{
+  const struct cell_json *v = cell_json_get (obj, key);
+  return v && v->type == CELL_JSON_STRING ? xstrdup (v->s) : NULL;
+}
+
+static unsigned long long
+num_member (const struct cell_json *obj, const char *key)
+{
+  const struct cell_json *v = cell_json_get (obj, key);
+  return v && v->type == CELL_JSON_NUMBER ? strtoull (v->s, NULL, 10) : 0;
+}
+
+int
+cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err)
+{
+  cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct cell_json *doc = NULL;
+  const struct cell_json *ann, *priv;
+  struct cell_state *st;
+  char path[64];
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        {
+          /* Being created: the directory exists, state.json not yet. */
+          st = xzalloc (sizeof *st);
+          st->id = xstrdup (id);
+          st->bundle = xstrdup ("");
+          *out = st;
+          return 0;
+        }
+      return cell_err_errno (err, "read state of `%s`", id);
+    }
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, &doc, err) < 0)
+    return cell_err_wrap (err, "container `%s`", id);
+  st = xzalloc (sizeof *st);
+  st->id = xstrdup (id);
+  st->pid = (pid_t) num_member (doc, "pid");
+  st->bundle = dup_member (doc, "bundle");
+  if (st->bundle == NULL)
+    st->bundle = xstrdup ("");
+  st->rootfs = dup_member (doc, "rootfs");
+  st->created = dup_member (doc, "created");
+  st->owner = dup_member (doc, "owner");
+  ann = cell_json_get (doc, "annotations");
+  if (ann && ann->type == CELL_JSON_OBJECT && ann->len > 0)
+    {
+      st->annotations = xcalloc (ann->len, sizeof *st->annotations);
+      for (size_t i = 0; i < ann->len; i++)
+        if (ann->items[i]->type == CELL_JSON_STRING)
+          {
+            st->annotations[st->n_annotations].key = xstrdup (ann->keys[i]);
+            st->annotations[st->n_annotations++].value = xstrdup (ann->items[i]->s);
+          }
+    }
+  priv = cell_json_get (doc, "cell");
+  if (priv && priv->type == CELL_JSON_OBJECT)
+    {
+      const struct cell_json *b = cell_json_get (priv, "ownPidns");
+      st->start_time = num_member (priv, "startTime");
+      st->cgroup = dup_member (priv, "cgroup");
+      st->config = dup_member (priv, "config");
+      st->own_pidns = b && b->type == CELL_JSON_BOOL && b->b;
+    }
+  cell_json_free (doc);
+  *out = st;
+  return 0;
+}
+
+void
+cell_state_free (struct cell_state *st)
+{
+  if (st == NULL)
+    return;
+  free (st->id);
+  free (st->bundle);
+  free (st->rootfs);
+  free (st->created);
+  free (st->owner);
+  free (st->cgroup);
+  free (st->config);
+  for (size_t i = 0; i < st->n_annotations; i++)
+    {
+      free (st->annotations[i].key);
+      free (st->annotations[i].value);
+    }
+  free (st->annotations);
+  free (st);
+}
+
+unsigned long long
+cell_state_pid_start_time (pid_t pid)
+{
+  char path[64], buf[1024];
+  cleanup_close int fd = -1;
+  ssize_t n;
+  char *p;
+  unsigned long long start = 0;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return 0;
+  n = read (fd, buf, sizeof buf - 1);
+  if (n <= 0)
+    return 0;
+  buf[n] = '\0';
+  /* comm may hold spaces and parentheses: fields resume after the last ')'. */
+  p = strrchr (buf, ')');
+  if (p == NULL)
+    return 0;
+  p += 2;
+  if (*p == 'Z' || *p == 'X')
+    return 0; /* a zombie is not running */
+  /* field 3 is the state; start time is field 22. */
+  for (int field = 3; field < 22 && p; field++)
+    {
+      p = strchr (p, ' ');
+      if (p)
+        p++;
+    }
+  if (p)
+    start = strtoull (p, NULL, 10);
+  return start;
+}
+
+bool
+cell_state_init_alive (const struct cell_state *st)
+{
+  if (st->pid <= 0)
+    return false;
+  return cell_state_pid_start_time (st->pid) == st->start_time && st->start_time != 0;
+}
+
+enum cell_status
+cell_state_status (int dfd, const struct cell_state *st, bool frozen)
+{
+  struct stat sb;
+
+  if (st->pid == 0)
+    return CELL_STATUS_CREATING;
+  if (!cell_state_init_alive (st))
+    return CELL_STATUS_STOPPED;
+  if (frozen)
+    return CELL_STATUS_PAUSED;
+  if (fstatat (dfd, CELL_STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+    return CELL_STATUS_CREATED;
+  return CELL_STATUS_RUNNING;
+}

@@ -1,2 +1,71 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* state.h: placeholder, being written. */
+/* state.h: the state directory (--root): one locked directory per container holding state.json and the
+   exec fifo; container status derived from init's pid + start time. */
+#ifndef CELL_STATE_H
+#define CELL_STATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "error.h"
+#include "spec.h"
+
+#define CELL_STATE_FIFO "exec.fifo"
+#define CELL_STATE_FILE "state.json"
+
+struct cell_state
+{
+  char *id;
+  pid_t pid;                     /* 0 while being created */
+  unsigned long long start_time; /* init's start time (clock ticks since boot), against pid reuse */
+  char *bundle;
+  char *rootfs;
+  char *created; /* RFC 3339 */
+  char *owner;
+  char *cgroup;  /* cell_cgroup_serialize form, NULL when none */
+  bool own_pidns; /* init is pid 1 of its own pid namespace (delete kills the whole cgroup otherwise) */
+  struct cell_spec_kv *annotations;
+  size_t n_annotations;
+  char *config; /* absolute path of the bundle's config.json copy used for hooks at delete: NULL = bundle's */
+};
+
+enum cell_status
+{
+  CELL_STATUS_CREATING,
+  CELL_STATUS_CREATED,
+  CELL_STATUS_RUNNING,
+  CELL_STATUS_PAUSED,
+  CELL_STATUS_STOPPED,
+};
+
+const char *cell_status_name (enum cell_status s);
+
+/* Container IDs: ^[A-Za-z0-9][A-Za-z0-9_.+-]*$, at most 128 bytes ("." and ".." can't match). */
+int cell_state_validate_id (const char *id, struct cell_error **err);
+/* The default --root: /run/cell as root, $XDG_RUNTIME_DIR/cell otherwise. Caller frees. */
+char *cell_state_default_root (void);
+/* Opens (creating it 0700 when missing) the root directory. */
+int cell_state_root_open (const char *root, int *root_dfd, struct cell_error **err);
+/* Creates <root>/<id> atomically and locks it (exclusive flock held by *dfd).
+   "container `ID` already exists" on EEXIST. */
+int cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error **err);
+/* Opens and locks <root>/<id> (exclusive or shared). ENOENT: "container `ID` does not exist" with
+   code ENOENT. */
+int cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, struct cell_error **err);
+/* Removes <root>/<id> and its files. */
+int cell_state_dir_remove (int root_dfd, const char *id, struct cell_error **err);
+/* state.json by write-tmp + rename. */
+int cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err);
+int cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err);
+void cell_state_free (struct cell_state *st);
+/* Status from the pid, start time, fifo and freezer (`frozen` supplied by the caller from the cgroup). */
+enum cell_status cell_state_status (int dfd, const struct cell_state *st, bool frozen);
+/* Is init (pid + start time) still alive (not a zombie)? */
+bool cell_state_init_alive (const struct cell_state *st);
+/* Start time of `pid` from /proc/PID/stat, 0 if gone. */
+unsigned long long cell_state_pid_start_time (pid_t pid);
+/* The OCI state JSON (runtime.md "State") plus runc's created/owner fields. Caller frees. */
+char *cell_state_json (const struct cell_state *st, enum cell_status status, bool pretty);
+/* Current time, RFC 3339 with nanoseconds (caller frees). */
+char *cell_state_now (void);
+
+#endif
