@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "cmd.h"
 #include "log.h"
+#include "sealed-exe.h"
 #include "xalloc.h"
 
 struct command
@@ -14,12 +15,13 @@ struct command
   const char *name;
   cell_cmd_fn fn;
   const char *summary;
+  bool spawns; /* starts container processes: must run from a sealed copy of the binary */
 };
 
 static const struct command commands[] = {
-  { "create", cell_cmd_create, "create a container" },
-  { "start", cell_cmd_start, "start a created container" },
-  { "run", cell_cmd_run, "create and start a container" },
+  { "create", cell_cmd_create, "create a container", true },
+  { "start", cell_cmd_start, "start a created container", false },
+  { "run", cell_cmd_run, "create and start a container", true },
   { "kill", cell_cmd_kill, "send a signal to the container's init" },
   { "delete", cell_cmd_delete, "delete a container" },
   { "state", cell_cmd_state, "print the state of a container" },
@@ -174,6 +176,11 @@ main (int argc, char **argv)
       {
         int cargc = argc - optind;
         char **cargv = argv + optind;
+        if (commands[i].spawns && cell_sealed_exe_ensure (argv, &err) < 0)
+          {
+            cell_log (CELL_LOG_ERROR, "%s", err->msg);
+            return 1;
+          }
         optind = 0;
         status = commands[i].fn (&ctx, cargc, cargv, &err);
         if (err)

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test-state.c: container ID rules, signal names, and the state directory (create, lock, write, read). */
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "signals.h"
+#include "state.h"
+#include "tap.h"
+
+static void
+check_id (const char *id, const char *want_err)
+{
+  struct cell_error *err = NULL;
+  int r = cell_state_validate_id (id, &err);
+  if (want_err == NULL)
+    tap_ok (r == 0, "ID `%s` accepted", id);
+  else
+    {
+      tap_is_str (err ? err->msg : NULL, want_err, "ID rejected with the expected message");
+    }
+  cell_error_free (err);
+}
+
+static void
+check_signal (const char *s, int want)
+{
+  struct cell_error *err = NULL;
+  int sig = -1;
+  int r = cell_signal_parse (s, &sig, &err);
+  if (want > 0)
+    tap_ok (r == 0 && sig == want, "signal `%s` -> %d (got %d)", s, want, sig);
+  else
+    tap_ok (r < 0 && err && strstr (err->msg, s) != NULL, "signal `%s` rejected: %s", s, err ? err->msg : "-");
+  cell_error_free (err);
+}
+
+int
+main (void)
+{
+  char tmpl[] = "/tmp/cell-test-state-XXXXXX";
+  char long_id[200];
+  struct cell_error *err = NULL;
+  struct cell_state st = { 0 }, *back = NULL;
+  int root_dfd = -1, dfd = -1, dfd2 = -1;
+
+  check_id ("life-123", NULL);
+  check_id ("a", NULL);
+  check_id ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL);
+  check_id ("a.b+c_d-e", NULL);
+  check_id ("", "empty container ID");
+  check_id (".", "invalid character `.` in the container ID `.`");
+  check_id ("..", "invalid character `.` in the container ID `..`");
+  check_id (".x", "invalid character `.` in the container ID `.x`");
+  check_id ("a/b", "invalid character `/` in the container ID `a/b`");
+  check_id ("-rf", "invalid character `-` in the container ID `-rf`");
+  check_id ("foo bar", "invalid character ` ` in the container ID `foo bar`");
+  check_id ("a\nb", "invalid character 0x0a in the container ID");
+  memset (long_id, 'a', sizeof long_id - 1);
+  long_id[sizeof long_id - 1] = '\0';
+  check_id (long_id, "container ID `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...` is longer than 128 bytes");
+
+  check_signal ("KILL", SIGKILL);
+  check_signal ("SIGKILL", SIGKILL);
+  check_signal ("kill", SIGKILL);
+  check_signal ("9", SIGKILL);
+  check_signal ("15", SIGTERM);
+  check_signal ("SIGUSR1", SIGUSR1);
+  check_signal ("RTMIN+1", SIGRTMIN + 1);
+  check_signal ("FOO", -1);
+  check_signal ("9abc", -1);
+  check_signal ("999", -1);
+  check_signal ("-1", -1);
+  check_signal ("", -1);
+
+  tap_ok (mkdtemp (tmpl) != NULL, "temp root");
+  tap_ok (cell_state_root_open (tmpl, &root_dfd, &err) == 0, "root opens");
+  tap_ok (cell_state_dir_create (root_dfd, "c1", &dfd, &err) == 0, "state dir created");
+  tap_ok (cell_state_dir_create (root_dfd, "c1", &dfd2, &err) < 0 && err
+              && strcmp (err->msg, "container `c1` already exists") == 0,
+          "second create of the same ID: already exists");
+  cell_error_free (err);
+  err = NULL;
+  st.id = (char *) "c1";
+  st.pid = getpid ();
+  st.start_time = cell_state_pid_start_time (getpid ());
+  st.bundle = (char *) "/b";
+  st.rootfs = (char *) "/b/rootfs";
+  st.created = (char *) "2026-01-01T00:00:00.000000000Z";
+  st.owner = (char *) "root";
+  st.cgroup = (char *) "v1:/cell/c1";
+  tap_ok (st.start_time != 0, "own start time read from /proc");
+  tap_ok (cell_state_write (dfd, &st, &err) == 0, "state written");
+  tap_ok (cell_state_read (dfd, "c1", &back, &err) == 0, "state read back");
+  tap_ok (back && back->pid == st.pid && back->start_time == st.start_time && strcmp (back->bundle, "/b") == 0
+              && back->cgroup && strcmp (back->cgroup, "v1:/cell/c1") == 0,
+          "state round-trips pid, start time, bundle and cgroup");
+  tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_RUNNING, "a live pid without fifo is running");
+  tap_ok (back && cell_state_status (dfd, back, true) == CELL_STATUS_PAUSED, "frozen is paused");
+  mkfifoat (dfd, CELL_STATE_FIFO, 0600);
+  tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_CREATED, "with the exec fifo: created");
+  if (back)
+    back->start_time++;
+  tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_STOPPED,
+          "a recycled pid (start time differs) is stopped");
+  cell_state_free (back);
+  close (dfd);
+  tap_ok (cell_state_dir_remove (root_dfd, "c1", &err) == 0, "state dir removed");
+  tap_ok (cell_state_dir_open (root_dfd, "c1", false, &dfd, &err) < 0 && err
+              && strcmp (err->msg, "container `c1` does not exist") == 0,
+          "removed container does not exist");
+  cell_error_free (err);
+  close (root_dfd);
+  rmdir (tmpl);
+  return tap_done ();
+}
