@@ -102,7 +102,9 @@ cb_placed (void *userdata, pid_t pid, struct cell_error **err)
     return 0;
   if (cell_cgroup_enter (job->cg, pid, err) < 0)
     return -1;
-  if (job->plan->resources && cell_cgroup_apply (job->cg, job->plan->resources, err) < 0)
+  /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
+     applies, as with runc and crun. */
+  if (cell_cgroup_apply (job->cg, job->plan->resources, err) < 0)
     return -1;
   return 0;
 }
