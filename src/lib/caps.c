@@ -1,2 +1,97 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* caps.c: placeholder, being written. */
+/* caps.c: capability names -> masks with libcap, and the bounding/effective/permitted/inheritable/ambient
+   sets applied in the container's init. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "caps.h"
+#include "log.h"
+
+int
+cell_caps_parse (char *const *names, uint64_t *mask, const char *display, const char *ptr,
+                 struct cell_error **err)
+{
+  *mask = 0;
+  for (size_t i = 0; names && names[i]; i++)
+    {
+      cap_value_t c;
+      if (cap_from_name (names[i], &c) < 0 || c < 0 || c > 63)
+        return cell_err (err, 0, "%s: %s/%zu: unknown capability `%s`", display, ptr, i, names[i]);
+      *mask |= UINT64_C (1) << c;
+    }
+  return 0;
+}
+
+int
+cell_caps_last_cap (void)
+{
+  static int last = -1;
+  if (last < 0)
+    {
+      char buf[16] = { 0 };
+      int fd = open ("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
+      last = CAP_LAST_CAP;
+      if (fd >= 0)
+        {
+          if (read (fd, buf, sizeof (buf) - 1) > 0)
+            last = atoi (buf);
+          close (fd);
+        }
+    }
+  return last;
+}
+
+int
+cell_caps_drop_bounding (uint64_t bounding, struct cell_error **err)
+{
+  int last = cell_caps_last_cap ();
+  for (int c = 0; c <= last; c++)
+    {
+      if (bounding & (UINT64_C (1) << c))
+        continue;
+      if (prctl (PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
+        return cell_err_errno (err, "drop capability %d from the bounding set", c);
+    }
+  return 0;
+}
+
+int
+cell_caps_set (uint64_t effective, uint64_t permitted, uint64_t inheritable, uint64_t ambient,
+               struct cell_error **err)
+{
+  struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+  struct __user_cap_data_struct data[2];
+  uint64_t known
+      = cell_caps_last_cap () >= 63 ? UINT64_MAX : (UINT64_C (1) << (cell_caps_last_cap () + 1)) - 1;
+
+  /* capabilities the running kernel does not know cannot be set; the spec's names may be newer */
+  effective &= known;
+  permitted &= known;
+  inheritable &= known;
+  ambient &= known;
+  data[0].effective = (uint32_t)effective;
+  data[1].effective = (uint32_t)(effective >> 32);
+  data[0].permitted = (uint32_t)permitted;
+  data[1].permitted = (uint32_t)(permitted >> 32);
+  data[0].inheritable = (uint32_t)inheritable;
+  data[1].inheritable = (uint32_t)(inheritable >> 32);
+  if (syscall (SYS_capset, &hdr, data) < 0)
+    return cell_err_errno (err, "set capabilities");
+  if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+    return cell_err_errno (err, "clear ambient capabilities");
+  /* the kernel only raises ambient capabilities that are permitted and inheritable; configs written for
+     runc list ambient sets without the inheritable one, which runc accepts with a warning: so do we */
+  if (ambient & ~(permitted & inheritable))
+    cell_warn ("ambient capabilities %llx are not both permitted and inheritable: not raised",
+               (unsigned long long)(ambient & ~(permitted & inheritable)));
+  ambient &= permitted & inheritable;
+  for (int c = 0; c < 64; c++)
+    if ((ambient & (UINT64_C (1) << c)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+      return cell_err_errno (err, "raise ambient capability %d", c);
+  return 0;
+}

@@ -17,6 +17,9 @@
 #include <termios.h>
 #include "container.h"
 #include "hooks.h"
+#include "image.h"
+#include "path-util.h"
+#include "seccomp.h"
 #include "log.h"
 #include "plan.h"
 #include "spawn.h"
@@ -38,7 +41,7 @@ cell_context_root (struct cell_context *ctx, struct cell_error **err)
 static int
 pidfd_open_compat (pid_t pid)
 {
-  return (int) syscall (SYS_pidfd_open, pid, 0);
+  return (int)syscall (SYS_pidfd_open, pid, 0);
 }
 
 static int
@@ -92,6 +95,7 @@ struct create_job
   pid_t pid;
   int pidfd;
   int pty_master;
+  struct cell_seccomp *seccomp;
 };
 
 static int
@@ -139,7 +143,7 @@ connect_console_socket (const char *path, int *fd, struct cell_error **err)
   s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (s < 0)
     return cell_err_errno (err, "socket");
-  if (connect (s, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (connect (s, (struct sockaddr *)&addr, sizeof addr) < 0)
     return cell_err_errno (err, "--console-socket `%s`", path);
   *fd = steal_fd (&s);
   return 0;
@@ -157,6 +161,7 @@ job_release (struct create_job *job)
 {
   cell_spec_free (job->spec);
   cell_plan_free (job->plan);
+  cell_seccomp_free (job->seccomp);
   cell_cgroup_free (job->cg);
   cell_closep (&job->state_dfd);
   cell_closep (&job->child_dfd);
@@ -203,7 +208,7 @@ write_pid_file (const char *path, pid_t pid, struct cell_error **err)
   char buf[32];
   int n = snprintf (buf, sizeof buf, "%d", pid);
 
-  if (fd < 0 || write (fd, buf, (size_t) n) != n)
+  if (fd < 0 || write (fd, buf, (size_t)n) != n)
     return cell_err_errno (err, "--pid-file `%s`", path);
   if (rename (tmp, path) < 0)
     return cell_err_errno (err, "--pid-file `%s`", path);
@@ -237,21 +242,39 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   popts.id = job->id;
   popts.no_pivot = opts->no_pivot;
   popts.rootless = geteuid () != 0;
+  {
+    /* rootfs: a directory, or a squashfs image (issue 4); a symlink is refused (it would be resolved by
+       name later) */
+    cleanup_free char *joined = cell_path_join (bundle, job->spec->root.path);
+    cleanup_free char *rootfs = cell_path_clean (joined);
+    if (lstat (rootfs, &sb) < 0)
+      return cell_err_errno (err, "invalid rootfs `%s`", rootfs);
+    if (S_ISLNK (sb.st_mode))
+      return cell_err (err, 0, "invalid rootfs `%s`: a symlink", rootfs);
+    if (S_ISREG (sb.st_mode))
+      {
+        bool image = false;
+        if (cell_image_is_squashfs (rootfs, &image, err) < 0)
+          return -1;
+        if (!image)
+          return cell_err (err, 0, "invalid rootfs `%s`: neither a directory nor a squashfs image", rootfs);
+        if (cell_image_check (rootfs, err) < 0)
+          return -1;
+        popts.root_image = true;
+      }
+    else if (!S_ISDIR (sb.st_mode))
+      return cell_err (err, 0, "invalid rootfs `%s`: not a directory", rootfs);
+  }
   if (cell_plan_from_oci (job->spec, &popts, &job->plan, err) < 0)
+    return -1;
+  if (job->spec->linux_.seccomp
+      && cell_seccomp_compile (job->spec->linux_.seccomp, "config.json", &job->seccomp, err) < 0)
     return -1;
   if (cell_log_debug_enabled ())
     {
       cleanup_free char *dump = cell_plan_dump (job->plan);
       cell_debug ("plan for `%s`:\n%s", job->id, dump);
     }
-
-  /* rootfs: must exist; a symlink is refused (it would be resolved by name later). */
-  if (lstat (job->plan->rootfs, &sb) < 0)
-    return cell_err_errno (err, "invalid rootfs `%s`", job->plan->rootfs);
-  if (S_ISLNK (sb.st_mode))
-    return cell_err (err, 0, "invalid rootfs `%s`: a symlink", job->plan->rootfs);
-  if (!S_ISDIR (sb.st_mode))
-    return cell_err (err, 0, "invalid rootfs `%s`: not a directory", job->plan->rootfs);
 
   terminal = job->plan->process.terminal;
   if (terminal && opts->console_socket == NULL && !foreground)
@@ -264,7 +287,8 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   if (!job->ctx->no_cgroups)
     {
       enum cell_cgroup_mode mode = cell_cgroup_detect ();
-      if (cell_cgroup_new (job->plan->cgroup_path, job->id, job->ctx->systemd_cgroup, mode, &job->cg, err) < 0)
+      if (cell_cgroup_new (job->plan->cgroup_path, job->id, job->ctx->systemd_cgroup, mode, &job->cg, err)
+          < 0)
         return -1;
     }
 
@@ -275,7 +299,7 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
     return -1;
   job->dir_created = true;
 
-  job->st.id = (char *) job->id;
+  job->st.id = (char *)job->id;
   job->st.bundle = xstrdup (bundle);
   job->st.rootfs = xstrdup (job->plan->rootfs);
   job->st.created = cell_state_now ();
@@ -317,6 +341,7 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   sopts.relay_tty = terminal && opts->console_socket == NULL;
   sopts.preserve_fds = opts->preserve_fds;
   sopts.no_new_keyring = opts->no_new_keyring;
+  sopts.seccomp = job->seccomp;
   sopts.cb.userdata = job;
   sopts.cb.placed = cb_placed;
   sopts.cb.mounts_done = cb_mounts_done;
@@ -338,7 +363,13 @@ int
 cell_container_create (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
                        struct cell_error **err)
 {
-  struct create_job job = { .ctx = ctx, .id = id, .opts = opts, .state_dfd = -1, .child_dfd = -1, .console_fd = -1, .pidfd = -1,
+  struct create_job job = { .ctx = ctx,
+                            .id = id,
+                            .opts = opts,
+                            .state_dfd = -1,
+                            .child_dfd = -1,
+                            .console_fd = -1,
+                            .pidfd = -1,
                             .pty_master = -1 };
   int r = do_create (&job, false, err);
   if (r < 0)
@@ -418,7 +449,8 @@ cell_container_start (struct cell_context *ctx, const char *id, struct cell_erro
     struct cell_error *e = NULL;
     if (cell_spec_load_file (config, "config.json", &spec, &e) == 0)
       {
-        if (run_hooks (spec->hooks.poststart, spec->hooks.n_poststart, st, CELL_STATUS_RUNNING, "poststart", &e)
+        if (run_hooks (spec->hooks.poststart, spec->hooks.n_poststart, st, CELL_STATUS_RUNNING, "poststart",
+                       &e)
             < 0)
           cell_warn ("%s", e->msg);
       }
@@ -466,7 +498,7 @@ copy_fd (int from, int to)
     return false;
   for (ssize_t off = 0; off < n;)
     {
-      ssize_t w = write (to, buf + off, (size_t) (n - off));
+      ssize_t w = write (to, buf + off, (size_t)(n - off));
       if (w < 0 && errno == EINTR)
         continue;
       if (w <= 0)
@@ -515,7 +547,7 @@ supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
               i_in = n++;
             }
         }
-      if (poll (pfd, (nfds_t) n, -1) < 0)
+      if (poll (pfd, (nfds_t)n, -1) < 0)
         {
           if (errno == EINTR)
             continue;
@@ -559,7 +591,7 @@ supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
           else if (pidfd >= 0)
             syscall (SYS_pidfd_send_signal, pidfd, si.ssi_signo, NULL, 0);
           else
-            kill (pid, (int) si.ssi_signo);
+            kill (pid, (int)si.ssi_signo);
         }
     }
   /* Drain what the container wrote last. */
@@ -617,7 +649,8 @@ destroy_stopped (struct cell_context *ctx, struct cell_state *st, const struct c
     {
       struct cell_error *e = NULL;
       /* runtime.md: poststop failures are logged as warnings. */
-      if (run_hooks (spec->hooks.poststop, spec->hooks.n_poststop, st, CELL_STATUS_STOPPED, "poststop", &e) < 0)
+      if (run_hooks (spec->hooks.poststop, spec->hooks.n_poststop, st, CELL_STATUS_STOPPED, "poststop", &e)
+          < 0)
         {
           cell_warn ("%s", e->msg);
           cell_error_free (e);
@@ -633,7 +666,13 @@ int
 cell_container_run (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
                     int *exit_status, struct cell_error **err)
 {
-  struct create_job job = { .ctx = ctx, .id = id, .opts = opts, .state_dfd = -1, .child_dfd = -1, .console_fd = -1, .pidfd = -1,
+  struct create_job job = { .ctx = ctx,
+                            .id = id,
+                            .opts = opts,
+                            .state_dfd = -1,
+                            .child_dfd = -1,
+                            .console_fd = -1,
+                            .pidfd = -1,
                             .pty_master = -1 };
   int wstatus = 0, r;
 
@@ -664,7 +703,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_closep (&job.console_fd);
   supervise (job.pid, job.pidfd, job.pty_master, &wstatus);
   *exit_status = exit_code (wstatus);
-  job.st.id = (char *) id;
+  job.st.id = (char *)id;
   r = destroy_stopped (ctx, &job.st, job.spec, err);
   job_release (&job);
   return r;
@@ -689,8 +728,8 @@ state_frozen (const struct cell_state *st)
 }
 
 int
-cell_container_load (struct cell_context *ctx, const char *id, struct cell_state **st, enum cell_status *status,
-                     struct cell_error **err)
+cell_container_load (struct cell_context *ctx, const char *id, struct cell_state **st,
+                     enum cell_status *status, struct cell_error **err)
 {
   cleanup_close int dfd = -1;
   if (cell_state_validate_id (id, err) < 0 || cell_context_root (ctx, err) < 0)
@@ -721,7 +760,7 @@ cell_container_state (struct cell_context *ctx, const char *id, char **json, str
 int
 cell_container_init_pid (const char *root, const char *id, pid_t *pid, struct cell_error **err)
 {
-  struct cell_context ctx = { .root = (char *) root, .root_dfd = -1 };
+  struct cell_context ctx = { .root = (char *)root, .root_dfd = -1 };
   struct cell_state *st = NULL;
   enum cell_status status;
   int r = cell_container_load (&ctx, id, &st, &status, err);
@@ -801,7 +840,8 @@ cell_container_delete (struct cell_context *ctx, const char *id, bool force, str
   status = cell_state_status (dfd, st, state_frozen (st));
   if ((status == CELL_STATUS_RUNNING || status == CELL_STATUS_PAUSED) && !force)
     {
-      r = cell_err (err, 0, "cannot delete container `%s` that is %s (use --force)", id, cell_status_name (status));
+      r = cell_err (err, 0, "cannot delete container `%s` that is %s (use --force)", id,
+                    cell_status_name (status));
       cell_state_free (st);
       return r;
     }

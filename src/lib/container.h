@@ -12,15 +12,15 @@
 
 struct cell_context
 {
-  char *root;           /* --root */
-  int root_dfd;         /* opened lazily by cell_context_root */
-  bool systemd_cgroup;  /* --systemd-cgroup / --cgroup-manager systemd */
-  bool no_cgroups;      /* --cgroup-manager disabled */
+  char *root;          /* --root */
+  int root_dfd;        /* opened lazily by cell_context_root */
+  bool systemd_cgroup; /* --systemd-cgroup / --cgroup-manager systemd */
+  bool no_cgroups;     /* --cgroup-manager disabled */
 };
 
 struct cell_create_opts
 {
-  const char *bundle;         /* NULL = "." */
+  const char *bundle; /* NULL = "." */
   const char *pid_file;
   const char *console_socket;
   bool no_pivot;
@@ -40,7 +40,8 @@ int cell_container_start (struct cell_context *ctx, const char *id, struct cell_
    for a signal). Detached: like create + start. */
 int cell_container_run (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
                         int *exit_status, struct cell_error **err);
-int cell_container_kill (struct cell_context *ctx, const char *id, int sig, bool all, struct cell_error **err);
+int cell_container_kill (struct cell_context *ctx, const char *id, int sig, bool all,
+                         struct cell_error **err);
 /* force: kill a running/paused container first; gone containers are fine with force. */
 int cell_container_delete (struct cell_context *ctx, const char *id, bool force, struct cell_error **err);
 /* The OCI state JSON of `id` (caller frees). */

@@ -1,2 +1,112 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* devices.c: placeholder, being written. */
+/* devices.c: device nodes (mknod, or bind from the host inside a user namespace) and the /dev links, all
+   created through fds resolved inside the container root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "devices.h"
+#include "mount.h"
+#include "path-util.h"
+#include "xalloc.h"
+
+int
+cell_device_create (int root_dfd, const char *path, char type, unsigned major, unsigned minor, mode_t mode,
+                    uid_t uid, gid_t gid, bool userns, struct cell_error **err)
+{
+  cleanup_free char *clean = cell_path_clean (path);
+  char *slash = strrchr (clean, '/');
+  cleanup_close int parent = -1;
+  const char *name = slash + 1;
+  struct stat st;
+  mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+
+  if (!*name)
+    return cell_err (err, 0, "device `%s`: not a file path", path);
+  *slash = '\0';
+  parent = cell_mkpath_in_root (root_dfd, *clean ? clean : "/", false, 0755);
+  *slash = '/';
+  if (parent < 0)
+    return cell_err_errno (err, "device `%s`: create parent directory", path);
+  if (fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      if (S_ISDIR (st.st_mode))
+        return cell_err (err, 0, "device `%s`: a directory is in the way", path);
+      if (unlinkat (parent, name, 0) < 0)
+        return cell_err_errno (err, "device `%s`: remove the existing entry", path);
+    }
+  if (userns && type != 'p')
+    {
+      /* a user namespace cannot mknod: bind the host's node (same path on the host) */
+      cleanup_close int target = -1;
+      cleanup_close int f = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+      cleanup_free char *what = xasprintf ("device `%s`", clean);
+      if (f < 0)
+        return cell_err_errno (err, "device `%s`: create mount point", path);
+      target = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      if (target < 0)
+        return cell_err_errno (err, "device `%s`", path);
+      return cell_bind_at (clean, -1, false, 0, 0, 0, target, what, err);
+    }
+  if (mknodat (parent, name, fmt | (mode & 07777), makedev (major, minor)) < 0)
+    return cell_err_errno (err, "mknod device `%s`", path);
+  if (fchownat (parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return cell_err_errno (err, "chown device `%s`", path);
+  /* mknod honoured the umask; the spec's mode is exact */
+  {
+    cleanup_close int fd = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    char p[32];
+    if (fd < 0)
+      return cell_err_errno (err, "device `%s`", path);
+    snprintf (p, sizeof (p), "/proc/self/fd/%d", fd);
+    if (fchmodat (AT_FDCWD, p, mode & 07777, 0) < 0)
+      return cell_err_errno (err, "chmod device `%s`", path);
+  }
+  return 0;
+}
+
+int
+cell_devices_default (int root_dfd, bool userns, bool ptmx_link, struct cell_error **err)
+{
+  static const struct
+  {
+    const char *path;
+    unsigned major, minor;
+  } nodes[] = {
+    { "/dev/null", 1, 3 },   { "/dev/zero", 1, 5 },    { "/dev/full", 1, 7 },
+    { "/dev/random", 1, 8 }, { "/dev/urandom", 1, 9 }, { "/dev/tty", 5, 0 },
+  };
+  static const struct
+  {
+    const char *target, *name;
+  } links[] = {
+    { "/proc/self/fd", "fd" },
+    { "/proc/self/fd/0", "stdin" },
+    { "/proc/self/fd/1", "stdout" },
+    { "/proc/self/fd/2", "stderr" },
+  };
+  cleanup_close int dev = cell_mkpath_in_root (root_dfd, "/dev", false, 0755);
+
+  if (dev < 0)
+    return cell_err_errno (err, "create `/dev` in the container");
+  for (size_t i = 0; i < ARRAY_SIZE (nodes); i++)
+    if (cell_device_create (root_dfd, nodes[i].path, 'c', nodes[i].major, nodes[i].minor, 0666, 0, 0, userns,
+                            err)
+        < 0)
+      return -1;
+  for (size_t i = 0; i < ARRAY_SIZE (links); i++)
+    if (symlinkat (links[i].target, dev, links[i].name) < 0 && errno != EEXIST)
+      return cell_err_errno (err, "symlink `/dev/%s`", links[i].name);
+  if (ptmx_link)
+    {
+      struct stat st;
+      if (fstatat (dev, "ptmx", &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISDIR (st.st_mode))
+        unlinkat (dev, "ptmx", 0);
+      if (symlinkat ("pts/ptmx", dev, "ptmx") < 0 && errno != EEXIST)
+        return cell_err_errno (err, "symlink `/dev/ptmx`");
+    }
+  return 0;
+}

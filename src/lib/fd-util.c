@@ -1,2 +1,99 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* fd-util.c: placeholder, being written. */
+/* fd-util.c: fd plumbing: close_range with a /proc/self/fd fallback, SCM_RIGHTS passing, full writes. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include "fd-util.h"
+
+int
+cell_close_from (int from, bool cloexec)
+{
+  DIR *d;
+  struct dirent *e;
+
+  if (syscall (SYS_close_range, (unsigned)from, ~0U, cloexec ? CLOSE_RANGE_CLOEXEC : 0) == 0)
+    return 0;
+  d = opendir ("/proc/self/fd");
+  if (!d)
+    return -1;
+  while ((e = readdir (d)))
+    {
+      int fd = atoi (e->d_name);
+      if (e->d_name[0] < '0' || e->d_name[0] > '9' || fd < from || fd == dirfd (d))
+        continue;
+      if (cloexec)
+        fcntl (fd, F_SETFD, FD_CLOEXEC);
+      else
+        close (fd);
+    }
+  closedir (d);
+  return 0;
+}
+
+int
+cell_send_fd (int sock, int fd, char tag, struct cell_error **err)
+{
+  char cbuf[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+  if (fd >= 0)
+    {
+      struct cmsghdr *c;
+      msg.msg_control = cbuf;
+      msg.msg_controllen = sizeof (cbuf);
+      c = CMSG_FIRSTHDR (&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN (sizeof (int));
+      memcpy (CMSG_DATA (c), &fd, sizeof (int));
+    }
+  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
+    if (errno != EINTR)
+      return cell_err_errno (err, "send file descriptor");
+  return 0;
+}
+
+int
+cell_recv_fd (int sock, int *fd, char *tag, struct cell_error **err)
+{
+  char cbuf[CMSG_SPACE (sizeof (int))] = { 0 };
+  struct iovec iov = { .iov_base = tag, .iov_len = 1 };
+  struct msghdr msg
+      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof (cbuf) };
+  struct cmsghdr *c;
+  ssize_t n;
+
+  *fd = -1;
+  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
+    if (errno != EINTR)
+      return cell_err_errno (err, "receive file descriptor");
+  if (n == 0)
+    return cell_err (err, 0, "receive file descriptor: connection closed");
+  for (c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+      memcpy (fd, CMSG_DATA (c), sizeof (int));
+  return 0;
+}
+
+ssize_t
+cell_write_all (int fd, const void *buf, size_t len)
+{
+  const char *p = buf;
+  size_t done = 0;
+  while (done < len)
+    {
+      ssize_t n = write (fd, p + done, len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return -1;
+      done += (size_t)n;
+    }
+  return (ssize_t)done;
+}

@@ -12,14 +12,14 @@ static const char *const hooks[]
 
 /* Options the compiler maps to flags (mount-opts.c); anything else is filesystem data. */
 static const char *const mount_options[] = {
-  "async",      "atime",        "bind",      "defaults",   "dev",        "diratime",    "dirsync",
-  "exec",       "idmap",        "lazytime",  "loud",       "mand",       "noatime",     "nodev",
-  "nodiratime", "noexec",       "nolazytime", "nomand",    "norelatime", "nostrictatime", "nosuid",
-  "nosymfollow", "private",     "rbind",     "relatime",   "remount",    "ridmap",      "ro",
-  "rprivate",   "rshared",      "rslave",    "runbindable", "rw",        "shared",      "silent",
-  "slave",      "strictatime",  "suid",      "symfollow",  "sync",       "unbindable",  "rro",
-  "rrw",        "rnosuid",      "rsuid",     "rnodev",     "rdev",       "rnoexec",     "rexec",
-  "rnoatime",   "ratime",       "rrelatime", "rnorelatime", "rnodiratime", "rdiratime", "rstrictatime",
+  "async",        "atime",       "bind",       "defaults",    "dev",         "diratime",      "dirsync",
+  "exec",         "idmap",       "lazytime",   "loud",        "mand",        "noatime",       "nodev",
+  "nodiratime",   "noexec",      "nolazytime", "nomand",      "norelatime",  "nostrictatime", "nosuid",
+  "nosymfollow",  "private",     "rbind",      "relatime",    "remount",     "ridmap",        "ro",
+  "rprivate",     "rshared",     "rslave",     "runbindable", "rw",          "shared",        "silent",
+  "slave",        "strictatime", "suid",       "symfollow",   "sync",        "unbindable",    "rro",
+  "rrw",          "rnosuid",     "rsuid",      "rnodev",      "rdev",        "rnoexec",       "rexec",
+  "rnoatime",     "ratime",      "rrelatime",  "rnorelatime", "rnodiratime", "rdiratime",     "rstrictatime",
   "rnosymfollow", "rsymfollow",
 };
 
@@ -48,7 +48,7 @@ cell_features_json (void)
   cell_json_gen_key (g, "namespaces");
   cell_json_gen_array_open (g);
   for (int t = 0; t < CELL_NS_COUNT; t++)
-    cell_json_gen_string (g, cell_ns_type_name ((enum cell_ns_type) t));
+    cell_json_gen_string (g, cell_ns_type_name ((enum cell_ns_type)t));
   cell_json_gen_array_close (g);
   cell_json_gen_key (g, "capabilities");
   cell_json_gen_array_open (g);
@@ -62,7 +62,7 @@ cell_features_json (void)
       cap_free (name);
       for (char *p = upper; *p; p++)
         if (*p >= 'a' && *p <= 'z')
-          *p = (char) (*p - 'a' + 'A');
+          *p = (char)(*p - 'a' + 'A');
       cell_json_gen_string (g, upper);
     }
   cell_json_gen_array_close (g);
@@ -103,7 +103,8 @@ cell_features_json (void)
   cell_json_gen_map_close (g);
   cell_json_gen_key (g, "annotations");
   cell_json_gen_map_open (g);
-  cell_json_gen_kv_string (g, "run.cell.rootfs.upper", "persistent overlay upper directory for an image root");
+  cell_json_gen_kv_string (g, "run.cell.rootfs.upper",
+                           "persistent overlay upper directory for an image root");
   cell_json_gen_kv_string (g, "run.cell.rootfs.size", "size of the tmpfs upper of an image root");
   cell_json_gen_map_close (g);
   cell_json_gen_map_close (g);

@@ -1,2 +1,363 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* fsop.c: placeholder, being written. */
+/* fsop.c: executes one plan filesystem operation inside the container's mount namespace; every container
+   path is resolved from the root fd (path-util.c) and every mount lands on an fd. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include "devices.h"
+#include "fsop.h"
+#include "image.h"
+#include "mount.h"
+#include "path-util.h"
+#include "terminal.h"
+#include "xalloc.h"
+
+void
+cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan)
+{
+  memset (ctx, 0, sizeof (*ctx));
+  ctx->plan = plan;
+  ctx->root_dfd = -1;
+  ctx->console_fd = -1;
+  ctx->console_master = -1;
+  ctx->proc_dfd = -1;
+  ctx->devnull_fd = -1;
+}
+
+void
+cell_fsop_ctx_release (struct cell_fsop_ctx *ctx)
+{
+  if (ctx->root_dfd >= 0)
+    close (ctx->root_dfd);
+  if (ctx->proc_dfd >= 0)
+    close (ctx->proc_dfd);
+  if (ctx->devnull_fd >= 0)
+    close (ctx->devnull_fd);
+  ctx->root_dfd = ctx->proc_dfd = ctx->devnull_fd = -1;
+}
+
+static int
+open_target (struct cell_fsop_ctx *ctx, const struct cell_op *op, bool file, struct cell_error **err)
+{
+  int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, file, 0);
+  if (fd < 0)
+    return cell_err_errno (err, "%s on `%s`: create mount point", cell_op_kind_name (op->kind), op->dest);
+  return fd;
+}
+
+/* Propagation and r* attributes go on the new mount itself: reopen its root by path (in root). */
+static int
+post_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, const char *what, struct cell_error **err)
+{
+  cleanup_close int fd = -1;
+  if (!op->propagation && !op->attr_set && !op->attr_clr)
+    return 0;
+  fd = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH, 0);
+  if (fd < 0)
+    return cell_err_errno (err, "reopen %s", what);
+  if (cell_mount_setattr (fd, true, op->attr_set, op->attr_clr, 0, what, err) < 0)
+    return -1;
+  if (op->propagation
+      && cell_mount_setattr (fd, (op->propagation & MS_REC) != 0, 0, 0, op->propagation, what, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int t = -1;
+  /* nothing we mount may propagate back to the host */
+  if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
+    return cell_err_errno (err, "set propagation of `/`");
+  /* bind the rootfs onto itself so it is a mount point pivot_root accepts */
+  t = (int)syscall (SYS_open_tree, AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+  if (t < 0)
+    return cell_err_errno (err, "bind rootfs `%s`", op->source);
+  if (syscall (SYS_move_mount, t, "", AT_FDCWD, op->source, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return cell_err_errno (err, "attach rootfs `%s`", op->source);
+  ctx->root_dfd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (ctx->root_dfd < 0)
+    return cell_err_errno (err, "open rootfs `%s`", op->source);
+  return 0;
+}
+
+static int
+op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int mnt = -1;
+  cleanup_free char *dir = xstrdup (op->source);
+  char *slash = strrchr (dir, '/');
+
+  if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
+    return cell_err_errno (err, "set propagation of `/`");
+  if (slash == dir)
+    slash[1] = '\0';
+  else
+    *slash = '\0';
+  if (cell_image_mount_root (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
+                             ctx->plan->image_tmpfs_size, dir, &mnt, err)
+      < 0)
+    return -1;
+  /* attached over the image's directory, inside this private mount namespace only */
+  if (syscall (SYS_move_mount, mnt, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    {
+      /* the mount(2) fallback of image.c already attached it at `dir` */
+      if (errno != EINVAL)
+        return cell_err_errno (err, "attach image root `%s`", op->source);
+    }
+  ctx->root_dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ctx->root_dfd < 0)
+    return cell_err_errno (err, "open image root `%s`", op->source);
+  return 0;
+}
+
+static int
+op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int target = -1;
+  cleanup_free char *what = xasprintf ("`%s` on `%s`", op->fstype, op->dest);
+  bool special = streq (op->fstype, "proc") || streq (op->fstype, "sysfs");
+  struct stat st;
+
+  target = open_target (ctx, op, false, err);
+  if (target < 0)
+    return -1;
+  if (special)
+    {
+      /* proc and sys go on ordinary directories only, never through a symlink the image planted */
+      cleanup_close int self = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_NOFOLLOW, 0);
+      if (self < 0 || fstat (self, &st) < 0 || !S_ISDIR (st.st_mode))
+        return cell_err (err, 0, "mount %s: must be mounted on an ordinary directory", what);
+    }
+  else if (fstat (target, &st) < 0 || !S_ISDIR (st.st_mode))
+    return cell_err (err, 0, "mount %s: the mount point is not a directory", what);
+  if (cell_mount_fs_at (op->source, op->fstype, op->mflags, op->data, target, what, err) < 0)
+    return -1;
+  if (post_mount (ctx, op, what, err) < 0)
+    return -1;
+  if (streq (op->fstype, "proc"))
+    {
+      struct statfs sfs;
+      int p = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_DIRECTORY, 0);
+      if (p < 0 || fstatfs (p, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+        {
+          if (p >= 0)
+            close (p);
+          return cell_err (err, 0, "mount %s: the result is not of type proc", what);
+        }
+      if (ctx->proc_dfd >= 0)
+        close (ctx->proc_dfd);
+      ctx->proc_dfd = p;
+    }
+  return 0;
+}
+
+static int
+op_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int src = open (op->source, O_PATH | O_CLOEXEC);
+  cleanup_close int target = -1;
+  cleanup_free char *what = xasprintf ("`%s` on `%s`", op->source, op->dest);
+  struct stat st;
+
+  if (src < 0)
+    {
+      if (errno == ENOENT && (op->flags & CELL_OPF_TRY))
+        return 0;
+      return cell_err_errno (err, "bind %s", what);
+    }
+  if (fstat (src, &st) < 0)
+    return cell_err_errno (err, "bind %s", what);
+  if (ctx->proc_dfd >= 0 || !streq (op->dest, "/proc"))
+    {
+      /* nothing goes into /proc but the files lxcfs provides (SECURITY.md row 7) */
+      if (strncmp (op->dest, "/proc/", 6) == 0 && strncmp (op->dest, "/proc/sys/", 10) != 0
+          && !streq (op->dest, "/proc/cpuinfo") && !streq (op->dest, "/proc/meminfo")
+          && !streq (op->dest, "/proc/stat") && !streq (op->dest, "/proc/uptime")
+          && !streq (op->dest, "/proc/loadavg") && !streq (op->dest, "/proc/diskstats")
+          && !streq (op->dest, "/proc/swaps"))
+        return cell_err (err, 0, "bind %s: mounts inside /proc are not allowed", what);
+    }
+  target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);
+  if (target < 0)
+    return -1;
+  if (cell_bind_at (NULL, src, op->recursive, op->mflags, op->attr_set, op->attr_clr, target, what, err) < 0)
+    return -1;
+  return op->propagation ? post_mount (ctx, op, what, err) : 0;
+}
+
+static int
+op_console (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int target = -1;
+  if (cell_pty_open (ctx->root_dfd, &ctx->console_master, &ctx->console_fd, err) < 0)
+    return -1;
+  target = open_target (ctx, op, true, err);
+  if (target < 0)
+    return -1;
+  /* the pty peer fd itself is bound: no /dev/pts/N lookup a container could swap */
+  return cell_bind_at (NULL, ctx->console_fd, false, 0, 0, 0, target, "the pty on `/dev/console`", err);
+}
+
+static int
+op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
+{
+  if (fchdir (ctx->root_dfd) < 0)
+    return cell_err_errno (err, "chdir to the rootfs");
+  if (ctx->plan->no_pivot)
+    {
+      if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
+        return cell_err_errno (err, "move the rootfs to `/`");
+      if (chroot (".") < 0)
+        return cell_err_errno (err, "chroot");
+    }
+  else
+    {
+      /* pivot_root(".", "."): the old root ends up stacked on the new one, then goes away */
+      if (syscall (SYS_pivot_root, ".", ".") < 0)
+        return cell_err_errno (err, "pivot_root");
+      if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+        return cell_err_errno (err, "make the old root a slave");
+      if (umount2 (".", MNT_DETACH) < 0)
+        return cell_err_errno (err, "unmount the old root");
+    }
+  if (chdir ("/") < 0)
+    return cell_err_errno (err, "chdir `/`");
+  close (ctx->root_dfd);
+  ctx->root_dfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ctx->root_dfd < 0)
+    return cell_err_errno (err, "open `/`");
+  if ((ctx->plan->rootfs_propagation & (MS_SHARED | MS_PRIVATE | MS_UNBINDABLE))
+      && mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
+    return cell_err_errno (err, "set rootfs propagation");
+  ctx->pivoted = true;
+  return 0;
+}
+
+static int
+op_mask (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int target = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH, 0);
+  cleanup_free char *what = xasprintf ("mask `%s`", op->dest);
+  struct stat st;
+
+  if (target < 0)
+    {
+      if (errno == ENOENT && (op->flags & CELL_OPF_TRY))
+        return 0;
+      return cell_err_errno (err, "%s", what);
+    }
+  if (fstat (target, &st) < 0)
+    return cell_err_errno (err, "%s", what);
+  if (S_ISDIR (st.st_mode))
+    {
+      cleanup_close int fs = (int)syscall (SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+      cleanup_close int mnt = -1;
+      if (fs < 0 || syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return cell_err_errno (err, "%s: tmpfs", what);
+      mnt = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+                          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+      if (mnt < 0)
+        return cell_err_errno (err, "%s: tmpfs", what);
+      return cell_move_mount_at (mnt, target, what, err);
+    }
+  return cell_bind_at (NULL, ctx->devnull_fd, false, 0, 0, 0, target, what, err);
+}
+
+static int
+op_readonly (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int target = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH, 0);
+  cleanup_free char *what = xasprintf ("read-only `%s`", op->dest);
+  if (target < 0)
+    {
+      if (errno == ENOENT && (op->flags & CELL_OPF_TRY))
+        return 0;
+      return cell_err_errno (err, "%s", what);
+    }
+  /* a recursive copy of whatever is there, made read-only before it is attached over the original: the
+     resolved inode is the one that ends up read-only, whatever happens to the path meanwhile */
+  return cell_bind_at (NULL, target, true, 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0,
+                       target, what, err);
+}
+
+int
+cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  if (op->kind != CELL_OP_ROOT_BIND && op->kind != CELL_OP_ROOT_IMAGE && ctx->root_dfd < 0)
+    return cell_err (err, 0, "plan: `%s` before the root is set up", cell_op_kind_name (op->kind));
+  switch (op->kind)
+    {
+    case CELL_OP_ROOT_BIND:
+      return op_root_bind (ctx, op, err);
+    case CELL_OP_ROOT_IMAGE:
+      return op_root_image (ctx, op, err);
+    case CELL_OP_MOUNT:
+      return op_mount (ctx, op, err);
+    case CELL_OP_BIND:
+      return op_bind (ctx, op, err);
+    case CELL_OP_CGROUP:
+      {
+        cleanup_close int target = open_target (ctx, op, false, err);
+        if (target < 0)
+          return -1;
+        return cell_mount_cgroups (ctx->root_dfd, op->dest, target, ctx->own_cgroupns,
+                                   (op->mflags & MS_RDONLY) != 0, op->mflags, err);
+      }
+    case CELL_OP_DEV_DEFAULT:
+      return cell_devices_default (ctx->root_dfd, (op->flags & CELL_OPF_USERNS) != 0,
+                                   (op->flags & CELL_OPF_DEST_DIR) != 0, err);
+    case CELL_OP_DEVICE:
+      return cell_device_create (ctx->root_dfd, op->dest, op->dev_type, op->major, op->minor, op->mode,
+                                 op->uid, op->gid, (op->flags & CELL_OPF_USERNS) != 0, err);
+    case CELL_OP_SYMLINK:
+      {
+        cleanup_free char *dir = xstrdup (op->dest);
+        char *slash = strrchr (dir, '/');
+        cleanup_close int parent = -1;
+        *slash = '\0';
+        parent = cell_mkpath_in_root (ctx->root_dfd, *dir ? dir : "/", false, 0755);
+        if (parent < 0 || symlinkat (op->source, parent, slash + 1) < 0)
+          return cell_err_errno (err, "symlink `%s` -> `%s`", op->dest, op->source);
+        return 0;
+      }
+    case CELL_OP_DIR:
+      {
+        int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, false, op->mode ? op->mode : 0755);
+        if (fd < 0)
+          return cell_err_errno (err, "mkdir `%s`", op->dest);
+        close (fd);
+        return 0;
+      }
+    case CELL_OP_CONSOLE:
+      return op_console (ctx, op, err);
+    case CELL_OP_PIVOT:
+      return op_pivot (ctx, err);
+    case CELL_OP_MASK:
+      return op_mask (ctx, op, err);
+    case CELL_OP_READONLY:
+      return op_readonly (ctx, op, err);
+    case CELL_OP_REMOUNT_RO:
+      {
+        cleanup_close int fd = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH, 0);
+        if (fd < 0)
+          return cell_err_errno (err, "remount `%s` read-only", op->dest);
+        return cell_mount_setattr (fd, false, MOUNT_ATTR_RDONLY, 0, 0, "`/` read-only", err);
+      }
+    case CELL_OP_OVERLAY:
+    case CELL_OP_IMAGE:
+      break;
+    }
+  return cell_err (err, 0, "plan: operation `%s` is not supported yet", cell_op_kind_name (op->kind));
+}

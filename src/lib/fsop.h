@@ -11,11 +11,14 @@
 struct cell_fsop_ctx
 {
   const struct cell_plan *plan;
-  int root_dfd;    /* O_PATH|O_DIRECTORY fd of the new root mount; set by ROOT_BIND / ROOT_IMAGE, -1 before */
-  bool pivoted;    /* set by PIVOT: paths then resolve from "/" */
-  bool in_userns;  /* DEVICE ops bind from the host instead of mknod */
-  int console_fd;  /* pty slave for CONSOLE, -1 without a terminal */
-  int proc_dfd;    /* the container's procfs once mounted (checked to be procfs), -1 before */
+  int root_dfd;   /* O_PATH|O_DIRECTORY fd of the new root mount; set by ROOT_BIND / ROOT_IMAGE, -1 before */
+  bool pivoted;   /* set by PIVOT: paths then resolve from "/" */
+  bool in_userns; /* DEVICE ops bind from the host instead of mknod */
+  int console_fd; /* pty slave, set by CONSOLE (-1 without a terminal); owned by the caller after */
+  int console_master; /* pty master, set by CONSOLE; owned by the caller after */
+  int proc_dfd;       /* the container's procfs once mounted (checked to be procfs), -1 before */
+  bool own_cgroupns;  /* CGROUP mounts fresh cgroup filesystems (the container has a cgroup namespace) */
+  int devnull_fd;     /* the host's /dev/null (O_PATH, checked 1:3), opened by init: masks bind it */
 };
 
 void cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan);

@@ -20,6 +20,7 @@ int cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **
 int cell_image_mount_root (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
                            const char *fallback_dir, int *mnt_fd, struct cell_error **err);
 /* A squashfs image file mounted read-only as a detached mount. */
-int cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt_fd, struct cell_error **err);
+int cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt_fd,
+                               struct cell_error **err);
 
 #endif

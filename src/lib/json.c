@@ -137,7 +137,7 @@ on_string (void *ctx, const unsigned char *s, size_t len)
   if (!check_string (ctx, s, len))
     return 0;
   j = new_node (CELL_JSON_STRING);
-  j->s = xstrndup ((const char *) s, len);
+  j->s = xstrndup ((const char *)s, len);
   j->len = len;
   return add_value (ctx, j);
 }
@@ -175,11 +175,11 @@ on_map_key (void *ctx, const unsigned char *s, size_t len)
   for (size_t i = 0; i < top->node->len; i++)
     if (strlen (top->node->keys[i]) == len && memcmp (top->node->keys[i], s, len) == 0)
       {
-        fail (c, "duplicate key `%.*s`", (int) (len > 64 ? 64 : len), s);
+        fail (c, "duplicate key `%.*s`", (int)(len > 64 ? 64 : len), s);
         return 0;
       }
   free (top->pending_key);
-  top->pending_key = xstrndup ((const char *) s, len);
+  top->pending_key = xstrndup ((const char *)s, len);
   return 1;
 }
 
@@ -233,7 +233,7 @@ position (const char *buf, size_t off, size_t *line, size_t *col)
 static char *
 first_line (const unsigned char *msg)
 {
-  const char *m = (const char *) msg;
+  const char *m = (const char *)msg;
   size_t n = strcspn (m, "\n");
   while (n > 0 && (m[n - 1] == ' ' || m[n - 1] == '.'))
     n--;
@@ -253,17 +253,17 @@ cell_json_parse (const char *buf, size_t len, const char *display, const struct 
     return cell_err (err, 0, "%s: larger than %zu bytes", display, c.lim->max_bytes);
   if (memchr (buf, '\0', len) != NULL)
     {
-      off = (size_t) ((const char *) memchr (buf, '\0', len) - buf);
+      off = (size_t)((const char *)memchr (buf, '\0', len) - buf);
       position (buf, off, &line, &col);
       return cell_err (err, 0, "%s: %zu:%zu: NUL byte in the document", display, line, col);
     }
   h = yajl_alloc (&callbacks, NULL, &c);
-  st = yajl_parse (h, (const unsigned char *) buf, len);
+  st = yajl_parse (h, (const unsigned char *)buf, len);
   if (st == yajl_status_ok)
     st = yajl_complete_parse (h);
   if (st != yajl_status_ok)
     {
-      unsigned char *m = c.fail ? NULL : yajl_get_error (h, 0, (const unsigned char *) buf, len);
+      unsigned char *m = c.fail ? NULL : yajl_get_error (h, 0, (const unsigned char *)buf, len);
       cleanup_free char *cause = c.fail ? xstrdup (c.fail) : first_line (m);
       off = yajl_get_bytes_consumed (h);
       if (off > len)
@@ -308,19 +308,19 @@ cell_json_parse_file (const char *path, const char *display, const struct cell_j
     return cell_err_errno (err, "%s", display);
   if (!S_ISREG (sb.st_mode))
     return cell_err (err, 0, "%s: not a regular file", display);
-  if ((size_t) sb.st_size > l->max_bytes)
+  if ((size_t)sb.st_size > l->max_bytes)
     return cell_err (err, 0, "%s: larger than %zu bytes", display, l->max_bytes);
-  buf = xmalloc ((size_t) sb.st_size + 1);
-  while (off < (size_t) sb.st_size)
+  buf = xmalloc ((size_t)sb.st_size + 1);
+  while (off < (size_t)sb.st_size)
     {
-      ssize_t n = read (fd, buf + off, (size_t) sb.st_size - off);
+      ssize_t n = read (fd, buf + off, (size_t)sb.st_size - off);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
         return cell_err_errno (err, "%s", display);
       if (n == 0)
         break;
-      off += (size_t) n;
+      off += (size_t)n;
     }
   buf[off] = '\0';
   return cell_json_parse (buf, off, display, l, out, err);
@@ -408,7 +408,7 @@ cell_json_gen_key (struct cell_json_gen *g, const char *key)
 void
 cell_json_gen_string (struct cell_json_gen *g, const char *s)
 {
-  yajl_gen_string (g->g, (const unsigned char *) s, strlen (s));
+  yajl_gen_string (g->g, (const unsigned char *)s, strlen (s));
 }
 
 void
@@ -422,7 +422,7 @@ cell_json_gen_uint (struct cell_json_gen *g, unsigned long long v)
 {
   char buf[32];
   int n = snprintf (buf, sizeof buf, "%llu", v);
-  yajl_gen_number (g->g, buf, (size_t) n);
+  yajl_gen_number (g->g, buf, (size_t)n);
 }
 
 void
@@ -459,7 +459,7 @@ cell_json_gen_finish (struct cell_json_gen *g, size_t *len)
   char *r;
 
   yajl_gen_get_buf (g->g, &buf, &n);
-  r = xstrndup ((const char *) buf, n);
+  r = xstrndup ((const char *)buf, n);
   if (len)
     *len = n;
   yajl_gen_free (g->g);

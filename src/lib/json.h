@@ -22,10 +22,10 @@ enum cell_json_type
 struct cell_json
 {
   enum cell_json_type type;
-  bool b;       /* BOOL */
-  char *s;      /* STRING (NUL-free: the parser rejects \u0000 and raw NULs), NUMBER (its literal text) */
-  size_t len;   /* STRING length; ARRAY/OBJECT element count */
-  char **keys;  /* OBJECT keys (unique: duplicate keys are a parse error) */
+  bool b;      /* BOOL */
+  char *s;     /* STRING (NUL-free: the parser rejects \u0000 and raw NULs), NUMBER (its literal text) */
+  size_t len;  /* STRING length; ARRAY/OBJECT element count */
+  char **keys; /* OBJECT keys (unique: duplicate keys are a parse error) */
   struct cell_json **items; /* ARRAY items / OBJECT values, `len` of them */
 };
 

@@ -52,7 +52,7 @@ write_all (int fd, const char *buf, size_t len)
       if (r <= 0)
         return;
       buf += r;
-      len -= (size_t) r;
+      len -= (size_t)r;
     }
 }
 

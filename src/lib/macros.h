@@ -16,7 +16,7 @@
 static inline void
 cell_freep (void *p)
 {
-  free (*(void **) p);
+  free (*(void **)p);
 }
 
 static inline void
@@ -50,7 +50,7 @@ cell_fclosep (FILE **f)
 static inline void *
 cell_steal_ptr (void *pp)
 {
-  void **p = (void **) pp;
+  void **p = (void **)pp;
   void *r = *p;
   *p = NULL;
   return r;

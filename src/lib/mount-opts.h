@@ -1,2 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mount-opts.h: placeholder, being written. */
+/* mount-opts.h: OCI mount option strings -> mount flags, propagation, recursive attributes and fs data. */
+#ifndef CELL_MOUNT_OPTS_H
+#define CELL_MOUNT_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "error.h"
+
+struct cell_mount_opts
+{
+  unsigned long flags;         /* MS_* to set (MS_RDONLY, MS_NOSUID, ... MS_BIND|MS_REC for bind/rbind) */
+  unsigned long propagation;   /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE [| MS_REC], 0 = none */
+  uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* from the r* options, applied recursively */
+  char *data;                  /* comma-joined options that are not flags (filesystem data), or NULL */
+  bool idmap, ridmap;
+};
+
+/* Parses `opts` (NULL-terminated, may be NULL) with libmount's Linux option map plus the OCI recursive
+   attributes (rro, rnosuid, ...). With `bind`, an option that is not a flag is an error (a bind mount has
+   no filesystem data): "<display>: <ptr>/N: unknown bind mount option `rshard`". */
+int cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out, const char *display,
+                           const char *ptr, struct cell_error **err);
+void cell_mount_opts_clear (struct cell_mount_opts *o);
+/* Is `name` a mount option cell maps to a flag or attribute (for `features`)? */
+bool cell_mount_opts_known (const char *name);
+
+#endif

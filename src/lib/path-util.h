@@ -1,2 +1,28 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* path-util.h: placeholder, being written. */
+/* path-util.h: lexical path cleaning and resolving container paths inside a root fd (openat2
+   RESOLVE_IN_ROOT, or an equivalent O_NOFOLLOW component walk on kernels without it). */
+#ifndef CELL_PATH_UTIL_H
+#define CELL_PATH_UTIL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include "error.h"
+
+/* "a//b/./c/../d/" -> "/a/b/d": absolute, no "." or "..", no "//", no trailing "/"; ".." above "/" stays
+   at "/", as it does inside a root. Caller frees. */
+char *cell_path_clean (const char *path);
+/* Joins a base and a relative path ("/bundle" + "rootfs"); an absolute `rel` is returned as is. */
+char *cell_path_join (const char *base, const char *rel);
+
+/* Opens `path` (absolute or relative, interpreted inside root_dfd: symlinks and ".." cannot escape it,
+   magic links are refused) with open(2) `flags`. Returns the fd or -1 with errno set. */
+int cell_open_in_root (int root_dfd, const char *path, int flags, mode_t mode);
+/* Forces the O_NOFOLLOW walk even when openat2 exists (for tests: CELL_NO_OPENAT2=1 in the environment). */
+void cell_path_force_fallback (bool on);
+
+/* Makes sure `path` exists inside root_dfd (missing parents created 0755; the last component a
+   directory, or an empty file with `file`) and returns an O_PATH fd of it (-1 + errno on failure).
+   Every component is created with mkdirat/openat on a parent fd that was itself resolved in the root. */
+int cell_mkpath_in_root (int root_dfd, const char *path, bool file, mode_t mode);
+
+#endif

@@ -1,2 +1,270 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* plan.c: placeholder, being written. */
+/* plan.c: the plan's lifetime (new, add, free) and its text dump for `--debug` and the golden tests. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include "plan.h"
+#include "strv.h"
+#include "xalloc.h"
+
+static const char *const kind_names[] = {
+  [CELL_OP_ROOT_BIND] = "root-bind",
+  [CELL_OP_ROOT_IMAGE] = "root-image",
+  [CELL_OP_MOUNT] = "mount",
+  [CELL_OP_BIND] = "bind",
+  [CELL_OP_OVERLAY] = "overlay",
+  [CELL_OP_IMAGE] = "image",
+  [CELL_OP_CGROUP] = "cgroup",
+  [CELL_OP_DEV_DEFAULT] = "dev-default",
+  [CELL_OP_DEVICE] = "device",
+  [CELL_OP_SYMLINK] = "symlink",
+  [CELL_OP_DIR] = "dir",
+  [CELL_OP_CONSOLE] = "console",
+  [CELL_OP_PIVOT] = "pivot",
+  [CELL_OP_MASK] = "mask",
+  [CELL_OP_READONLY] = "readonly",
+  [CELL_OP_REMOUNT_RO] = "remount-ro",
+};
+
+const char *
+cell_op_kind_name (enum cell_op_kind kind)
+{
+  return (unsigned)kind < ARRAY_SIZE (kind_names) && kind_names[kind] ? kind_names[kind] : "?";
+}
+
+struct cell_plan *
+cell_plan_new (void)
+{
+  struct cell_plan *p = xzalloc (sizeof (*p));
+  p->rootfs_propagation = MS_SLAVE | MS_REC;
+  return p;
+}
+
+struct cell_op *
+cell_plan_add (struct cell_plan *plan, enum cell_op_kind kind)
+{
+  struct cell_op *op;
+  if (plan->n_ops == plan->cap_ops)
+    plan->ops = xgrow (plan->ops, &plan->cap_ops, plan->n_ops + 1, sizeof (*plan->ops));
+  op = &plan->ops[plan->n_ops++];
+  memset (op, 0, sizeof (*op));
+  op->kind = kind;
+  return op;
+}
+
+void
+cell_plan_free (struct cell_plan *plan)
+{
+  if (!plan)
+    return;
+  for (size_t i = 0; i < plan->n_ops; i++)
+    {
+      struct cell_op *op = &plan->ops[i];
+      free (op->source);
+      free (op->dest);
+      free (op->fstype);
+      free (op->data);
+      free (op->idmap_uid);
+      free (op->idmap_gid);
+    }
+  free (plan->ops);
+  for (int i = 0; i < CELL_NS_COUNT; i++)
+    free (plan->ns[i].path);
+  free (plan->uid_map);
+  free (plan->gid_map);
+  free (plan->rootfs);
+  free (plan->hostname);
+  free (plan->domainname);
+  free (plan->cgroup_path);
+  free (plan->personality);
+  free (plan->image_upper);
+  free (plan->image_tmpfs_size);
+  cell_strv_free (plan->process.args);
+  cell_strv_free (plan->process.env);
+  free (plan->process.cwd);
+  free (plan->process.additional_gids);
+  free (plan->process.rlimits);
+  free (plan->process.apparmor_profile);
+  free (plan->process.selinux_label);
+  free (plan);
+}
+
+/* ---- dump ---- */
+
+struct buf
+{
+  char *s;
+  size_t len, cap;
+};
+
+static void PRINTF_LIKE (2, 3) bprintf (struct buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  int n;
+  va_start (ap, fmt);
+  n = vsnprintf (NULL, 0, fmt, ap);
+  va_end (ap);
+  if (b->len + (size_t)n + 1 > b->cap)
+    b->s = xgrow (b->s, &b->cap, b->len + (size_t)n + 1, 1);
+  va_start (ap, fmt);
+  vsnprintf (b->s + b->len, (size_t)n + 1, fmt, ap);
+  va_end (ap);
+  b->len += (size_t)n;
+}
+
+static void
+flag_names (struct buf *b, unsigned long f)
+{
+  static const struct
+  {
+    unsigned long flag;
+    const char *name;
+  } names[] = {
+    { MS_RDONLY, "ro" },
+    { MS_NOSUID, "nosuid" },
+    { MS_NODEV, "nodev" },
+    { MS_NOEXEC, "noexec" },
+    { MS_SYNCHRONOUS, "sync" },
+    { MS_DIRSYNC, "dirsync" },
+    { MS_MANDLOCK, "mand" },
+    { MS_NOATIME, "noatime" },
+    { MS_NODIRATIME, "nodiratime" },
+    { MS_BIND, "bind" },
+    { MS_REC, "rec" },
+    { MS_SILENT, "silent" },
+    { MS_RELATIME, "relatime" },
+    { MS_STRICTATIME, "strictatime" },
+    { MS_LAZYTIME, "lazytime" },
+    { MS_SHARED, "shared" },
+    { MS_SLAVE, "slave" },
+    { MS_PRIVATE, "private" },
+    { MS_UNBINDABLE, "unbindable" },
+  };
+  bool first = true;
+  for (size_t i = 0; i < ARRAY_SIZE (names); i++)
+    if (f & names[i].flag)
+      {
+        bprintf (b, "%s%s", first ? "" : ",", names[i].name);
+        first = false;
+        f &= ~names[i].flag;
+      }
+  if (f)
+    bprintf (b, "%s0x%lx", first ? "" : ",", f);
+}
+
+static void
+dump_caps (struct buf *b, const char *name, uint64_t mask)
+{
+  bprintf (b, "  caps.%s=%016llx\n", name, (unsigned long long)mask);
+}
+
+char *
+cell_plan_dump (const struct cell_plan *plan)
+{
+  struct buf b = { 0 };
+  const struct cell_plan_process *p = &plan->process;
+
+  bprintf (&b, "rootfs %s\n", plan->rootfs ? plan->rootfs : "-");
+  bprintf (&b, "rootfs-propagation ");
+  flag_names (&b, plan->rootfs_propagation);
+  bprintf (&b, "\n%s\n", plan->no_pivot ? "no-pivot" : "pivot-root");
+  for (int i = 0; i < CELL_NS_COUNT; i++)
+    {
+      const struct cell_plan_ns *ns = &plan->ns[i];
+      if (ns->create || ns->path)
+        bprintf (&b, "ns %s %s\n", cell_ns_type_name ((enum cell_ns_type)i), ns->path ? ns->path : "new");
+    }
+  if (plan->uid_map)
+    bprintf (&b, "uid_map %s", plan->uid_map);
+  if (plan->gid_map)
+    bprintf (&b, "gid_map %s", plan->gid_map);
+  for (size_t i = 0; i < plan->n_ops; i++)
+    {
+      const struct cell_op *op = &plan->ops[i];
+      bprintf (&b, "op %zu %s", i, cell_op_kind_name (op->kind));
+      if (op->dest)
+        bprintf (&b, " %s", op->dest);
+      if (op->fstype)
+        bprintf (&b, " type=%s", op->fstype);
+      if (op->source)
+        bprintf (&b, " source=%s", op->source);
+      if (op->mflags)
+        {
+          bprintf (&b, " flags=");
+          flag_names (&b, op->mflags);
+        }
+      if (op->recursive)
+        bprintf (&b, " recursive");
+      if (op->propagation)
+        {
+          bprintf (&b, " propagation=");
+          flag_names (&b, op->propagation);
+        }
+      if (op->attr_set || op->attr_clr)
+        bprintf (&b, " attr=+%llx-%llx", (unsigned long long)op->attr_set, (unsigned long long)op->attr_clr);
+      if (op->data)
+        bprintf (&b, " data=%s", op->data);
+      if (op->kind == CELL_OP_DEVICE)
+        bprintf (&b, " dev=%c:%u:%u mode=%04o uid=%u gid=%u", op->dev_type, op->major, op->minor,
+                 (unsigned)op->mode, (unsigned)op->uid, (unsigned)op->gid);
+      else if (op->mode)
+        bprintf (&b, " mode=%04o", (unsigned)op->mode);
+      if (op->flags & CELL_OPF_TRY)
+        bprintf (&b, " try");
+      if (op->flags & CELL_OPF_USERNS)
+        bprintf (&b, " userns");
+      if (op->flags & CELL_OPF_AFTER_PIVOT)
+        bprintf (&b, " after-pivot");
+      if (op->idmap_uid)
+        bprintf (&b, " idmap");
+      bprintf (&b, "\n");
+    }
+  if (plan->hostname)
+    bprintf (&b, "hostname %s\n", plan->hostname);
+  if (plan->domainname)
+    bprintf (&b, "domainname %s\n", plan->domainname);
+  for (size_t i = 0; i < plan->n_sysctl; i++)
+    bprintf (&b, "sysctl %s=%s\n", plan->sysctl[i].key, plan->sysctl[i].value);
+  if (plan->cgroup_path)
+    bprintf (&b, "cgroup %s\n", plan->cgroup_path);
+  if (plan->personality)
+    bprintf (&b, "personality %s\n", plan->personality);
+  bprintf (&b, "process\n");
+  for (size_t i = 0; p->args && p->args[i]; i++)
+    bprintf (&b, "  arg %s\n", p->args[i]);
+  for (size_t i = 0; p->env && p->env[i]; i++)
+    bprintf (&b, "  env %s\n", p->env[i]);
+  bprintf (&b, "  cwd %s\n  user %u:%u", p->cwd ? p->cwd : "/", (unsigned)p->uid, (unsigned)p->gid);
+  for (size_t i = 0; i < p->n_additional_gids; i++)
+    bprintf (&b, "%s%u", i ? "," : " groups=", (unsigned)p->additional_gids[i]);
+  bprintf (&b, "\n");
+  if (p->has_umask)
+    bprintf (&b, "  umask %04o\n", (unsigned)p->umask);
+  if (p->has_caps)
+    {
+      dump_caps (&b, "bounding", p->cap_bounding);
+      dump_caps (&b, "effective", p->cap_effective);
+      dump_caps (&b, "permitted", p->cap_permitted);
+      dump_caps (&b, "inheritable", p->cap_inheritable);
+      dump_caps (&b, "ambient", p->cap_ambient);
+    }
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    bprintf (&b, "  rlimit %d %llu %llu\n", p->rlimits[i].resource, (unsigned long long)p->rlimits[i].soft,
+             (unsigned long long)p->rlimits[i].hard);
+  if (p->no_new_privileges)
+    bprintf (&b, "  no-new-privileges\n");
+  if (p->has_oom_score_adj)
+    bprintf (&b, "  oom-score-adj %d\n", p->oom_score_adj);
+  if (p->terminal)
+    bprintf (&b, "  terminal\n");
+  if (p->has_console_size)
+    bprintf (&b, "  console-size %ux%u\n", p->console_rows, p->console_cols);
+  if (p->seccomp)
+    bprintf (&b, "  seccomp %s (%zu rules)\n", p->seccomp->default_action, p->seccomp->n_syscalls);
+  if (!b.s)
+    bprintf (&b, "%s", "");
+  return b.s;
+}

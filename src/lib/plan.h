@@ -13,40 +13,40 @@
 
 enum cell_op_kind
 {
-  CELL_OP_ROOT_BIND,  /* bind `source` (host rootfs dir) as the new root; first op */
-  CELL_OP_ROOT_IMAGE, /* squashfs image `source` as the new root (+ overlay unless ro); first op */
-  CELL_OP_MOUNT,      /* mount a filesystem: fstype/source/flags/data onto `dest` */
-  CELL_OP_BIND,       /* bind host `source` onto `dest` (flags: MS_REC for rbind), then remount flags */
-  CELL_OP_OVERLAY,    /* overlay with host lowerdir/upperdir/workdir in `data` onto dest */
-  CELL_OP_IMAGE,      /* squashfs image file `source` loop-mounted onto dest */
-  CELL_OP_CGROUP,     /* the container's own cgroup directories onto dest (v1 tmpfs + binds, or v2) */
+  CELL_OP_ROOT_BIND,   /* bind `source` (host rootfs dir) as the new root; first op */
+  CELL_OP_ROOT_IMAGE,  /* squashfs image `source` as the new root (+ overlay unless ro); first op */
+  CELL_OP_MOUNT,       /* mount a filesystem: fstype/source/flags/data onto `dest` */
+  CELL_OP_BIND,        /* bind host `source` onto `dest` (flags: MS_REC for rbind), then remount flags */
+  CELL_OP_OVERLAY,     /* overlay with host lowerdir/upperdir/workdir in `data` onto dest */
+  CELL_OP_IMAGE,       /* squashfs image file `source` loop-mounted onto dest */
+  CELL_OP_CGROUP,      /* the container's own cgroup directories onto dest (v1 tmpfs + binds, or v2) */
   CELL_OP_DEV_DEFAULT, /* the default device nodes and /dev symlinks, /dev/pts/ptmx link (dest = /dev) */
-  CELL_OP_DEVICE,     /* one device node `dest` (dev fields); bind from the host inside a user ns */
-  CELL_OP_SYMLINK,    /* symlink `dest` -> `source` */
-  CELL_OP_DIR,        /* mkdir -p `dest` with `mode` */
-  CELL_OP_CONSOLE,    /* bind the pty slave onto /dev/console (only with a terminal) */
-  CELL_OP_PIVOT,      /* make the new root the root: pivot_root (or MS_MOVE + chroot with no_pivot) */
-  CELL_OP_MASK,       /* mask `dest`: /dev/null over files, empty ro tmpfs over dirs; missing ok */
-  CELL_OP_READONLY,   /* bind `dest` onto itself read-only (recursive); missing ok */
-  CELL_OP_REMOUNT_RO, /* remount `dest` read-only (root.readonly: dest = "/") */
+  CELL_OP_DEVICE,      /* one device node `dest` (dev fields); bind from the host inside a user ns */
+  CELL_OP_SYMLINK,     /* symlink `dest` -> `source` */
+  CELL_OP_DIR,         /* mkdir -p `dest` with `mode` */
+  CELL_OP_CONSOLE,     /* bind the pty slave onto /dev/console (only with a terminal) */
+  CELL_OP_PIVOT,       /* make the new root the root: pivot_root (or MS_MOVE + chroot with no_pivot) */
+  CELL_OP_MASK,        /* mask `dest`: /dev/null over files, empty ro tmpfs over dirs; missing ok */
+  CELL_OP_READONLY,    /* bind `dest` onto itself read-only (recursive); missing ok */
+  CELL_OP_REMOUNT_RO,  /* remount `dest` read-only (root.readonly: dest = "/") */
 };
 
 /* op flags */
-#define CELL_OPF_TRY 0x1         /* a missing source is not an error (bwrap --*-try) */
-#define CELL_OPF_DEST_FILE 0x2   /* create dest as a file, not a dir (decided at run time when neither) */
+#define CELL_OPF_TRY 0x1       /* a missing source is not an error (bwrap --*-try) */
+#define CELL_OPF_DEST_FILE 0x2 /* create dest as a file, not a dir (decided at run time when neither) */
 #define CELL_OPF_DEST_DIR 0x4
-#define CELL_OPF_USERNS 0x8      /* DEVICE: bind from host instead of mknod */
+#define CELL_OPF_USERNS 0x8       /* DEVICE: bind from host instead of mknod */
 #define CELL_OPF_AFTER_PIVOT 0x10 /* resolve dest from the new "/" (set for MASK/READONLY/REMOUNT_RO) */
 
 struct cell_op
 {
   enum cell_op_kind kind;
-  unsigned flags;       /* CELL_OPF_* */
-  char *source;         /* host path, fs source, symlink target; may be NULL */
-  char *dest;           /* absolute path inside the container (normalised, no "..", no "//") */
-  char *fstype;         /* MOUNT: "proc", "tmpfs", ...; IMAGE: "squashfs" */
-  unsigned long mflags; /* MS_RDONLY|MS_NOSUID|... applied at mount / bind-remount */
-  unsigned long propagation; /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (| MS_REC), 0 = leave */
+  unsigned flags;              /* CELL_OPF_* */
+  char *source;                /* host path, fs source, symlink target; may be NULL */
+  char *dest;                  /* absolute path inside the container (normalised, no "..", no "//") */
+  char *fstype;                /* MOUNT: "proc", "tmpfs", ...; IMAGE: "squashfs" */
+  unsigned long mflags;        /* MS_RDONLY|MS_NOSUID|... applied at mount / bind-remount */
+  unsigned long propagation;   /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (| MS_REC), 0 = leave */
   uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* applied recursively via mount_setattr (r* options) */
   bool recursive;              /* BIND: rbind */
   char *data;                  /* fs data (options libmount does not map), e.g. "mode=755,size=65536k" */
@@ -62,8 +62,8 @@ struct cell_op
 
 struct cell_plan_ns
 {
-  bool create;  /* CLONE_NEW* */
-  char *path;   /* join this namespace (nsfs file); NULL otherwise */
+  bool create; /* CLONE_NEW* */
+  char *path;  /* join this namespace (nsfs file); NULL otherwise */
 };
 
 struct cell_plan_rlimit
@@ -83,7 +83,7 @@ struct cell_plan_process
   size_t n_additional_gids;
   bool has_umask;
   mode_t umask;
-  bool has_caps;                 /* false: keep runtime caps semantics of "no capabilities object" = none */
+  bool has_caps; /* false: keep runtime caps semantics of "no capabilities object" = none */
   uint64_t cap_bounding, cap_effective, cap_inheritable, cap_permitted, cap_ambient; /* bit N = cap N */
   struct cell_plan_rlimit *rlimits;
   size_t n_rlimits;
@@ -104,19 +104,20 @@ struct cell_plan
   struct cell_plan_ns ns[CELL_NS_COUNT];
   char *uid_map; /* "0 1000 1\n..." as written to /proc/PID/uid_map; NULL without userns maps */
   char *gid_map;
-  char *rootfs;  /* host path of the root (dir or image), absolute, for state + hooks */
+  char *rootfs;                     /* host path of the root (dir or image), absolute, for state + hooks */
   unsigned long rootfs_propagation; /* MS_PRIVATE|MS_REC by default (runc), or as configured */
   bool no_pivot;
   struct cell_op *ops;
   size_t n_ops, cap_ops;
-  char *hostname;   /* NULL: leave */
+  char *hostname; /* NULL: leave */
   char *domainname;
   struct cell_spec_kv *sysctl; /* borrowed */
   size_t n_sysctl;
-  char *cgroup_path; /* cgroupsPath as given (relative or absolute), NULL = default /cell/<id> chosen by caller */
+  char *cgroup_path; /* cgroupsPath as given (relative or absolute), NULL = default /cell/<id> chosen by
+                        caller */
   const struct cell_spec_resources *resources; /* borrowed; NULL when none */
   const struct cell_spec_hooks *hooks;         /* borrowed; may be NULL (sandbox) */
-  char *personality; /* "LINUX" / "LINUX32" or NULL */
+  char *personality;                           /* "LINUX" / "LINUX32" or NULL */
   struct cell_plan_process process;
   /* image roots (issue 4): overlay upper dir for ROOT_IMAGE (NULL = tmpfs), tmpfs size string */
   char *image_upper;
@@ -141,7 +142,8 @@ struct cell_plan_oci_opts
   const char *bundle;
   const char *id;
   bool no_pivot;
-  bool rootless; /* running without CAP_SYS_ADMIN on the host */
+  bool rootless;   /* running without CAP_SYS_ADMIN on the host */
+  bool root_image; /* root.path names a squashfs image (the caller looked; the compiler does not) */
 };
 int cell_plan_from_oci (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts,
                         struct cell_plan **out, struct cell_error **err);

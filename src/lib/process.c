@@ -1,2 +1,170 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* process.c: placeholder, being written. */
+/* process.c: the container process's final setup in init: executable lookup, rlimits, oom score, user and
+   groups, capabilities, umask, no_new_privs, seccomp, close-on-exec of runtime fds, execve. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "caps.h"
+#include "fd-util.h"
+#include "process.h"
+#include "xalloc.h"
+
+static const char *
+env_get (char *const *env, const char *key)
+{
+  size_t n = strlen (key);
+  for (size_t i = 0; env && env[i]; i++)
+    if (strncmp (env[i], key, n) == 0 && env[i][n] == '=')
+      return env[i] + n + 1;
+  return NULL;
+}
+
+static int
+check_exec (const char *path, struct cell_error **err)
+{
+  struct stat st;
+  if (stat (path, &st) < 0)
+    return cell_err_errno (err, "exec `%s`", path);
+  if (S_ISDIR (st.st_mode))
+    return cell_err (err, EACCES, "exec `%s`: is a directory: permission denied", path);
+  if (access (path, X_OK) < 0 && (st.st_mode & 0111) == 0)
+    return cell_err (err, EACCES, "exec `%s`: permission denied", path);
+  return 0;
+}
+
+int
+cell_process_find_exec (const struct cell_plan_process *p, char **out, struct cell_error **err)
+{
+  const char *arg0 = p->args[0], *path;
+  if (strchr (arg0, '/'))
+    {
+      if (check_exec (arg0, err) < 0)
+        return -1;
+      *out = xstrdup (arg0);
+      return 0;
+    }
+  path = env_get (p->env, "PATH");
+  if (!path)
+    path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  for (const char *s = path;;)
+    {
+      const char *e = strchrnul (s, ':');
+      cleanup_free char *cand = xasprintf ("%.*s%s%s", (int)(e - s), s, e == s ? "" : "/", arg0);
+      struct stat st;
+      if (stat (cand, &st) == 0 && S_ISREG (st.st_mode) && (st.st_mode & 0111))
+        {
+          *out = steal_ptr (&cand);
+          return 0;
+        }
+      if (!*e)
+        break;
+      s = e + 1;
+    }
+  return cell_err (err, ENOENT, "exec: `%s`: executable file not found in $PATH: no such file or directory",
+                   arg0);
+}
+
+int
+cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct cell_error **err)
+{
+  const struct cell_plan_process *p = &plan->process;
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    {
+      struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
+      if (setrlimit ((__rlimit_resource_t)p->rlimits[i].resource, &rl) < 0)
+        return cell_err_errno (err, "setrlimit %d (soft %llu, hard %llu)", p->rlimits[i].resource,
+                               (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+    }
+  if (p->has_oom_score_adj)
+    {
+      char buf[16];
+      int fd = proc_dfd >= 0 ? openat (proc_dfd, "self/oom_score_adj", O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
+                             : open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+      int n = snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
+      if (fd < 0 || cell_write_all (fd, buf, (size_t)n) < 0)
+        {
+          int e = errno;
+          if (fd >= 0)
+            close (fd);
+          errno = e;
+          return cell_err_errno (err, "set oom_score_adj %d", p->oom_score_adj);
+        }
+      close (fd);
+    }
+  if (plan->personality)
+    {
+      unsigned long persona = streq (plan->personality, "LINUX32") ? PER_LINUX32 : PER_LINUX;
+      if (personality (persona) < 0)
+        return cell_err_errno (err, "personality %s", plan->personality);
+    }
+  return 0;
+}
+
+/* The cwd is reached with chdir inside the pivoted root; getcwd then proves it is under that root (a
+   path reached through a leaked fd or magic link would read "(unreachable)/..."). */
+static int
+enter_cwd (const char *cwd, struct cell_error **err)
+{
+  char buf[PATH_MAX];
+  if (chdir (cwd) < 0)
+    return cell_err_errno (err, "chdir to cwd `%s`", cwd);
+  if (!getcwd (buf, sizeof (buf)) || buf[0] != '/')
+    return cell_err (err, 0, "cwd `%s` is outside the container root", cwd);
+  return 0;
+}
+
+int
+cell_process_setup_identity (const struct cell_plan_process *p, struct cell_seccomp *seccomp,
+                             struct cell_error **err)
+{
+  if (enter_cwd (p->cwd, err) < 0)
+    return -1;
+  if (p->has_caps && cell_caps_drop_bounding (p->cap_bounding, err) < 0)
+    return -1;
+  /* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still have it */
+  if (seccomp && !p->no_new_privileges && cell_seccomp_load (seccomp, err) < 0)
+    return -1;
+  if (setgroups (p->n_additional_gids, p->additional_gids) < 0 && errno != EPERM)
+    return cell_err_errno (err, "setgroups");
+  if (setresgid (p->gid, p->gid, p->gid) < 0)
+    return cell_err_errno (err, "setgid %u", (unsigned)p->gid);
+  if (prctl (PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+    return cell_err_errno (err, "keep capabilities");
+  if (setresuid (p->uid, p->uid, p->uid) < 0)
+    return cell_err_errno (err, "setuid %u", (unsigned)p->uid);
+  if (prctl (PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+    return cell_err_errno (err, "keep capabilities");
+  if (p->has_caps
+      && cell_caps_set (p->cap_effective, p->cap_permitted, p->cap_inheritable, p->cap_ambient, err) < 0)
+    return -1;
+  if (p->has_umask)
+    umask (p->umask);
+  if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+    return cell_err_errno (err, "set no_new_privs");
+  if (seccomp && p->no_new_privileges && cell_seccomp_load (seccomp, err) < 0)
+    return -1;
+  return 0;
+}
+
+int
+cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds,
+                   struct cell_error **err)
+{
+  if (cell_close_from (3 + preserve_fds, true) < 0)
+    return cell_err_errno (err, "close runtime file descriptors");
+  execve (path, p->args, p->env);
+  if (errno == EACCES)
+    return cell_err_errno (err, "exec `%s`: permission denied", path);
+  if (errno == ENOENT)
+    return cell_err_errno (err, "exec `%s`: no such file or directory", path);
+  return cell_err_errno (err, "exec `%s`", path);
+}

@@ -1,2 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* process.h: placeholder, being written. */
+/* process.h: the last steps in init before execve: the executable looked up in the container, limits,
+   identity, capabilities, no_new_privs, seccomp, fds, and the exec itself. */
+#ifndef CELL_PROCESS_H
+#define CELL_PROCESS_H
+
+#include "error.h"
+#include "plan.h"
+#include "seccomp.h"
+
+/* args[0] resolved against the process env's PATH inside the (pivoted) root; checked executable.
+   Errors keep the words clients map to exit codes ("executable file not found in $PATH",
+   "permission denied"). Caller frees *path. */
+int cell_process_find_exec (const struct cell_plan_process *p, char **path, struct cell_error **err);
+/* Things that need privileges: rlimits, oom_score_adj (through the container's verified procfs
+   `proc_dfd`), io priority and personality. */
+int cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct cell_error **err);
+/* chdir(cwd) (checked to be inside the root), groups, gid, uid, capability sets, umask, no_new_privs, and
+   seccomp at the last possible point. */
+int cell_process_setup_identity (const struct cell_plan_process *p, struct cell_seccomp *seccomp,
+                                 struct cell_error **err);
+/* Marks every fd >= 3 + preserve_fds close-on-exec and execs `path`; returns only on failure. */
+int cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds,
+                       struct cell_error **err);
+
+#endif

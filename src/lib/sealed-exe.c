@@ -36,7 +36,7 @@ cell_sealed_exe_ensure (char **argv, struct cell_error **err)
     return cell_err_errno (err, "memfd_create");
   for (off_t off = 0; off < sb.st_size;)
     {
-      ssize_t n = sendfile (mfd, self, &off, (size_t) (sb.st_size - off));
+      ssize_t n = sendfile (mfd, self, &off, (size_t)(sb.st_size - off));
       if (n <= 0)
         return cell_err (err, n < 0 ? errno : EIO, "copy /proc/self/exe into a memfd");
     }

@@ -43,8 +43,12 @@ parse_op (const char *name, enum scmp_compare *op)
     const char *name;
     enum scmp_compare op;
   } ops[] = {
-    { "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT }, { "SCMP_CMP_LE", SCMP_CMP_LE },
-    { "SCMP_CMP_EQ", SCMP_CMP_EQ }, { "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+    { "SCMP_CMP_NE", SCMP_CMP_NE },
+    { "SCMP_CMP_LT", SCMP_CMP_LT },
+    { "SCMP_CMP_LE", SCMP_CMP_LE },
+    { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+    { "SCMP_CMP_GE", SCMP_CMP_GE },
+    { "SCMP_CMP_GT", SCMP_CMP_GT },
     { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
   };
   for (size_t i = 0; i < ARRAY_SIZE (ops); i++)
@@ -65,13 +69,14 @@ parse_arch (const char *name)
   if (strncmp (name, "SCMP_ARCH_", 10) == 0)
     name += 10;
   for (i = 0; name[i] && i < sizeof buf - 1; i++)
-    buf[i] = (char) tolower ((unsigned char) name[i]);
+    buf[i] = (char)tolower ((unsigned char)name[i]);
   buf[i] = '\0';
   return seccomp_arch_resolve_name (buf);
 }
 
 static int
-compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *display, struct cell_error **err)
+compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *display,
+         struct cell_error **err)
 {
   uint32_t def, action;
   int r;
@@ -79,7 +84,8 @@ compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *
   if (s->default_action == NULL)
     return cell_err (err, 0, "%s: /linux/seccomp/defaultAction: required", display);
   if (parse_action (s->default_action, s->has_default_errno_ret, s->default_errno_ret, &def) < 0)
-    return cell_err (err, 0, "%s: /linux/seccomp/defaultAction: unknown action `%s`", display, s->default_action);
+    return cell_err (err, 0, "%s: /linux/seccomp/defaultAction: unknown action `%s`", display,
+                     s->default_action);
   if (s->listener_path)
     return cell_err (err, 0, "%s: /linux/seccomp/listenerPath: seccomp notify is not supported", display);
   f->ctx = seccomp_init (def);
@@ -89,8 +95,8 @@ compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *
     {
       uint32_t arch = parse_arch (s->architectures[i]);
       if (arch == 0)
-        return cell_err (err, 0, "%s: /linux/seccomp/architectures/%zu: unknown architecture `%s`", display, i,
-                         s->architectures[i]);
+        return cell_err (err, 0, "%s: /linux/seccomp/architectures/%zu: unknown architecture `%s`", display,
+                         i, s->architectures[i]);
       r = seccomp_arch_add (f->ctx, arch);
       if (r < 0 && r != -EEXIST)
         return cell_err (err, -r, "%s: /linux/seccomp/architectures/%zu: add `%s`", display, i,
@@ -127,13 +133,14 @@ compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *
         {
           enum scmp_compare op;
           if (sc->args[a].op == NULL || parse_op (sc->args[a].op, &op) < 0)
-            return cell_err (err, 0, "%s: /linux/seccomp/syscalls/%zu/args/%zu/op: unknown operator `%s`", display,
-                             i, a, sc->args[a].op ? sc->args[a].op : "");
+            return cell_err (err, 0, "%s: /linux/seccomp/syscalls/%zu/args/%zu/op: unknown operator `%s`",
+                             display, i, a, sc->args[a].op ? sc->args[a].op : "");
           if (sc->args[a].index > 5)
-            return cell_err (err, 0, "%s: /linux/seccomp/syscalls/%zu/args/%zu/index: must be 0..5", display, i,
-                             a);
-          cmp[a] = (struct scmp_arg_cmp){ .arg = sc->args[a].index, .op = op, .datum_a = sc->args[a].value,
-                                          .datum_b = sc->args[a].value_two };
+            return cell_err (err, 0, "%s: /linux/seccomp/syscalls/%zu/args/%zu/index: must be 0..5", display,
+                             i, a);
+          cmp[a] = (struct scmp_arg_cmp){
+            .arg = sc->args[a].index, .op = op, .datum_a = sc->args[a].value, .datum_b = sc->args[a].value_two
+          };
         }
       if (action == def)
         continue; /* libseccomp refuses rules equal to the default action */
@@ -142,9 +149,10 @@ compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *
           int nr = seccomp_syscall_resolve_name (sc->names[n]);
           if (nr == __NR_SCMP_ERROR)
             continue;
-          r = seccomp_rule_add_array (f->ctx, action, nr, (unsigned) sc->n_args, sc->n_args ? cmp : NULL);
+          r = seccomp_rule_add_array (f->ctx, action, nr, (unsigned)sc->n_args, sc->n_args ? cmp : NULL);
           if (r < 0)
-            return cell_err (err, -r, "%s: /linux/seccomp/syscalls/%zu: rule for `%s`", display, i, sc->names[n]);
+            return cell_err (err, -r, "%s: /linux/seccomp/syscalls/%zu: rule for `%s`", display, i,
+                             sc->names[n]);
         }
     }
   return 0;

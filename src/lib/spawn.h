@@ -8,6 +8,7 @@
 #include <sys/types.h>
 #include "error.h"
 #include "plan.h"
+#include "seccomp.h"
 
 /* Points at which the executor calls back into the caller (the lifecycle layer). */
 struct cell_spawn_callbacks
@@ -33,21 +34,21 @@ struct cell_spawn_opts
   int preserve_fds;      /* fds 3 .. 3+N-1 survive into the container */
   int cgroup_dfd;        /* v2 leaf dirfd for CLONE_INTO_CGROUP, or -1 */
   bool no_new_keyring;
-  const char *start_state_json; /* state JSON for startContainer hooks (status "created"), or NULL */
+  struct cell_seccomp *seccomp; /* compiled linux.seccomp (before anything was created), or NULL */
   struct cell_spawn_callbacks cb;
 };
 
 struct cell_spawn_result
 {
-  pid_t pid;          /* init's pid in the runtime's pid namespace */
-  int pidfd;          /* CLONE_PIDFD, or -1 on kernels without it; caller closes */
-  int pty_master_fd;  /* relay_tty only; else -1 */
+  pid_t pid;         /* init's pid in the runtime's pid namespace */
+  int pidfd;         /* CLONE_PIDFD, or -1 on kernels without it; caller closes */
+  int pty_master_fd; /* relay_tty only; else -1 */
 };
 
 /* Spawns init and returns once it is set up and waiting (create) or exec'ing (run). On failure the
    child is killed and reaped, and the child's error message is in *err ("mount `proc` on `/proc`:
    Permission denied"). Never leaves a process behind. */
-int cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, struct cell_spawn_result *res,
-                struct cell_error **err);
+int cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts,
+                struct cell_spawn_result *res, struct cell_error **err);
 
 #endif

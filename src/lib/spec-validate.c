@@ -1,2 +1,262 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* spec-validate.c: placeholder, being written. */
+/* spec-validate.c: the runtime-spec's MUST-error rules (config.md, config-linux.md) that need no
+   filesystem access, checked before anything is created. */
+#include <ctype.h>
+#include <string.h>
+#include "spec.h"
+#include "strv.h"
+#include "xalloc.h"
+
+/* SemVer 2.0: MAJOR.MINOR.PATCH[-pre][+build], numeric parts without leading zeros. */
+static bool
+semver_major (const char *s, unsigned long *major)
+{
+  for (int part = 0; part < 3; part++)
+    {
+      const char *start = s;
+      unsigned long v = 0;
+      while (isdigit ((unsigned char)*s))
+        v = v * 10 + (unsigned long)(*s++ - '0');
+      if (s == start || (s - start > 1 && *start == '0') || s - start > 9)
+        return false;
+      if (part == 0)
+        *major = v;
+      if (part < 2 && *s++ != '.')
+        return false;
+    }
+  if (*s == '-')
+    {
+      s++;
+      if (!*s || *s == '+')
+        return false;
+      s += strspn (s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-.");
+    }
+  if (*s == '+')
+    {
+      s++;
+      if (!*s)
+        return false;
+      s += strspn (s, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-.");
+    }
+  return *s == '\0';
+}
+
+static bool
+has_ns (const struct cell_spec *spec, enum cell_ns_type t)
+{
+  for (size_t i = 0; i < spec->linux_.n_namespaces; i++)
+    if (spec->linux_.namespaces[i].type == t)
+      return true;
+  return false;
+}
+
+/* Sysctls that belong to a namespace the container must own (as runc and the kernel's namespacing say);
+   anything else would change the host. */
+static int
+check_sysctl (const struct cell_spec *spec, const char *display, const char *key, struct cell_error **err)
+{
+  static const char *const ipc[]
+      = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+          "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
+  if (!*key || strstr (key, "..") || key[0] == '.' || key[0] == '/')
+    return cell_err (err, 0, "%s: /linux/sysctl/%s: invalid sysctl name", display, key);
+  for (size_t i = 0; i < ARRAY_SIZE (ipc); i++)
+    if (streq (key, ipc[i]))
+      {
+        if (!has_ns (spec, CELL_NS_IPC))
+          return cell_err (err, 0, "%s: /linux/sysctl/%s: needs an ipc namespace", display, key);
+        return 0;
+      }
+  if (strncmp (key, "fs.mqueue.", 10) == 0)
+    return has_ns (spec, CELL_NS_IPC)
+               ? 0
+               : cell_err (err, 0, "%s: /linux/sysctl/%s: needs an ipc namespace", display, key);
+  if (strncmp (key, "net.", 4) == 0)
+    return has_ns (spec, CELL_NS_NETWORK)
+               ? 0
+               : cell_err (err, 0, "%s: /linux/sysctl/%s: needs a network namespace", display, key);
+  if (streq (key, "kernel.hostname") || streq (key, "kernel.domainname"))
+    return cell_err (err, 0, "%s: /linux/sysctl/%s: set /%s instead", display, key,
+                     streq (key, "kernel.hostname") ? "hostname" : "domainname");
+  return cell_err (err, 0, "%s: /linux/sysctl/%s: not a namespaced sysctl", display, key);
+}
+
+static int
+check_hooks (const struct cell_spec_hook *h, size_t n, const char *name, const char *display,
+             struct cell_error **err)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      if (h[i].path[0] != '/')
+        return cell_err (err, 0, "%s: /hooks/%s/%zu/path: must be an absolute path", display, name, i);
+      if (h[i].has_timeout && h[i].timeout <= 0)
+        return cell_err (err, 0, "%s: /hooks/%s/%zu/timeout: must be greater than zero", display, name, i);
+    }
+  return 0;
+}
+
+static int
+check_process (const struct cell_spec_process *p, const char *display, struct cell_error **err)
+{
+  if (p->args == NULL || p->args[0] == NULL)
+    return cell_err (err, 0, "%s: /process/args: must not be empty", display);
+  if (p->cwd[0] != '/')
+    return cell_err (err, 0, "%s: /process/cwd: must be an absolute path", display);
+  for (size_t i = 0; p->env && p->env[i]; i++)
+    if (strchr (p->env[i], '=') == NULL || p->env[i][0] == '=')
+      return cell_err (err, 0, "%s: /process/env/%zu: expected KEY=VALUE, got `%s`", display, i, p->env[i]);
+  if (p->user.has_umask && p->user.umask > 0777)
+    return cell_err (err, 0, "%s: /process/user/umask: %o is not a file mode mask", display, p->user.umask);
+  if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
+    return cell_err (err, 0, "%s: /process/oomScoreAdj: must be between -1000 and 1000", display);
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    {
+      if (p->rlimits[i].soft > p->rlimits[i].hard)
+        return cell_err (err, 0, "%s: /process/rlimits/%zu: soft limit above hard limit", display, i);
+      for (size_t k = 0; k < i; k++)
+        if (streq (p->rlimits[k].type, p->rlimits[i].type))
+          return cell_err (err, 0, "%s: /process/rlimits/%zu/type: duplicate `%s`", display, i,
+                           p->rlimits[i].type);
+    }
+  if (p->has_io_priority)
+    {
+      if (!streq (p->io_priority_class, "IOPRIO_CLASS_RT") && !streq (p->io_priority_class, "IOPRIO_CLASS_BE")
+          && !streq (p->io_priority_class, "IOPRIO_CLASS_IDLE"))
+        return cell_err (err, 0, "%s: /process/ioPriority/class: unknown class `%s`", display,
+                         p->io_priority_class);
+      if (p->io_priority_priority < 0 || p->io_priority_priority > 7)
+        return cell_err (err, 0, "%s: /process/ioPriority/priority: must be between 0 and 7", display);
+    }
+  if (p->has_scheduler)
+    return cell_err (err, 0, "%s: /process/scheduler: not supported by cell", display);
+  if (p->has_exec_cpu_affinity)
+    return cell_err (err, 0, "%s: /process/execCPUAffinity: not supported by cell", display);
+  if (p->apparmor_profile && *p->apparmor_profile)
+    return cell_err (err, 0, "%s: /process/apparmorProfile: AppArmor is not supported by cell", display);
+  if (p->selinux_label && *p->selinux_label)
+    return cell_err (err, 0, "%s: /process/selinuxLabel: SELinux is not supported by cell", display);
+  return 0;
+}
+
+static int
+check_linux (const struct cell_spec *spec, const char *display, struct cell_error **err)
+{
+  const struct cell_spec_linux *l = &spec->linux_;
+  static const char *const props[]
+      = { "shared", "slave", "private", "unbindable", "rshared", "rslave", "rprivate", "runbindable" };
+
+  for (size_t i = 0; i < l->n_namespaces; i++)
+    {
+      for (size_t k = 0; k < i; k++)
+        if (l->namespaces[k].type == l->namespaces[i].type)
+          return cell_err (err, 0, "%s: /linux/namespaces/%zu: duplicate namespace `%s`", display, i,
+                           cell_ns_type_name (l->namespaces[i].type));
+      if (l->namespaces[i].path && l->namespaces[i].path[0] != '/')
+        return cell_err (err, 0, "%s: /linux/namespaces/%zu/path: must be an absolute path", display, i);
+    }
+  if ((l->n_uid_mappings || l->n_gid_mappings) && !has_ns (spec, CELL_NS_USER))
+    return cell_err (err, 0, "%s: /linux/uidMappings: user ID mappings need a user namespace", display);
+  if (has_ns (spec, CELL_NS_USER) && (l->n_uid_mappings == 0) != (l->n_gid_mappings == 0))
+    return cell_err (err, 0, "%s: /linux/%s: uidMappings and gidMappings go together", display,
+                     l->n_uid_mappings ? "gidMappings" : "uidMappings");
+  for (size_t i = 0; i < l->n_uid_mappings + l->n_gid_mappings; i++)
+    {
+      bool uid = i < l->n_uid_mappings;
+      const struct cell_spec_id_map *m = uid ? &l->uid_mappings[i] : &l->gid_mappings[i - l->n_uid_mappings];
+      size_t idx = uid ? i : i - l->n_uid_mappings;
+      if (m->size == 0)
+        return cell_err (err, 0, "%s: /linux/%s/%zu/size: must not be zero", display,
+                         uid ? "uidMappings" : "gidMappings", idx);
+    }
+  for (size_t i = 0; i < l->n_devices; i++)
+    {
+      const struct cell_spec_device *d = &l->devices[i];
+      if (d->path[0] != '/')
+        return cell_err (err, 0, "%s: /linux/devices/%zu/path: must be an absolute path", display, i);
+      if (d->type != 'p' && (!d->has_major || !d->has_minor))
+        return cell_err (err, 0, "%s: /linux/devices/%zu: major and minor are required for type `%c`",
+                         display, i, d->type);
+      if ((d->has_major && (d->major < 0 || d->major > 4095))
+          || (d->has_minor && (d->minor < 0 || d->minor > 1048575)))
+        return cell_err (err, 0, "%s: /linux/devices/%zu: device number out of range", display, i);
+      if (d->has_file_mode && d->file_mode > 07777)
+        return cell_err (err, 0, "%s: /linux/devices/%zu/fileMode: %o is not a file mode", display, i,
+                         d->file_mode);
+    }
+  if (l->rootfs_propagation && *l->rootfs_propagation)
+    {
+      bool ok = false;
+      for (size_t i = 0; i < ARRAY_SIZE (props); i++)
+        ok |= streq (l->rootfs_propagation, props[i]);
+      if (!ok)
+        return cell_err (err, 0, "%s: /linux/rootfsPropagation: unknown propagation `%s`", display,
+                         l->rootfs_propagation);
+    }
+  for (size_t i = 0; l->masked_paths && l->masked_paths[i]; i++)
+    if (l->masked_paths[i][0] != '/')
+      return cell_err (err, 0, "%s: /linux/maskedPaths/%zu: must be an absolute path", display, i);
+  for (size_t i = 0; l->readonly_paths && l->readonly_paths[i]; i++)
+    if (l->readonly_paths[i][0] != '/')
+      return cell_err (err, 0, "%s: /linux/readonlyPaths/%zu: must be an absolute path", display, i);
+  for (size_t i = 0; i < l->n_sysctl; i++)
+    if (check_sysctl (spec, display, l->sysctl[i].key, err) < 0)
+      return -1;
+  if (l->personality_domain && !streq (l->personality_domain, "LINUX")
+      && !streq (l->personality_domain, "LINUX32"))
+    return cell_err (err, 0, "%s: /linux/personality/domain: unknown domain `%s`", display,
+                     l->personality_domain);
+  if (l->has_time_offsets && !has_ns (spec, CELL_NS_TIME))
+    return cell_err (err, 0, "%s: /linux/timeOffsets: needs a time namespace", display);
+  if (l->mount_label && *l->mount_label)
+    return cell_err (err, 0, "%s: /linux/mountLabel: SELinux is not supported by cell", display);
+  if (l->has_intel_rdt)
+    return cell_err (err, 0, "%s: /linux/intelRdt: not supported by cell", display);
+  if (l->has_net_devices)
+    return cell_err (err, 0, "%s: /linux/netDevices: not supported by cell", display);
+  if (l->has_memory_policy)
+    return cell_err (err, 0, "%s: /linux/memoryPolicy: not supported by cell", display);
+  for (size_t i = 0; l->has_resources && i < l->resources.n_devices; i++)
+    {
+      const struct cell_spec_device_rule *r = &l->resources.devices[i];
+      if (r->access && (!*r->access || r->access[strspn (r->access, "rwm")] != '\0'))
+        return cell_err (err, 0, "%s: /linux/resources/devices/%zu/access: invalid access `%s`", display, i,
+                         r->access);
+    }
+  return 0;
+}
+
+int
+cell_spec_validate (const struct cell_spec *spec, const char *display, struct cell_error **err)
+{
+  unsigned long major = 0;
+
+  if (!semver_major (spec->oci_version, &major))
+    return cell_err (err, 0, "%s: /ociVersion: `%s` is not a SemVer version", display, spec->oci_version);
+  if (major != 1)
+    return cell_err (err, 0, "%s: /ociVersion: unsupported version `%s` (cell supports 1.x)", display,
+                     spec->oci_version);
+  if (!spec->has_root || !spec->root.path || !*spec->root.path)
+    return cell_err (err, 0, "%s: /root/path: required on Linux", display);
+  if (!spec->has_process)
+    return cell_err (err, 0, "%s: /process: required to create a container", display);
+  if (check_process (&spec->process, display, err) < 0)
+    return -1;
+  for (size_t i = 0; i < spec->n_mounts; i++)
+    if (!*spec->mounts[i].destination)
+      return cell_err (err, 0, "%s: /mounts/%zu/destination: must not be empty", display, i);
+  if (spec->hostname && *spec->hostname && !has_ns (spec, CELL_NS_UTS))
+    return cell_err (err, 0, "%s: /hostname: needs a uts namespace", display);
+  if (spec->domainname && *spec->domainname && !has_ns (spec, CELL_NS_UTS))
+    return cell_err (err, 0, "%s: /domainname: needs a uts namespace", display);
+#define HOOKS(field, name)                                                                                   \
+  if (check_hooks (spec->hooks.field, spec->hooks.n_##field, name, display, err) < 0)                        \
+    return -1;
+  HOOKS (prestart, "prestart");
+  HOOKS (create_runtime, "createRuntime");
+  HOOKS (create_container, "createContainer");
+  HOOKS (start_container, "startContainer");
+  HOOKS (poststart, "poststart");
+  HOOKS (poststop, "poststop");
+#undef HOOKS
+  return check_linux (spec, display, err);
+}

@@ -64,9 +64,9 @@ struct cell_spec_process
   bool has_console_size;
   struct cell_spec_console_size console_size;
   struct cell_spec_user user;
-  char **args; /* NULL-terminated */
+  char **args;        /* NULL-terminated */
   char *command_line; /* Windows only; ignored */
-  char **env;  /* NULL-terminated, may be NULL */
+  char **env;         /* NULL-terminated, may be NULL */
   char *cwd;
   bool has_caps;
   struct cell_spec_caps caps;
@@ -81,6 +81,7 @@ struct cell_spec_process
   bool has_io_priority;
   char *io_priority_class;
   int32_t io_priority_priority;
+  bool has_scheduler, has_exec_cpu_affinity; /* present: rejected by validation (not supported yet) */
 };
 
 struct cell_spec_root
@@ -92,8 +93,8 @@ struct cell_spec_root
 struct cell_spec_mount
 {
   char *destination;
-  char *type;   /* may be NULL */
-  char *source; /* may be NULL */
+  char *type;     /* may be NULL */
+  char *source;   /* may be NULL */
   char **options; /* NULL-terminated, may be NULL */
   struct cell_spec_id_map *uid_mappings;
   size_t n_uid_mappings;
@@ -260,7 +261,7 @@ struct cell_spec_linux
   bool has_time_offsets;
   int64_t time_offset_boottime_secs, time_offset_monotonic_secs;
   uint32_t time_offset_boottime_nanosecs, time_offset_monotonic_nanosecs;
-  char *intel_rdt_clos_id; /* unsupported: validation errors when set */
+  bool has_intel_rdt, has_net_devices, has_memory_policy; /* present: rejected by validation */
 };
 
 struct cell_spec
@@ -282,9 +283,10 @@ struct cell_spec
 };
 
 /* Loads and decodes `path` (config.json). `display` is the name used in messages ("config.json").
-   Errors: "config.json: 3:14: syntax error: ...", "config.json: /process/user/uid: expected unsigned integer".
-   On success *out is owned by the caller (cell_spec_free). Makes no changes to the system. */
-int cell_spec_load_file (const char *path, const char *display, struct cell_spec **out, struct cell_error **err);
+   Errors: "config.json: 3:14: syntax error: ...", "config.json: /process/user/uid: expected unsigned
+   integer". On success *out is owned by the caller (cell_spec_free). Makes no changes to the system. */
+int cell_spec_load_file (const char *path, const char *display, struct cell_spec **out,
+                         struct cell_error **err);
 int cell_spec_load_buffer (const char *buf, size_t len, const char *display, struct cell_spec **out,
                            struct cell_error **err);
 /* The spec's MUST-error checks (config.md, config-linux.md) that need no filesystem access.
@@ -301,6 +303,10 @@ void cell_spec_process_free (struct cell_spec_process *p);
 int cell_spec_resources_load_buffer (const char *buf, size_t len, const char *display,
                                      struct cell_spec_resources **out, struct cell_error **err);
 void cell_spec_resources_free (struct cell_spec_resources *r);
+
+/* The default config.json of `cell spec` (`rootless`: user namespace mapping the caller, no cgroup
+   mount or device rules). Caller frees. */
+char *cell_spec_default_json (bool rootless);
 
 const char *cell_spec_annotation (const struct cell_spec *spec, const char *key);
 const char *cell_ns_type_name (enum cell_ns_type t); /* "pid", "network", ... (OCI names) */

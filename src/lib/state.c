@@ -36,8 +36,8 @@ cell_state_validate_id (const char *id, struct cell_error **err)
       bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
       if (alnum || (i > 0 && (c == '_' || c == '.' || c == '+' || c == '-')))
         continue;
-      if ((unsigned char) c < 0x20 || (unsigned char) c >= 0x7f)
-        return cell_err (err, 0, "invalid character 0x%02x in the container ID", (unsigned char) c);
+      if ((unsigned char)c < 0x20 || (unsigned char)c >= 0x7f)
+        return cell_err (err, 0, "invalid character 0x%02x in the container ID", (unsigned char)c);
       return cell_err (err, 0, "invalid character `%c` in the container ID `%s`", c, id);
     }
   return 0;
@@ -233,7 +233,7 @@ cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err)
       ssize_t r = write (fd, doc + off, len - off);
       if (r < 0)
         return cell_err_errno (err, "write state of `%s`", st->id);
-      off += (size_t) r;
+      off += (size_t)r;
     }
   if (renameat (dfd, "state.json.tmp", dfd, CELL_STATE_FILE) < 0)
     return cell_err_errno (err, "write state of `%s`", st->id);
@@ -281,7 +281,7 @@ cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_e
     return cell_err_wrap (err, "container `%s`", id);
   st = xzalloc (sizeof *st);
   st->id = xstrdup (id);
-  st->pid = (pid_t) num_member (doc, "pid");
+  st->pid = (pid_t)num_member (doc, "pid");
   st->bundle = dup_member (doc, "bundle");
   if (st->bundle == NULL)
     st->bundle = xstrdup ("");

@@ -21,7 +21,7 @@ struct cell_state
   char *rootfs;
   char *created; /* RFC 3339 */
   char *owner;
-  char *cgroup;  /* cell_cgroup_serialize form, NULL when none */
+  char *cgroup;   /* cell_cgroup_serialize form, NULL when none */
   bool own_pidns; /* init is pid 1 of its own pid namespace (delete kills the whole cgroup otherwise) */
   struct cell_spec_kv *annotations;
   size_t n_annotations;

@@ -57,12 +57,12 @@ xgrow (void *p, size_t *cap, size_t need, size_t size)
     n = 4;
   while (n < need)
     {
-      if (n > ((size_t) -1) / 2 / size)
+      if (n > ((size_t)-1) / 2 / size)
         oom ();
       n *= 2;
     }
   p = xrealloc (p, n * size);
-  memset ((char *) p + *cap * size, 0, (n - *cap) * size);
+  memset ((char *)p + *cap * size, 0, (n - *cap) * size);
   *cap = n;
   return p;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd-lifecycle.c: the create, start, run, kill and delete commands (flag parsing only). */
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,7 +67,7 @@ parse_create_flags (const char *cmd, int argc, char **argv, struct cell_create_o
             n = strtol (optarg, &end, 10);
             if (errno || *end || end == optarg || n < 0 || n > 65536)
               return cell_err (err, 0, "%s: --preserve-fds: invalid number `%s`", cmd, optarg);
-            o->preserve_fds = (int) n;
+            o->preserve_fds = (int)n;
             break;
           }
         case 'd':
@@ -156,7 +157,8 @@ cell_cmd_kill (struct cell_context *ctx, int argc, char **argv, struct cell_erro
       if (cell_signal_parse (argv[optind + 1], &sig, err) < 0)
         return 1;
     }
-  else if (cell_cmd_operands ("kill", argc, argv, optind, 1, "a container ID and an optional signal", err) < 0)
+  else if (cell_cmd_operands ("kill", argc, argv, optind, 1, "a container ID and an optional signal", err)
+           < 0)
     return 1;
   return cell_container_kill (ctx, argv[optind], sig, all, err) < 0 ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cmd-query.c: the state and list commands. */
+#include <fcntl.h>
 #include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@ cell_cmd_state (struct cell_context *ctx, int argc, char **argv, struct cell_err
 static int
 cmp_names (const void *a, const void *b)
 {
-  return strcmp (*(char *const *) a, *(char *const *) b);
+  return strcmp (*(char *const *)a, *(char *const *)b);
 }
 
 int
@@ -107,7 +108,8 @@ cell_cmd_list (struct cell_context *ctx, int argc, char **argv, struct cell_erro
         }
       else
         printf ("%-12s %-8d %-10s %-40s %-30s %s\n", st->id, status == CELL_STATUS_STOPPED ? 0 : st->pid,
-                cell_status_name (status), st->bundle, st->created ? st->created : "", st->owner ? st->owner : "");
+                cell_status_name (status), st->bundle, st->created ? st->created : "",
+                st->owner ? st->owner : "");
       cell_state_free (st);
       free (names[i]);
     }

@@ -25,7 +25,7 @@ cell_cmd_spec (struct cell_context *ctx, int argc, char **argv, struct cell_erro
   size_t len;
   int c;
 
-  (void) ctx;
+  (void)ctx;
   while ((c = getopt_long (argc, argv, "+b:", opts, NULL)) != -1)
     {
       if (c == 'b')
@@ -47,7 +47,7 @@ cell_cmd_spec (struct cell_context *ctx, int argc, char **argv, struct cell_erro
         return cell_err (err, 0, "spec: `%s` already exists", path), 1;
       return cell_err_errno (err, "spec: create `%s`", path), 1;
     }
-  if (write (fd, doc, len) != (ssize_t) len || write (fd, "\n", 1) != 1)
+  if (write (fd, doc, len) != (ssize_t)len || write (fd, "\n", 1) != 1)
     return cell_err_errno (err, "spec: write `%s`", path), 1;
   return 0;
 }
@@ -56,7 +56,7 @@ int
 cell_cmd_features (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
   cleanup_free char *doc = NULL;
-  (void) ctx;
+  (void)ctx;
   if (cell_cmd_operands ("features", argc, argv, 1, 0, "no arguments", err) < 0)
     return 1;
   doc = cell_features_json ();

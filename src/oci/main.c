@@ -49,14 +49,15 @@ usage (FILE *f)
 static void
 version (void)
 {
-  printf ("cell version %s\nspec: 1.2.0\n+SECCOMP +CAP +CGROUPS-V1 +CGROUPS-V2 +USERNS +SQUASHFS\n", CELL_VERSION);
+  printf ("cell version %s\nspec: 1.2.0\n+SECCOMP +CAP +CGROUPS-V1 +CGROUPS-V2 +USERNS +SQUASHFS\n",
+          CELL_VERSION);
 }
 
 int
 cell_cmd_operands (const char *cmd, int argc, char **argv, int optind_, int n, const char *what,
                    struct cell_error **err)
 {
-  (void) argv;
+  (void)argv;
   if (argc - optind_ != n)
     return cell_err (err, 0, "%s: expected %s, got %d argument%s", cmd, what, argc - optind_,
                      argc - optind_ == 1 ? "" : "s");
@@ -105,7 +106,7 @@ main (int argc, char **argv)
       fputs ("cell: refusing to run setuid or setgid\n", stderr);
       return 1;
     }
-  (void) sb;
+  (void)sb;
   while ((c = getopt_long (argc, argv, "+hv", opts, NULL)) != -1)
     {
       switch (c)
@@ -139,7 +140,8 @@ main (int argc, char **argv)
             ctx.systemd_cgroup = true;
           else if (!streq (optarg, "cgroupfs"))
             {
-              fprintf (stderr, "cell: --cgroup-manager: unknown manager `%s` (cgroupfs, systemd or disabled)\n",
+              fprintf (stderr,
+                       "cell: --cgroup-manager: unknown manager `%s` (cgroupfs, systemd or disabled)\n",
                        optarg);
               return 1;
             }

@@ -28,7 +28,7 @@ PYEOF
 
 S=$CELL_SRCDIR/schema
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+on_exit 'rm -rf "$T"'
 
 tap_plan 8
 
