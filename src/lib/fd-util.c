@@ -97,3 +97,30 @@ cell_write_all (int fd, const void *buf, size_t len)
     }
   return (ssize_t)done;
 }
+
+int
+cell_close_all_except (int from, const int *keep, size_t n)
+{
+  int sorted[16];
+  size_t m = 0;
+  int lo = from;
+
+  for (size_t i = 0; i < n && m < ARRAY_SIZE (sorted); i++)
+    if (keep[i] >= from)
+      sorted[m++] = keep[i];
+  for (size_t i = 1; i < m; i++)
+    for (size_t k = i; k > 0 && sorted[k - 1] > sorted[k]; k--)
+      {
+        int t = sorted[k];
+        sorted[k] = sorted[k - 1];
+        sorted[k - 1] = t;
+      }
+  for (size_t i = 0; i < m; i++)
+    {
+      if (sorted[i] > lo && syscall (SYS_close_range, (unsigned) lo, (unsigned) sorted[i] - 1, 0) < 0)
+        for (int fd = lo; fd < sorted[i]; fd++)
+          close (fd);
+      lo = sorted[i] + 1;
+    }
+  return cell_close_from (lo, false);
+}

@@ -10,6 +10,8 @@
 
 /* Closes (or marks close-on-exec: `cloexec`) every fd >= `from`. */
 int cell_close_from (int from, bool cloexec);
+/* Closes every fd >= `from` except those in keep[0..n) (any order; negative entries ignored). */
+int cell_close_all_except (int from, const int *keep, size_t n);
 /* Sends `fd` (with one byte `tag`) over a unix socket with SCM_RIGHTS. */
 int cell_send_fd (int sock, int fd, char tag, struct cell_error **err);
 /* Receives one fd (-1 if the message carried none) and its tag byte. */

@@ -239,6 +239,12 @@ child_main (struct child *c)
   /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5) */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* init shares nothing with the runtime but these: in particular not the locked state dir fd */
+  cell_log_close ();
+  {
+    int keep[] = { c->sock, c->opts->state_dfd };
+    cell_close_all_except (3 + c->opts->preserve_fds, keep, ARRAY_SIZE (keep));
+  }
   cell_fsop_ctx_init (&ctx, plan);
   if (child_setup (c, &ctx, &hook_json, &err) < 0 || cell_process_find_exec (&plan->process, &exe, &err) < 0)
     goto fail;

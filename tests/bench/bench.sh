@@ -1,0 +1,205 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# bench.sh: start-up time (hyperfine) and peak RSS of cell vs crun vs runc on a busybox /bin/true bundle.
+#
+# Usage (as root): tests/bench/bench.sh [--cell PATH] [--quick]
+#   --cell PATH   the cell binary to measure (default: build/cell in the source tree)
+#   --quick       10 runs instead of 50
+# Never part of `make check`: numbers are reported, nothing passes or fails.
+set -eu
+
+SRCDIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
+CELL_BIN=$SRCDIR/build/cell
+RUNS=50
+WARMUP=5
+ORIG_ARGS=("$@")
+
+while [ $# -gt 0 ]; do
+  case $1 in
+    --cell)
+      [ $# -ge 2 ] || { echo "bench: --cell needs a path" >&2; exit 2; }
+      CELL_BIN=$2
+      shift 2
+      ;;
+    --cell=*)
+      CELL_BIN=${1#--cell=}
+      shift
+      ;;
+    --quick)
+      RUNS=10
+      shift
+      ;;
+    -h | --help)
+      sed -n '4,6s/^# \{0,1\}//p' "$0"
+      exit 0
+      ;;
+    *)
+      echo "bench: unknown argument \`$1\`" >&2
+      exit 2
+      ;;
+  esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "bench: run as root" >&2
+  exit 1
+fi
+
+# Tools: hyperfine, the two reference runtimes and GNU time for the RSS table.
+if [ -z "${CELL_BENCH_UNSHARED:-}" ]; then
+  missing=()
+  command -v hyperfine >/dev/null || missing+=(hyperfine)
+  command -v crun >/dev/null || missing+=(crun)
+  command -v runc >/dev/null || missing+=(runc)
+  [ -x /usr/bin/time ] || missing+=(time)
+  command -v jq >/dev/null || missing+=(jq)
+  command -v busybox >/dev/null || [ -x /bin/busybox ] || missing+=(busybox-static)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "bench: installing ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+
+  # crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode not supported"): run the
+  # whole benchmark in a private mount namespace where the cgroup2 mount at /sys/fs/cgroup/unified is gone,
+  # so every runtime sees the same plain v1 layout. The host's mounts are untouched.
+  export CELL_BENCH_UNSHARED=1
+  exec unshare -m --propagation private "$(readlink -f "$0")" "${ORIG_ARGS[@]+"${ORIG_ARGS[@]}"}"
+fi
+
+if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
+  umount /sys/fs/cgroup/unified || echo "bench: warning: cannot unmount /sys/fs/cgroup/unified" >&2
+fi
+
+CELL_BIN=$(readlink -f "$CELL_BIN" || echo "$CELL_BIN")
+BUSYBOX=$(command -v busybox || echo /bin/busybox)
+CRUN=$(command -v crun)
+RUNC=$(command -v runc)
+
+TMP=$(mktemp -d /tmp/cell-bench.XXXXXX)
+cleanup() {
+  local rt
+  for rt in cell crun runc; do
+    [ -x "$TMP/bin/$rt" ] || continue
+    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench >/dev/null 2>&1 || true
+    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
+    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-check >/dev/null 2>&1 || true
+  done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# The bundle: a busybox rootfs whose /bin/true is a busybox symlink; config from `cell spec`
+# (or `runc spec` when cell cannot produce one, so the reference runtimes can still be measured).
+BUNDLE=$TMP/bundle
+mkdir -p "$BUNDLE/rootfs"/{bin,dev,etc,proc,sys,tmp} "$TMP/bin"
+cp "$BUSYBOX" "$BUNDLE/rootfs/bin/busybox"
+ln -s busybox "$BUNDLE/rootfs/bin/true"
+ln -s busybox "$BUNDLE/rootfs/bin/sh"
+if ! (cd "$BUNDLE" && "$CELL_BIN" spec) 2>"$TMP/spec.err"; then
+  echo "bench: \`$CELL_BIN spec\` failed ($(head -n1 "$TMP/spec.err")); using \`runc spec\`" >&2
+  rm -f "$BUNDLE/config.json"
+  (cd "$BUNDLE" && "$RUNC" spec)
+fi
+jq '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = "rootfs"' \
+  "$BUNDLE/config.json" >"$BUNDLE/config.json.tmp"
+mv "$BUNDLE/config.json.tmp" "$BUNDLE/config.json"
+
+# One link per runtime so every runtime is invoked the same way; a runtime that cannot run the bundle
+# once is left out of the timing (its error is shown) rather than timed while failing.
+ln -s "$CELL_BIN" "$TMP/bin/cell"
+ln -s "$CRUN" "$TMP/bin/crun"
+ln -s "$RUNC" "$TMP/bin/runc"
+RUNTIMES=()
+for rt in cell crun runc; do
+  mkdir -p "$TMP/root-$rt"
+  if [ ! -x "$TMP/bin/$rt" ]; then
+    echo "bench: $rt: not found, left out" >&2
+    continue
+  fi
+  if "$TMP/bin/$rt" --root "$TMP/root-$rt" run --bundle "$BUNDLE" bench-check </dev/null >"$TMP/check-$rt.out" 2>&1; then
+    RUNTIMES+=("$rt")
+  else
+    echo "bench: $rt: \`run\` of /bin/true failed, left out:" >&2
+    sed 's/^/    /' "$TMP/check-$rt.out" | head -n 5 >&2
+    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-check >/dev/null 2>&1 || true
+  fi
+done
+if [ ${#RUNTIMES[@]} -eq 0 ]; then
+  echo "bench: no runtime can run the bundle" >&2
+  exit 1
+fi
+
+# Wrappers: `run` uses a fixed id (run deletes the container when it exits; the untimed --prepare step
+# removes anything a failed iteration left behind). The lifecycle wrapper does create, start, delete.
+PREPARE=$TMP/prepare.sh
+{
+  echo '#!/bin/sh'
+  for rt in "${RUNTIMES[@]}"; do
+    echo "'$TMP/bin/$rt' --root '$TMP/root-$rt' delete --force bench >/dev/null 2>&1"
+  done
+  echo 'exit 0'
+} >"$PREPARE"
+chmod +x "$PREPARE"
+
+RUN_CMDS=() LIFE_CMDS=()
+for rt in "${RUNTIMES[@]}"; do
+  cat >"$TMP/life-$rt.sh" <<EOF
+#!/bin/sh
+set -e
+'$TMP/bin/$rt' --root '$TMP/root-$rt' create --bundle '$BUNDLE' bench
+'$TMP/bin/$rt' --root '$TMP/root-$rt' start bench
+'$TMP/bin/$rt' --root '$TMP/root-$rt' delete --force bench
+EOF
+  chmod +x "$TMP/life-$rt.sh"
+  RUN_CMDS+=(-n "$rt" "$TMP/bin/$rt --root $TMP/root-$rt run --bundle $BUNDLE bench")
+  LIFE_CMDS+=(-n "$rt" "$TMP/life-$rt.sh")
+done
+
+HF=(hyperfine -N -i --warmup "$WARMUP" --runs "$RUNS" --prepare "$PREPARE" --style basic)
+
+echo
+echo "=== run /bin/true (${RUNS} runs, ${WARMUP} warmup) ==="
+"${HF[@]}" --export-markdown "$TMP/run.md" --export-json "$TMP/run.json" "${RUN_CMDS[@]}"
+echo
+echo "=== create + start + delete --force of /bin/true (${RUNS} runs, ${WARMUP} warmup) ==="
+"${HF[@]}" --export-markdown "$TMP/life.md" --export-json "$TMP/life.json" "${LIFE_CMDS[@]}"
+
+# Medians in ms and the ratios cell/crun, cell/runc (only for runtimes that took part).
+median_ms() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
+report() {
+  local title=$1 json=$2 md=$3 rt m c
+  echo
+  echo "## $title"
+  echo
+  cat "$md"
+  echo
+  printf '| %-8s | %12s |\n' runtime 'median (ms)'
+  printf '|----------|--------------|\n'
+  for rt in "${RUNTIMES[@]}"; do
+    m=$(median_ms "$json" "$rt")
+    printf '| %-8s | %12.2f |\n' "$rt" "$m"
+  done
+  c=$(median_ms "$json" cell)
+  if [ -n "$c" ]; then
+    for rt in crun runc; do
+      m=$(median_ms "$json" "$rt")
+      [ -n "$m" ] || continue
+      awk -v c="$c" -v m="$m" -v rt="$rt" 'BEGIN { printf "cell/%s median ratio: %.2f\n", rt, c / m }'
+    done
+  fi
+}
+report "run /bin/true" "$TMP/run.json" "$TMP/run.md"
+report "create + start + delete of /bin/true" "$TMP/life.json" "$TMP/life.md"
+
+# Peak RSS of one `run` per runtime (GNU time: the runtime and the children it waited for).
+echo
+echo "## peak RSS of one \`run\` of /bin/true"
+echo
+printf '| %-8s | %14s |\n' runtime 'max RSS (KiB)'
+printf '|----------|----------------|\n'
+for rt in "${RUNTIMES[@]}"; do
+  rss=$(/usr/bin/time -v "$TMP/bin/$rt" --root "$TMP/root-$rt" run --bundle "$BUNDLE" bench-rss \
+    </dev/null 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }')
+  "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
+  printf '| %-8s | %14s |\n' "$rt" "${rss:-?}"
+done
