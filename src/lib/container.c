@@ -533,10 +533,16 @@ supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
     }
   while (!init_done)
     {
-      struct pollfd pfd[3];
-      int n = 0, i_sig, i_pty = -1, i_in = -1;
+      struct pollfd pfd[4];
+      int n = 0, i_sig, i_pty = -1, i_in = -1, i_pid = -1;
       pfd[n] = (struct pollfd){ .fd = sfd, .events = POLLIN };
       i_sig = n++;
+      /* the pidfd too: init may have exited before the signalfd existed (its SIGCHLD is then gone) */
+      if (pidfd >= 0)
+        {
+          pfd[n] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+          i_pid = n++;
+        }
       if (pty_master >= 0)
         {
           pfd[n] = (struct pollfd){ .fd = pty_master, .events = POLLIN };
@@ -566,6 +572,15 @@ supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
         {
           if (!copy_fd (0, pty_master))
             stdin_open = false;
+        }
+      if (i_pid >= 0 && (pfd[i_pid].revents & POLLIN))
+        {
+          int st;
+          if (waitpid (pid, &st, WNOHANG) == pid)
+            {
+              *wstatus = st;
+              init_done = true;
+            }
         }
       if (pfd[i_sig].revents & POLLIN)
         {
@@ -676,12 +691,26 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
                             .pty_master = -1 };
   int wstatus = 0, r;
 
+  sigset_t mask, old;
+
   *exit_status = 0;
   if (!opts->detach)
-    prctl (PR_SET_CHILD_SUBREAPER, 1);
+    {
+      prctl (PR_SET_CHILD_SUBREAPER, 1);
+      /* signals that arrive while the container is set up are kept pending and forwarded by supervise()
+         (init resets its mask before exec) */
+      sigfillset (&mask);
+      sigdelset (&mask, SIGSEGV);
+      sigdelset (&mask, SIGBUS);
+      sigdelset (&mask, SIGILL);
+      sigdelset (&mask, SIGFPE);
+      sigprocmask (SIG_BLOCK, &mask, &old);
+    }
   r = do_create (&job, true, err);
   if (r < 0)
     {
+      if (!opts->detach)
+        sigprocmask (SIG_SETMASK, &old, NULL);
       job_rollback (&job);
       job_release (&job);
       return -1;

@@ -239,6 +239,17 @@ child_main (struct child *c)
   /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5) */
   prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* the runtime may block signals (run forwards them): the container starts with none blocked and default
+     dispositions */
+  {
+    sigset_t none;
+    struct sigaction dfl = { .sa_handler = SIG_DFL };
+    sigemptyset (&none);
+    for (int sig = 1; sig < NSIG; sig++)
+      if (sig != SIGKILL && sig != SIGSTOP)
+        sigaction (sig, &dfl, NULL);
+    sigprocmask (SIG_SETMASK, &none, NULL);
+  }
   /* init shares nothing with the runtime but these: in particular not the locked state dir fd */
   cell_log_close ();
   {

@@ -127,7 +127,7 @@ run_in() {
   local b=$1
   shift
   _RUN_N=$((_RUN_N + 1))
-  bundle_set "$b" '.process.args = $ARGS.positional' --args "$@"
+  bundle_set "$b" '.process.args = $a' --argjson a "$(python3 -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@")"
   cellr run --bundle "$b" "run-$$-$_RUN_N" < /dev/null
 }
 
