@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -730,7 +731,10 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
       return 0;
     }
   cell_closep (&job.console_fd);
+  /* others (state, kill, list) may look at the container while it runs; delete takes the lock back */
+  flock (job.state_dfd, LOCK_UN);
   supervise (job.pid, job.pidfd, job.pty_master, &wstatus);
+  flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);
   job.st.id = (char *)id;
   r = destroy_stopped (ctx, &job.st, job.spec, err);
