@@ -117,7 +117,7 @@ cell_close_all_except (int from, const int *keep, size_t n)
       }
   for (size_t i = 0; i < m; i++)
     {
-      if (sorted[i] > lo && syscall (SYS_close_range, (unsigned) lo, (unsigned) sorted[i] - 1, 0) < 0)
+      if (sorted[i] > lo && syscall (SYS_close_range, (unsigned)lo, (unsigned)sorted[i] - 1, 0) < 0)
         for (int fd = lo; fd < sorted[i]; fd++)
           close (fd);
       lo = sorted[i] + 1;

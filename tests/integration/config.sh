@@ -1,4 +1,182 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# config.sh: placeholder, being written.
-echo "1..0 # SKIP not written yet"
+# config.sh: config.json features (process, linux, mounts, namespaces, devices), each checked from inside.
+. "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+require_root
+tap_plan 45
+
+# line OUTPUT KEY: the `KEY=...` line of a cell-helper output (empty when absent).
+line() { printf '%s\n' "$1" | grep -E "^$2=" | head -1; }
+
+# process: hostname, domainname
+B=$(make_bundle uts)
+bundle_set "$B" '.hostname = "cellhost" | .domainname = "celldomain"'
+out=$(run_in "$B" cell-helper hostname)
+tap_is "$(line "$out" hostname)" "hostname=cellhost" "hostname is set in the UTS namespace"
+tap_is "$(line "$out" domainname)" "domainname=celldomain" "domainname is set in the UTS namespace"
+
+# process.user: uid, gid, additionalGids
+B=$(make_bundle user)
+bundle_set "$B" '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [5, 6]}'
+out=$(run_in "$B" cell-helper ids)
+tap_is "$(line "$out" uid)" "uid=1000,1000,1000,1000" "process.user.uid sets real/effective/saved/fs uid"
+tap_is "$(line "$out" gid)" "gid=1000,1000,1000,1000" "process.user.gid sets real/effective/saved/fs gid"
+tap_is "$(line "$out" groups)" "groups=5,6" "process.user.additionalGids are exactly the supplementary groups"
+
+# process.cwd, process.env
+B=$(make_bundle cwdenv)
+bundle_set "$B" '.process.cwd = "/tmp" | .process.env = ["PATH=/sbin:/bin:/opt/cellpath", "FOO=bar"]'
+out=$(run_in "$B" cell-helper cwd)
+tap_is "$out" "cwd=/tmp" "process.cwd is the working directory"
+out=$(run_in "$B" cell-helper env)
+tap_like "$out" "^FOO=bar$" "process.env is visible to the process"
+tap_like "$out" "^PATH=/sbin:/bin:/opt/cellpath$" "PATH comes from process.env"
+
+# process.capabilities
+B=$(make_bundle caps)
+bundle_set "$B" '.process.capabilities = {"bounding": ["CAP_KILL", "CAP_CHOWN"], "effective": ["CAP_KILL", "CAP_CHOWN"],
+  "permitted": ["CAP_KILL", "CAP_CHOWN"]}'
+out=$(run_in "$B" cell-helper caps)
+tap_is "$(line "$out" CapEff)" "CapEff=0000000000000021" "capabilities: effective is exactly CAP_KILL|CAP_CHOWN"
+tap_is "$(line "$out" CapBnd)" "CapBnd=0000000000000021" "capabilities: bounding is exactly CAP_KILL|CAP_CHOWN"
+tap_is "$(line "$out" CapPrm)" "CapPrm=0000000000000021" "capabilities: permitted is exactly CAP_KILL|CAP_CHOWN"
+tap_is "$(line "$out" CapInh),$(line "$out" CapAmb)" "CapInh=0000000000000000,CapAmb=0000000000000000" \
+  "capabilities: inheritable and ambient stay empty unless asked"
+bundle_set "$B" '.process.user = {"uid": 1000, "gid": 1000} | .process.capabilities.inheritable = ["CAP_KILL"]
+  | .process.capabilities.ambient = ["CAP_KILL"]'
+out=$(run_in "$B" cell-helper caps)
+tap_is "$(line "$out" CapInh),$(line "$out" CapAmb)" "CapInh=0000000000000020,CapAmb=0000000000000020" \
+  "capabilities: inheritable and ambient CAP_KILL survive the switch to a non-root user"
+bundle_set "$B" 'del(.process.capabilities) | .process.user = {"uid": 0, "gid": 0}'
+out=$(run_in "$B" cell-helper caps)
+tap_is "$(line "$out" CapBnd),$(line "$out" CapEff)" "CapBnd=0000000000000000,CapEff=0000000000000000" \
+  "no capabilities object: no capabilities at all"
+
+# process.noNewPrivileges
+B=$(make_bundle nnp)
+bundle_set "$B" '.process.noNewPrivileges = true'
+tap_is "$(line "$(run_in "$B" cell-helper caps)" NoNewPrivs)" "NoNewPrivs=1" "noNewPrivileges true sets no_new_privs"
+bundle_set "$B" '.process.noNewPrivileges = false'
+tap_is "$(line "$(run_in "$B" cell-helper caps)" NoNewPrivs)" "NoNewPrivs=0" "noNewPrivileges false leaves it unset"
+
+# process.rlimits, process.user.umask, process.oomScoreAdj
+B=$(make_bundle proc)
+bundle_set "$B" '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 256, "hard": 512}]'
+tap_is "$(line "$(run_in "$B" cell-helper rlimits)" RLIMIT_NOFILE)" "RLIMIT_NOFILE=256,512" "rlimits: RLIMIT_NOFILE soft,hard"
+tap_is "$(run_in "$B" cell-helper umask)" "umask=0022" "the default umask is 0022"
+bundle_set "$B" '.process.user.umask = 63'
+tap_is "$(run_in "$B" cell-helper umask)" "umask=0077" "process.user.umask 0077 is applied"
+bundle_set "$B" '.process.oomScoreAdj = 100'
+tap_is "$(run_in "$B" cell-helper oom)" "oom_score_adj=100" "process.oomScoreAdj is applied"
+
+# linux.maskedPaths, linux.readonlyPaths (defaults of `cell spec` include /proc/kcore, /sys/firmware, /proc/sys)
+B=$(make_bundle masked)
+tap_is "$(run_in "$B" cell-helper open /proc/kcore r)" "open=ok" "masked file /proc/kcore can be opened"
+tap_is "$(run_in "$B" sh -c 'cat /proc/kcore | wc -c' | tr -d ' ')" "0" "masked file /proc/kcore reads empty"
+out=$(run_in "$B" sh -c 'ls -A /sys/firmware | wc -l; cell-helper write /sys/firmware/x y')
+tap_is "$(echo $out)" "0 write=EROFS" "masked dir /sys/firmware is empty and read-only"
+tap_is "$(run_in "$B" cell-helper write /proc/sys/kernel/hostname x)" "write=EROFS" "readonlyPaths: /proc/sys is read-only"
+tap_is "$(run_in "$B" cell-helper write /var/x y)" "write=ok" "/var is writable by default"
+bundle_set "$B" '.linux.readonlyPaths += ["/var"]'
+tap_is "$(run_in "$B" cell-helper write /var/x y)" "write=EROFS" "readonlyPaths: a rootfs dir listed is read-only"
+
+# root.readonly
+B=$(make_bundle rootro)
+bundle_set "$B" '.root.readonly = true'
+tap_is "$(run_in "$B" cell-helper write /x y)" "write=EROFS" "root.readonly true: the rootfs is read-only"
+bundle_set "$B" '.root.readonly = false'
+tap_is "$(run_in "$B" cell-helper write /x y)" "write=ok" "root.readonly false: the rootfs is writable"
+
+# mounts
+H=$CELL_TEST_TMP/host
+mkdir -p "$H/dir" "$H/rro/sub"
+echo hello > "$H/dir/f"
+echo single > "$H/file"
+mount -t tmpfs tmpfs "$H/rro/sub" && echo deep > "$H/rro/sub/g"
+B=$(make_bundle mounts)
+bundle_set "$B" '.mounts += [{"destination": "/mnt/t", "type": "tmpfs", "source": "tmpfs",
+  "options": ["nosuid", "size=1m", "mode=700"]}]'
+out=$(run_in "$B" sh -c 'grep " /mnt/t " /proc/self/mountinfo; cell-helper stat /mnt/t')
+tap_like "$(printf '%s\n' "$out" | grep ' /mnt/t ')" " /mnt/t [^ ]*nosuid" "tmpfs mount at /mnt/t is nosuid"
+tap_like "$out" "^mode=0700$" "tmpfs mount honours mode=700"
+B=$(make_bundle bind)
+bundle_set "$B" '.mounts += [{"destination": "/mnt/b", "type": "bind", "source": $d, "options": ["rbind", "ro"]},
+  {"destination": "/etc/x", "type": "bind", "source": $f, "options": ["bind"]}]' \
+  --arg d "$H/dir" --arg f "$H/file"
+out=$(run_in "$B" sh -c 'cat /mnt/b/f; cell-helper write /mnt/b/new y; cat /etc/x')
+tap_is "$(echo $out)" "hello write=EROFS single" "bind mount ro of a host dir is readable and read-only; a single file binds"
+tap_result "$([ ! -e "$H/dir/new" ]; echo $?)" "nothing was written through the read-only bind"
+B=$(make_bundle rro)
+bundle_set "$B" '.mounts += [{"destination": "/mnt/r", "type": "bind", "source": $d, "options": ["rbind", "rro"]}]' \
+  --arg d "$H/rro"
+out=$(run_in "$B" sh -c 'cat /mnt/r/sub/g; cell-helper write /mnt/r/sub/new y')
+tap_is "$(echo $out)" "deep write=EROFS" "rro makes submounts read-only too"
+B=$(make_bundle prop)
+bundle_set "$B" '.mounts += [{"destination": "/mnt/p", "type": "bind", "source": $d, "options": ["rbind", "rprivate"]}]' \
+  --arg d "$H/dir"
+out=$(run_in "$B" sh -c 'cat /mnt/p/f; grep " /mnt/p " /proc/self/mountinfo')
+tap_like "$out" "^hello" "propagation option rprivate is accepted"
+tap_result "$(printf '%s\n' "$out" | grep ' /mnt/p ' | grep -q 'shared:'; echo $(( ! $? )))" "rprivate: the mount is not shared"
+
+# linux.namespaces
+B=$(make_bundle userns)
+bundle_set "$B" '.linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+out=$(run_in "$B" sh -c 'cat /proc/self/uid_map; cell-helper ids')
+tap_is "$(printf '%s\n' "$out" | head -1 | tr -s ' \t' ' ' | sed 's/^ //')" "0 100000 65536" "user namespace: uid_map from uidMappings"
+tap_is "$(line "$out" uid)" "uid=0,0,0,0" "user namespace: the process is uid 0 inside"
+B=$(make_bundle netns)
+out=$(run_in "$B" sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "')
+tap_is "$out" "lo" "network namespace: only lo"
+
+bundle_set "$B" '.process.args = ["sleep", "100"]'
+cellr run --detach --bundle "$B" join-a-$$ </dev/null
+apid=$(cellr state join-a-$$ | jq -r .pid)
+anet=$(stat -L -c %i /proc/"$apid"/ns/net 2>/dev/null)
+B2=$(make_bundle joiner)
+bundle_set "$B2" '.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = $p else . end]' \
+  --arg p "/proc/$apid/ns/net"
+out=$(run_in "$B2" cell-helper ns)
+tap_is "$(line "$out" net)" "net=$anet" "a namespace path joins that namespace"
+cellr delete --force join-a-$$
+
+B=$(make_bundle timens)
+bundle_set "$B" '.linux.namespaces += [{"type": "time"}]'
+out=$(run_in "$B" cell-helper ns)
+t=$(line "$out" time)
+tap_result "$([ -n "$t" ] && [ "$t" != "time=$(stat -L -c %i /proc/self/ns/time)" ]; echo $?)" \
+  "a time namespace is a new one (${t:-none})"
+
+# linux.sysctl
+B=$(make_bundle sysctl)
+bundle_set "$B" '.linux.sysctl = {"net.ipv4.ip_forward": "1"}'
+tap_is "$(run_in "$B" cell-helper sysctl net.ipv4.ip_forward)" "net.ipv4.ip_forward=1" "linux.sysctl is applied"
+
+# linux.devices and the default devices
+B=$(make_bundle devices)
+bundle_set "$B" '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
+out=$(run_in "$B" cell-helper stat /dev/fuse)
+tap_is "$(echo $(printf '%s\n' "$out" | grep -E '^(type|mode|major|minor)='))" "type=c mode=0666 major=10 minor=229" \
+  "linux.devices creates /dev/fuse with its type, numbers and mode"
+out=$(run_in "$B" sh -c 'for d in null zero full random urandom tty; do
+  [ -c /dev/$d ] && echo $d; done; readlink /dev/ptmx')
+tap_is "$(echo $out)" "null zero full random urandom tty pts/ptmx" "default devices exist and /dev/ptmx links to pts/ptmx"
+
+# --preserve-fds
+B=$(make_bundle fds)
+bundle_set "$B" '.process.args = ["cell-helper", "fds"]'
+out=$(3</etc/hostname cellr run --preserve-fds 1 --bundle "$B" fds-$$ </dev/null)
+tap_like "$out" "^fd=3 " "--preserve-fds 1 passes fd 3"
+out=$(3</etc/hostname cellr run --bundle "$B" fds2-$$ </dev/null)
+tap_result "$(printf '%s\n' "$out" | grep -q '^fd=3 '; echo $(( ! $? )))" "without --preserve-fds fd 3 is closed"
+
+# --no-pivot
+B=$(make_bundle nopivot)
+echo rootfs-marker > "$B/rootfs/marker"
+bundle_set "$B" '.process.args = ["cat", "/marker"]'
+out=$(cellr run --no-pivot --bundle "$B" np-$$ </dev/null)
+tap_is "$?:$out" "0:rootfs-marker" "--no-pivot: run succeeds and / is the rootfs"
+
+tap_result "$(state_empty; echo $?)" "nothing is left in the state root"
+exit $((TAP_FAILED != 0))

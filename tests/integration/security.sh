@@ -1,4 +1,207 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# security.sh: placeholder, being written.
-echo "1..0 # SKIP not written yet"
+# security.sh: reproduces the attack classes of SECURITY.md (section 5) against the OCI front-end.
+. "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+require_root
+tap_plan 30
+
+B=$(make_bundle sec)
+ERR=$CELL_TEST_TMP/err
+
+# leftovers_none ID: no state dir for ID and nothing mounted below the test's temp dir.
+leftovers_none() {
+  [ ! -e "$CELL_TEST_ROOT/$1" ] && ! host_mounts_matching "$CELL_TEST_TMP/bundles" >/dev/null
+}
+
+# fresh_bundle NAME: a new bundle (tests that break the rootfs must not share it).
+fresh_bundle() { make_bundle "$1"; }
+
+# Row 1 (CVE-2019-5736): the created-state init is the runtime; its /proc/<pid>/exe is a sealed memfd.
+ID=exe-$$
+bundle_set "$B" '.process.args = ["true"]'
+cellr create --bundle "$B" "$ID" </dev/null >/dev/null 2>"$ERR"
+pid=$(cellr state "$ID" 2>/dev/null | jq -r .pid)
+exe=$(readlink "/proc/$pid/exe" 2>/dev/null)
+tap_like "$exe" "^/?memfd:" "row 1: /proc/<init>/exe of a created container is a memfd, not the host binary"
+if (exec 3>>"/proc/$pid/exe") 2>/dev/null; then w=writable; else w=refused; fi
+tap_is "$w" refused "row 1: /proc/<init>/exe cannot be opened for writing from the host"
+if python3 - "$pid" <<'EOF' 2>/dev/null; then
+import os, sys, fcntl
+fd = os.open("/proc/%s/exe" % sys.argv[1], os.O_RDONLY)
+seals = fcntl.fcntl(fd, 1034)  # F_GET_SEALS
+sys.exit(0 if seals & 0x8 and seals & 0x1 else 1)  # F_SEAL_WRITE and F_SEAL_SEAL
+EOF
+  tap_result 0 "row 1: the memfd is sealed (F_SEAL_WRITE, F_SEAL_SEAL)"
+else
+  tap_result 1 "row 1: the memfd is sealed (F_SEAL_WRITE, F_SEAL_SEAL)"
+fi
+cellr delete --force "$ID" >/dev/null 2>&1
+
+# Row 1: a container whose /bin/sh is `#!/proc/self/exe`, exec'd into, tries to overwrite it.
+sum_before=$(sha256sum <"$CELL")
+B1=$(fresh_bundle exe)
+rm -f "$B1/rootfs/bin/sh"
+printf '#!/proc/self/exe\n' >"$B1/rootfs/bin/sh"
+chmod 755 "$B1/rootfs/bin/sh"
+cat >"$B1/rootfs/bin/attack" <<'EOF'
+#!/bin/busybox sh
+# Any process that is still the runtime would show up as /proc/<pid>/exe; try to write every one.
+for e in /proc/[0-9]*/exe /proc/self/exe; do
+  /bin/busybox sh -c "echo pwned >> $e" 2>/dev/null && echo "wrote $e"
+done
+/bin/sh 2>/dev/null
+echo done
+EOF
+chmod 755 "$B1/rootfs/bin/attack"
+out=$(run_in "$B1" /bin/attack 2>&1)
+tap_is "$(sha256sum <"$CELL")" "$sum_before" "row 1: exec'ing into #!/proc/self/exe leaves the cell binary unchanged"
+tap_result "$(printf '%s' "$out" | grep -q '^wrote'; echo $((1 - $?)))" "row 1: no /proc/*/exe is writable inside"
+
+# Row 2 (CVE-2024-21626): fds inside, and a stray non-CLOEXEC fd of the caller.
+out=$(run_in "$B" cell-helper fds 2>&1)
+tap_is "$(printf '%s\n' "$out" | sed -n 's/^fd=\([0-9]*\) .*/\1/p' | tr '\n' ' ')" "0 1 2 " \
+  "row 2: the process starts with only fds 0, 1, 2"
+bundle_set "$B" '.process.args = ["cell-helper", "fds"]'
+out=$(cellr run --bundle "$B" fd7-$$ </dev/null 7</etc/hostname 2>&1)
+tap_result "$(printf '%s' "$out" | grep -q '^fd=7 '; echo $((1 - $?)))" \
+  "row 2: a stray inherited fd 7 of the caller does not reach the container"
+printf '# %s\n' $out
+
+# Row 3 (CVE-2024-21626): cwd /proc/self/fd/7 with fd 7 a host directory.
+mkdir -p "$CELL_TEST_TMP/hostdir"
+echo secret >"$CELL_TEST_TMP/hostdir/marker"
+bundle_set "$B" '.process.cwd = "/proc/self/fd/7" | .process.args = ["sh", "-c", "cat marker; pwd"]'
+out=$(cellr run --bundle "$B" cwd-$$ </dev/null 7<"$CELL_TEST_TMP/hostdir" 2>&1)
+rc=$?
+tap_result "$(printf '%s' "$out" | grep -q secret; echo $((1 - $?)))" \
+  "row 3: cwd /proc/self/fd/7 never gives the process a host cwd (rc=$rc)"
+tap_result "$(leftovers_none cwd-$$; echo $?)" "row 3: nothing is left behind"
+bundle_set "$B" '.process.cwd = "/"'
+
+# Row 6: rootfs/proc is a symlink.
+B6=$(fresh_bundle procsym)
+rm -rf "$B6/rootfs/proc"
+ln -s /bad-proc "$B6/rootfs/proc"
+mkdir "$B6/rootfs/bad-proc"
+cellr create --bundle "$B6" proc-$$ </dev/null >/dev/null 2>"$ERR"
+rc=$?
+tap_is "$rc" 1 "row 6: create with rootfs/proc a symlink fails"
+tap_like "$(cat "$ERR")" "ordinary directory" "row 6: the error says /proc must be an ordinary directory"
+m=$(host_mounts_matching "$B6/rootfs/bad-proc"; grep -c ' /bad-proc ' /proc/self/mountinfo)
+tap_is "$m" 0 "row 6: nothing is mounted on the symlink's target"
+tap_result "$(leftovers_none proc-$$; echo $?)" "row 6: nothing is left behind"
+
+# Row 7: a bind mount into /proc.
+bundle_set "$B" '.mounts += [{"destination": "/proc/sys/kernel/core_pattern", "type": "bind",
+  "source": "/etc/hostname", "options": ["bind"]}]'
+cellr create --bundle "$B" inproc-$$ </dev/null >/dev/null 2>"$ERR"
+tap_is "$?" 1 "row 7: a bind mount onto /proc/sys/kernel/core_pattern is refused"
+printf '# %s\n' "$(cat "$ERR")"
+tap_result "$(leftovers_none inproc-$$; echo $?)" "row 7: nothing is left behind"
+bundle_set "$B" 'del(.mounts[-1])'
+
+# Rows 8/10: a static symlink in a mount destination pointing at a host dir.
+B8=$(fresh_bundle destsym)
+HOSTDIR=$CELL_TEST_TMP/host-target
+mkdir -p "$HOSTDIR"
+echo keep >"$HOSTDIR/file"
+mkdir -p "$B8/rootfs/opt"
+ln -s "$HOSTDIR" "$B8/rootfs/opt/x"
+snap_before=$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)
+bundle_set "$B8" '.mounts += [{"destination": "/opt/x/d", "type": "tmpfs", "source": "tmpfs"}]
+  | .process.args = ["sh", "-c", "grep -q \" /opt/x/d \\| '"$HOSTDIR"'/d \" /proc/self/mountinfo && echo mounted"]'
+out=$(cellr run --bundle "$B8" dest-$$ </dev/null 2>&1)
+snap_after=$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)
+tap_is "$snap_after" "$snap_before" "rows 8/10: the host dir behind a rootfs symlink is untouched"
+tap_result "$(host_mounts_matching "$HOSTDIR" >/dev/null; echo $((1 - $?)))" \
+  "rows 8/10: nothing is mounted on the host dir"
+tap_result "$(leftovers_none dest-$$; echo $?)" "rows 8/10: nothing is left behind ($out)"
+
+# Rows 12/16: masked and read-only defaults.
+out=$(run_in "$B" cell-helper stat /proc/kcore 2>&1)
+tap_is "$(printf '%s\n' "$out" | grep -E '^(type|major|minor)=' | tr '\n' ' ')" "type=c major=1 minor=3 " \
+  "row 12: masked /proc/kcore is a 1:3 char device"
+out=$(run_in "$B" sh -c 'cat /proc/kcore | wc -c' 2>&1)
+tap_is "$out" 0 "row 16: /proc/kcore reads empty"
+out=$(run_in "$B" cell-helper write /proc/sysrq-trigger h 2>&1)
+tap_like "$out" "^write=E(ROFS|PERM|ACCES)" "row 16: writing /proc/sysrq-trigger fails"
+out=$(run_in "$B" cell-helper write /proc/sys/kernel/core_pattern x 2>&1)
+tap_like "$out" "^write=E(ROFS|PERM|ACCES)" "row 16: writing /proc/sys/kernel/core_pattern fails"
+
+# Rows 17/18: capabilities.
+bundle_set "$B" 'del(.process.capabilities)'
+out=$(run_in "$B" cell-helper caps 2>&1)
+tap_is "$(printf '%s\n' "$out" | grep ^Cap | tr '\n' ' ')" \
+  "CapInh=0000000000000000 CapPrm=0000000000000000 CapEff=0000000000000000 CapBnd=0000000000000000 CapAmb=0000000000000000 " \
+  "row 18: no capabilities in the config gives empty sets"
+bundle_set "$B" '.process.capabilities = {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"], "permitted": ["CAP_KILL"]}'
+out=$(run_in "$B" cell-helper caps 2>&1)
+tap_is "$(printf '%s\n' "$out" | grep ^Cap | tr '\n' ' ')" \
+  "CapInh=0000000000000000 CapPrm=0000000000000020 CapEff=0000000000000020 CapBnd=0000000000000020 CapAmb=0000000000000000 " \
+  "row 17: caps listed: exactly those, CapInh and CapAmb zero"
+
+# Row 19: unknown capability name.
+bundle_set "$B" '.process.capabilities.bounding += ["CAP_TYPO"]'
+cellr create --bundle "$B" typo-$$ </dev/null >/dev/null 2>"$ERR"
+rc=$?
+tap_result "$(
+  [ $rc = 1 ] && grep -q CAP_TYPO "$ERR"
+  echo $?
+)" "row 19: an unknown capability name is an error naming it (rc=$rc: $(head -1 "$ERR"))"
+tap_result "$(leftovers_none typo-$$; echo $?)" "row 19: nothing is left behind"
+B=$(fresh_bundle sec2)
+
+# Row 21: cgroup v1 release_agent escape with the default spec.
+out=$(run_in "$B" sh -c 'mkdir -p /tmp/cg && mount -t cgroup -o memory cgroup /tmp/cg 2>/dev/null && echo mounted;
+  for f in /sys/fs/cgroup/*/release_agent /tmp/cg/release_agent; do [ -e "$f" ] && echo x > "$f" 2>/dev/null && echo "wrote $f"; done;
+  echo end' 2>&1)
+tap_is "$out" end "row 21: mount -t cgroup and writes to release_agent fail"
+
+# Row 28: setuid install.
+SUID=$CELL_TEST_TMP/cell-suid
+cp "$CELL" "$SUID"
+chmod 4755 "$SUID"
+chmod 755 "$CELL_TEST_TMP"
+out=$(setpriv --reuid 65534 --regid 65534 --clear-groups "$SUID" --version 2>&1)
+rc=$?
+tap_result "$( [ $rc != 0 ] && printf '%s' "$out" | grep -qi setuid; echo $?)" \
+  "row 28: a setuid-installed cell refuses to run (rc=$rc: $(printf '%s' "$out" | head -1))"
+
+# Row 29: sysctl injection.
+bundle_set "$B" '.linux.sysctl = {"kernel.domainname": "x\nkernel.core_pattern=|/tmp/pwn"}'
+cp /proc/sys/kernel/core_pattern "$CELL_TEST_TMP/cp-before"
+cellr create --bundle "$B" sysv-$$ </dev/null >/dev/null 2>"$ERR"
+rc=$?
+tap_result "$( [ $rc = 1 ] && leftovers_none sysv-$$; echo $?)" "row 29: a newline in a sysctl value is rejected (rc=$rc)"
+bundle_set "$B" '.linux.sysctl = {"net/../../kernel/core_pattern": "|/tmp/pwn"}'
+cellr create --bundle "$B" sysk-$$ </dev/null >/dev/null 2>"$ERR"
+rc=$?
+tap_result "$( [ $rc = 1 ] && leftovers_none sysk-$$; echo $?)" "row 29: a sysctl key with .. is rejected (rc=$rc)"
+tap_is "$(cat /proc/sys/kernel/core_pattern)" "$(cat "$CELL_TEST_TMP/cp-before")" "row 29: host core_pattern unchanged"
+bundle_set "$B" 'del(.linux.sysctl)'
+
+# Row 31: an escaped NUL inside a mount destination.
+bundle_set "$B" '.mounts += [{"destination": "/tmp/a\u0000/../../etc", "type": "tmpfs", "source": "tmpfs"}]'
+cellr create --bundle "$B" nul-$$ </dev/null >/dev/null 2>"$ERR"
+rc=$?
+tap_result "$( [ $rc = 1 ] && leftovers_none nul-$$; echo $?)" \
+  "row 31: a NUL in a mount destination is a clean error (rc=$rc: $(head -1 "$ERR"))"
+bundle_set "$B" 'del(.mounts[-1])'
+
+# Rows 32/34: a 20 MiB config.
+B34=$(fresh_bundle big)
+head -c $((20 * 1024 * 1024)) /dev/zero | tr '\0' a | jq -R --slurpfile c "$B34/config.json" '$c[0] + {"big": .}' \
+  >"$B34/config.json.new" && mv "$B34/config.json.new" "$B34/config.json"
+t0=$(date +%s%N)
+cellr create --bundle "$B34" big-$$ </dev/null >/dev/null 2>"$ERR"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+tap_result "$( [ $rc = 1 ] && [ $ms -lt 2000 ] && leftovers_none big-$$; echo $?)" \
+  "rows 32/34: a 20 MiB config is a fast clean error (rc=$rc, ${ms} ms: $(head -c 200 "$ERR"))"
+
+# The container does not see the host's mounts.
+out=$(run_in "$B" cell-helper mountinfo 2>&1)
+tap_result "$(printf '%s' "$out" | grep -q -e "$CELL_TEST_TMP" -e ' /work'; echo $((1 - $?)))" \
+  "the container's mountinfo does not show host paths"
+
+tap_result "$(state_empty; echo $?)" "nothing is left in the state root"

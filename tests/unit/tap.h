@@ -8,8 +8,7 @@
 
 static int tap_n, tap_failed;
 
-static inline void __attribute__ ((format (printf, 2, 3)))
-tap_ok (int cond, const char *fmt, ...)
+static inline void __attribute__ ((format (printf, 2, 3))) tap_ok (int cond, const char *fmt, ...)
 {
   va_list ap;
   tap_n++;
@@ -27,7 +26,7 @@ static inline void
 tap_is_str (const char *got, const char *want, const char *name)
 {
   int ok = (got == NULL && want == NULL) || (got && want && strcmp (got, want) == 0);
-  tap_ok (ok, "%s", name);
+  tap_ok (ok, "%s", name ? name : "?");
   if (!ok)
     printf ("#   got:  %s\n#   want: %s\n", got ? got : "(null)", want ? want : "(null)");
 }

@@ -33,7 +33,8 @@ check_signal (const char *s, int want)
   if (want > 0)
     tap_ok (r == 0 && sig == want, "signal `%s` -> %d (got %d)", s, want, sig);
   else
-    tap_ok (r < 0 && err && strstr (err->msg, s) != NULL, "signal `%s` rejected: %s", s, err ? err->msg : "-");
+    tap_ok (r < 0 && err && strstr (err->msg, s) != NULL, "signal `%s` rejected: %s", s,
+            err ? err->msg : "-");
   cell_error_free (err);
 }
 
@@ -83,21 +84,22 @@ main (void)
           "second create of the same ID: already exists");
   cell_error_free (err);
   err = NULL;
-  st.id = (char *) "c1";
+  st.id = (char *)"c1";
   st.pid = getpid ();
   st.start_time = cell_state_pid_start_time (getpid ());
-  st.bundle = (char *) "/b";
-  st.rootfs = (char *) "/b/rootfs";
-  st.created = (char *) "2026-01-01T00:00:00.000000000Z";
-  st.owner = (char *) "root";
-  st.cgroup = (char *) "v1:/cell/c1";
+  st.bundle = (char *)"/b";
+  st.rootfs = (char *)"/b/rootfs";
+  st.created = (char *)"2026-01-01T00:00:00.000000000Z";
+  st.owner = (char *)"root";
+  st.cgroup = (char *)"v1:/cell/c1";
   tap_ok (st.start_time != 0, "own start time read from /proc");
   tap_ok (cell_state_write (dfd, &st, &err) == 0, "state written");
   tap_ok (cell_state_read (dfd, "c1", &back, &err) == 0, "state read back");
   tap_ok (back && back->pid == st.pid && back->start_time == st.start_time && strcmp (back->bundle, "/b") == 0
               && back->cgroup && strcmp (back->cgroup, "v1:/cell/c1") == 0,
           "state round-trips pid, start time, bundle and cgroup");
-  tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_RUNNING, "a live pid without fifo is running");
+  tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_RUNNING,
+          "a live pid without fifo is running");
   tap_ok (back && cell_state_status (dfd, back, true) == CELL_STATUS_PAUSED, "frozen is paused");
   mkfifoat (dfd, CELL_STATE_FIFO, 0600);
   tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_CREATED, "with the exec fifo: created");

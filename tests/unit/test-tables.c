@@ -1,8 +1,172 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test-tables.c: placeholder, being written. */
+/* test-tables.c: schema/config.schema.json and the decoder tables (spec-tables.c) name the same
+   properties in every object; the mount option and capability name tables map what they should. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include "caps.h"
+#include "json.h"
+#include "mount-opts.h"
+#include "signals.h"
+#include "spec-tables.h"
 #include "tap.h"
+
+#define S(x) ((char *)(x))
+
+static const struct cell_json *schema_root;
+
+static const struct cell_json *
+resolve (const struct cell_json *node)
+{
+  const struct cell_json *ref;
+  while (node && (ref = cell_json_get (node, "$ref")) && ref->type == CELL_JSON_STRING)
+    {
+      const char *p = ref->s;
+      const struct cell_json *t = schema_root;
+      char buf[256];
+      if (strncmp (p, "#/", 2) != 0)
+        return NULL;
+      p += 2;
+      while (*p && t)
+        {
+          size_t n = strcspn (p, "/");
+          snprintf (buf, sizeof (buf), "%.*s", (int)n, p);
+          t = cell_json_get (t, buf);
+          p += n;
+          if (*p == '/')
+            p++;
+        }
+      node = t;
+    }
+  return node;
+}
+
+/* The schema node describing the objects a field decodes: the property itself, or its array items. */
+static const struct cell_json *
+object_node (const struct cell_json *prop)
+{
+  const struct cell_json *items;
+  prop = resolve (prop);
+  if (prop && (items = cell_json_get (prop, "items")))
+    prop = resolve (items);
+  return prop;
+}
+
+static int checked_objects;
+
+static void
+walk (const struct cell_object_desc *desc, const struct cell_json *node, const char *path)
+{
+  const struct cell_json *props = node ? cell_json_get (node, "properties") : NULL;
+  int missing = 0;
+
+  if (!props)
+    {
+      tap_ok (0, "%s: the schema has properties for `%s`", path, desc->name);
+      return;
+    }
+  checked_objects++;
+  for (size_t i = 0; i < props->len; i++)
+    {
+      bool found = false;
+      for (size_t k = 0; k < desc->n_fields && !found; k++)
+        found = strcmp (desc->fields[k].name, props->keys[i]) == 0;
+      if (!found)
+        {
+          printf ("#   %s/%s: in the schema, not in the table `%s`\n", path, props->keys[i], desc->name);
+          missing++;
+        }
+    }
+  for (size_t k = 0; k < desc->n_fields; k++)
+    {
+      const struct cell_field *f = &desc->fields[k];
+      const struct cell_json *p = cell_json_get (props, f->name);
+      char sub[512];
+      if (!p)
+        {
+          printf ("#   %s/%s: in the table `%s`, not in the schema\n", path, f->name, desc->name);
+          missing++;
+          continue;
+        }
+      if (f->sub && (f->kind == CELL_F_OBJECT || f->kind == CELL_F_OBJECT_PTR || f->kind == CELL_F_ARRAY))
+        {
+          snprintf (sub, sizeof (sub), "%s/%s", path, f->name);
+          walk (f->sub, object_node (p), sub);
+        }
+    }
+  tap_ok (missing == 0, "%s: schema and table `%s` agree (%zu properties)", *path ? path : "/", desc->name,
+          props->len);
+}
+
+static void
+test_schema (const char *srcdir)
+{
+  char path[4096];
+  struct cell_json *schema = NULL;
+  struct cell_error *err = NULL;
+
+  snprintf (path, sizeof (path), "%s/schema/config.schema.json", srcdir);
+  if (cell_json_parse_file (path, "config.schema.json", &cell_json_default_limits, &schema, &err) < 0)
+    {
+      tap_ok (0, "parse %s: %s", path, err->msg);
+      cell_error_free (err);
+      return;
+    }
+  schema_root = schema;
+  walk (&cell_spec_desc, schema, "");
+  tap_ok (checked_objects > 30, "the walk compared %d objects", checked_objects);
+  cell_json_free (schema);
+}
+
+static void
+test_mount_opts (void)
+{
+  char *opts[]
+      = { S ("ro"), S ("nosuid"), S ("rshared"), S ("rnoexec"), S ("mode=755"), S ("size=1m"), NULL };
+  char *bad[] = { S ("rbind"), S ("rshard"), NULL };
+  struct cell_mount_opts mo;
+  struct cell_error *err = NULL;
+
+  tap_ok (cell_mount_opts_parse (opts, false, &mo, "config.json", "/mounts/0/options", &err) == 0,
+          "parse options");
+  tap_ok (mo.flags == (MS_RDONLY | MS_NOSUID), "ro,nosuid map to MS_RDONLY|MS_NOSUID (got %lx)", mo.flags);
+  tap_ok (mo.propagation == (MS_SHARED | MS_REC), "rshared maps to MS_SHARED|MS_REC");
+  tap_ok (mo.attr_set != 0 && mo.attr_clr == 0, "rnoexec sets a recursive attribute");
+  tap_is_str (mo.data, "mode=755,size=1m", "other options are filesystem data, in order");
+  cell_mount_opts_clear (&mo);
+  tap_ok (cell_mount_opts_parse (bad, true, &mo, "config.json", "/mounts/3/options", &err) < 0 && err,
+          "typo on a bind mount fails");
+  tap_is_str (err ? err->msg : NULL, "config.json: /mounts/3/options/1: unknown bind mount option `rshard`",
+              "... naming the JSON pointer and the option");
+  cell_error_free (err);
+  cell_mount_opts_clear (&mo);
+}
+
+static void
+test_caps (void)
+{
+  char *names[] = { S ("CAP_CHOWN"), S ("CAP_KILL"), S ("CAP_SYS_ADMIN"), NULL };
+  char *bad[] = { S ("CAP_CHOWN"), S ("CAP_TYPO"), NULL };
+  uint64_t m = 0;
+  struct cell_error *err = NULL;
+  tap_ok (cell_caps_parse (names, &m, "config.json", "/process/capabilities/bounding", &err) == 0
+              && m == ((1ULL << 0) | (1ULL << 5) | (1ULL << 21)),
+          "capability names map to bits (got %llx)", (unsigned long long)m);
+  tap_ok (cell_caps_parse (bad, &m, "config.json", "/process/capabilities/bounding", &err) < 0,
+          "unknown capability fails");
+  tap_is_str (err ? err->msg : NULL,
+              "config.json: /process/capabilities/bounding/1: unknown capability `CAP_TYPO`",
+              "... naming the JSON pointer");
+  cell_error_free (err);
+}
+
 int
 main (void)
 {
+  const char *srcdir = getenv ("CELL_SRCDIR");
+  test_schema (srcdir ? srcdir : ".");
+  test_mount_opts ();
+  test_caps ();
   return tap_done ();
 }
