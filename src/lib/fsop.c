@@ -32,6 +32,22 @@ cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan)
   ctx->console_master = -1;
   ctx->proc_dfd = -1;
   ctx->devnull_fd = -1;
+  ctx->image_fd = -1;
+}
+
+int
+cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
+{
+  for (size_t i = 0; i < ctx->plan->n_ops; i++)
+    {
+      const struct cell_op *op = &ctx->plan->ops[i];
+      if (op->kind == CELL_OP_ROOT_IMAGE && ctx->image_fd < 0
+          && cell_image_mount_root (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
+                                    ctx->plan->image_tmpfs_size, NULL, &ctx->image_fd, err)
+                 < 0)
+        return -1;
+    }
+  return 0;
 }
 
 void
@@ -43,7 +59,9 @@ cell_fsop_ctx_release (struct cell_fsop_ctx *ctx)
     close (ctx->proc_dfd);
   if (ctx->devnull_fd >= 0)
     close (ctx->devnull_fd);
-  ctx->root_dfd = ctx->proc_dfd = ctx->devnull_fd = -1;
+  if (ctx->image_fd >= 0)
+    close (ctx->image_fd);
+  ctx->root_dfd = ctx->proc_dfd = ctx->devnull_fd = ctx->image_fd = -1;
 }
 
 static int
@@ -95,27 +113,22 @@ op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_e
 static int
 op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  cleanup_close int mnt = -1;
   cleanup_free char *dir = xstrdup (op->source);
   char *slash = strrchr (dir, '/');
 
+  if (ctx->image_fd < 0)
+    return cell_err (err, 0, "image root `%s` was not prepared", op->source);
   if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set propagation of `/`");
   if (slash == dir)
     slash[1] = '\0';
   else
     *slash = '\0';
-  if (cell_image_mount_root (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
-                             ctx->plan->image_tmpfs_size, dir, &mnt, err)
-      < 0)
-    return -1;
-  /* attached over the image's directory, inside this private mount namespace only */
-  if (syscall (SYS_move_mount, mnt, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    {
-      /* the mount(2) fallback of image.c already attached it at `dir` */
-      if (errno != EINVAL)
-        return cell_err_errno (err, "attach image root `%s`", op->source);
-    }
+  /* attached over the image's directory, in this mount namespace only: pivot_root moves it to "/" */
+  if (syscall (SYS_move_mount, ctx->image_fd, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return cell_err_errno (err, "attach image root `%s`", op->source);
+  close (ctx->image_fd);
+  ctx->image_fd = -1;
   ctx->root_dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "open image root `%s`", op->source);

@@ -50,6 +50,7 @@
 
 struct child
 {
+  struct cell_fsop_ctx *ctx; /* prepared by the runtime (image mounts), used by init */
   const struct cell_plan *plan;
   const struct cell_spawn_opts *opts;
   int sock;
@@ -232,7 +233,7 @@ child_main (struct child *c)
 {
   const struct cell_plan *plan = c->plan;
   struct cell_error *err = NULL;
-  struct cell_fsop_ctx ctx;
+  struct cell_fsop_ctx ctx = *c->ctx;
   cleanup_free char *hook_json = NULL;
   cleanup_free char *exe = NULL;
 
@@ -253,10 +254,9 @@ child_main (struct child *c)
   /* init shares nothing with the runtime but these: in particular not the locked state dir fd */
   cell_log_close ();
   {
-    int keep[] = { c->sock, c->opts->state_dfd };
+    int keep[] = { c->sock, c->opts->state_dfd, c->ctx->image_fd };
     cell_close_all_except (3 + c->opts->preserve_fds, keep, ARRAY_SIZE (keep));
   }
-  cell_fsop_ctx_init (&ctx, plan);
   if (child_setup (c, &ctx, &hook_json, &err) < 0 || cell_process_find_exec (&plan->process, &exe, &err) < 0)
     goto fail;
   /* from here on init outlives `cell create` */
@@ -353,7 +353,8 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
   int create_flags = 0, pidfd = -1;
   bool joins = false;
   pid_t pid, init_pid = -1, middle = -1;
-  struct child c = { .plan = plan, .opts = opts };
+  struct cell_fsop_ctx ctx;
+  struct child c = { .plan = plan, .opts = opts, .ctx = &ctx };
   cleanup_free char *json = NULL;
   int master = -1;
 
@@ -366,8 +367,16 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
         create_flags |= cell_ns_clone_flag ((enum cell_ns_type)t);
       joins |= plan->ns[t].path != NULL;
     }
+  cell_fsop_ctx_init (&ctx, plan);
+  /* image roots are built here, by the runtime, as detached mounts init attaches in its own mount
+     namespace: init is already confined by the device cgroup, which denies loop devices */
+  if (cell_fsop_prepare (&ctx, err) < 0)
+    return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return cell_err_errno (err, "socketpair");
+    {
+      cell_fsop_ctx_release (&ctx);
+      return cell_err_errno (err, "socketpair");
+    }
   /* keep the child's end out of the --preserve-fds range */
   if (sv[1] < 3 + opts->preserve_fds)
     {
@@ -391,6 +400,7 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
   if (pid < 0)
     {
       cell_err_errno (err, "clone container init");
+      cell_fsop_ctx_release (&ctx);
       close (sv[0]);
       close (sv[1]);
       return -1;
@@ -401,6 +411,7 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
       _exit (child_main (&c));
     }
   close (sv[1]);
+  cell_fsop_ctx_release (&ctx);
   middle = c.second_fork ? pid : -1;
   init_pid = c.second_fork ? -1 : pid;
 
