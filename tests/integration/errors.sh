@@ -4,7 +4,7 @@
 # and nothing left behind (state dir, cgroup, mount, process).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 42
+tap_plan 41
 
 B=$(make_bundle err)
 cp "$B/config.json" "$CELL_TEST_TMP/good.json"
