@@ -192,14 +192,15 @@ op_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error 
     }
   if (fstat (src, &st) < 0)
     return cell_err_errno (err, "bind %s", what);
-  if (ctx->proc_dfd >= 0 || !streq (op->dest, "/proc"))
+  if (strncmp (op->dest, "/proc/", 6) == 0)
     {
-      /* nothing goes into /proc but the files lxcfs provides (SECURITY.md row 7) */
-      if (strncmp (op->dest, "/proc/", 6) == 0 && strncmp (op->dest, "/proc/sys/", 10) != 0
-          && !streq (op->dest, "/proc/cpuinfo") && !streq (op->dest, "/proc/meminfo")
-          && !streq (op->dest, "/proc/stat") && !streq (op->dest, "/proc/uptime")
-          && !streq (op->dest, "/proc/loadavg") && !streq (op->dest, "/proc/diskstats")
-          && !streq (op->dest, "/proc/swaps"))
+      /* nothing is bound into /proc but the files lxcfs provides (SECURITY.md row 7) */
+      static const char *const lxcfs[] = { "/proc/cpuinfo", "/proc/meminfo", "/proc/stat",     "/proc/uptime",
+                                           "/proc/loadavg", "/proc/diskstats", "/proc/swaps", "/proc/slabinfo" };
+      bool ok = false;
+      for (size_t i = 0; i < ARRAY_SIZE (lxcfs); i++)
+        ok |= streq (op->dest, lxcfs[i]);
+      if (!ok)
         return cell_err (err, 0, "bind %s: mounts inside /proc are not allowed", what);
     }
   target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);

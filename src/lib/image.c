@@ -11,15 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "image.h"
 #include "xalloc.h"
 
+/* "hsqs" read as a little-endian u32; "sqsh" is the big-endian squashfs 1-3 layout */
 #define SQUASHFS_MAGIC 0x73717368u
+#define SQUASHFS_MAGIC_SWAPPED 0x68737173u
+#define SQUASHFS_COMP_MAX 6 /* 1 zlib, 2 lzma, 3 lzo, 4 xz, 5 lz4, 6 zstd */
+/* LOOP_CTL_GET_FREE hands the same free device to every caller until one of them binds it */
+#define LOOP_ATTACH_TRIES 16
 
-/* squashfs 4.0 superblock (little endian on disk) */
+/* the squashfs 4.0 superblock, 96 bytes, little endian on disk (squashfs_fs.h); 3.x keeps the version at the
+   same offset, so `major` also tells an old image apart */
 struct sqfs_super
 {
   uint32_t magic, inode_count, mkfs_time, block_size, fragments;
@@ -27,212 +34,516 @@ struct sqfs_super
   uint64_t root_inode, bytes_used, id_table, xattr_table, inode_table, dir_table, frag_table, export_table;
 } __attribute__ ((packed));
 
+_Static_assert (sizeof (struct sqfs_super) == 96, "squashfs superblock is 96 bytes");
+
+static const char *const compressors[] = { "?", "gzip", "lzma", "lzo", "xz", "lz4", "zstd" };
+
 int
 cell_image_is_squashfs (const char *path, bool *is_squashfs, struct cell_error **err)
 {
+  /* O_NONBLOCK and O_NOCTTY: `path` may be a fifo or a tty; neither may block or become ours */
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct stat st;
   uint32_t magic = 0;
+  ssize_t n;
 
   *is_squashfs = false;
   if (fd < 0)
-    return errno == ENOENT ? 0 : cell_err_errno (err, "image `%s`", path);
+    return errno == ENOENT || errno == ENOTDIR ? 0 : cell_err_errno (err, "open image `%s`", path);
   if (fstat (fd, &st) < 0)
-    return cell_err_errno (err, "image `%s`", path);
-  if (!S_ISREG (st.st_mode) || st.st_size < (off_t)sizeof (struct sqfs_super))
+    return cell_err_errno (err, "stat image `%s`", path);
+  if (!S_ISREG (st.st_mode))
     return 0;
-  if (pread (fd, &magic, sizeof (magic), 0) != (ssize_t)sizeof (magic))
+  n = pread (fd, &magic, sizeof (magic), 0);
+  if (n < 0)
     return cell_err_errno (err, "read image `%s`", path);
-  *is_squashfs = le32toh (magic) == SQUASHFS_MAGIC;
+  /* a truncated image still says what it is meant to be, so cell_image_check can say what is wrong */
+  *is_squashfs = n == (ssize_t) sizeof (magic) && le32toh (magic) == SQUASHFS_MAGIC;
+  return 0;
+}
+
+static int
+read_super (int fd, const char *path, struct sqfs_super *sb, struct stat *st, struct cell_error **err)
+{
+  ssize_t n;
+
+  if (fstat (fd, st) < 0)
+    return cell_err_errno (err, "stat image `%s`", path);
+  if (!S_ISREG (st->st_mode))
+    return cell_err (err, 0, "image `%s`: not a regular file", path);
+  n = pread (fd, sb, sizeof (*sb), 0);
+  if (n < 0)
+    return cell_err_errno (err, "read image `%s`", path);
+  if (n >= 4 && le32toh (sb->magic) == SQUASHFS_MAGIC_SWAPPED)
+    return cell_err (err, 0, "image `%s`: a big-endian squashfs (3.x or older) image, not squashfs 4.0", path);
+  if (n < 4 || le32toh (sb->magic) != SQUASHFS_MAGIC)
+    return cell_err (err, 0, "image `%s`: not a squashfs image (bad magic)", path);
+  if (n < (ssize_t) sizeof (*sb))
+    return cell_err (err, 0, "image `%s`: truncated: superblock needs %zu bytes, file has %lld", path,
+                     sizeof (*sb), (long long) st->st_size);
   return 0;
 }
 
 int
 cell_image_check (const char *path, struct cell_error **err)
 {
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct sqfs_super sb;
   struct stat st;
+  uint64_t used;
   uint32_t bs;
+  unsigned comp, log;
 
-  if (fd < 0 || fstat (fd, &st) < 0)
-    return cell_err_errno (err, "image `%s`", path);
-  if (pread (fd, &sb, sizeof (sb), 0) != (ssize_t)sizeof (sb))
-    return cell_err (err, 0, "image `%s`: truncated superblock", path);
-  if (le32toh (sb.magic) != SQUASHFS_MAGIC)
-    return cell_err (err, 0, "image `%s`: not a squashfs image", path);
+  if (fd < 0)
+    return cell_err_errno (err, "open image `%s`", path);
+  if (read_super (fd, path, &sb, &st, err) < 0)
+    return -1;
   if (le16toh (sb.major) != 4)
     return cell_err (err, 0, "image `%s`: not a squashfs 4.0 image (version %u.%u)", path, le16toh (sb.major),
                      le16toh (sb.minor));
   bs = le32toh (sb.block_size);
-  if (bs < 4096 || bs > (1u << 20) || (bs & (bs - 1)) || (1u << le16toh (sb.block_log)) != bs)
-    return cell_err (err, 0, "image `%s`: invalid block size %u", path, bs);
-  if (le16toh (sb.compression) < 1 || le16toh (sb.compression) > 6)
-    return cell_err (err, 0, "image `%s`: unknown compression %u", path, le16toh (sb.compression));
-  if (le64toh (sb.bytes_used) > (uint64_t)st.st_size)
+  log = le16toh (sb.block_log);
+  /* the kernel refuses the same (fs/squashfs/super.c): 4 KiB .. 1 MiB, a power of two, matching block_log */
+  if (bs < 4096 || bs > (1u << 20) || (bs & (bs - 1)) != 0 || log >= 32 || (1u << log) != bs)
+    return cell_err (err, 0, "image `%s`: corrupt superblock: block size %u, block log %u", path, bs, log);
+  comp = le16toh (sb.compression);
+  if (comp < 1 || comp > SQUASHFS_COMP_MAX)
+    return cell_err (err, 0, "image `%s`: unknown compression id %u", path, comp);
+  used = le64toh (sb.bytes_used);
+  if (used > (uint64_t) st.st_size)
     return cell_err (err, 0, "image `%s`: truncated: superblock says %llu bytes, file has %lld", path,
-                     (unsigned long long)le64toh (sb.bytes_used), (long long)st.st_size);
+                     (unsigned long long) used, (long long) st.st_size);
+  if (used < sizeof (sb) || le64toh (sb.inode_table) >= used || le64toh (sb.dir_table) >= used
+      || le64toh (sb.id_table) >= used)
+    return cell_err (err, 0, "image `%s`: corrupt superblock: tables outside the %llu bytes used (%s)", path,
+                     (unsigned long long) used, compressors[comp]);
   return 0;
+}
+
+/* Binds `img_fd` to the free device `lfd` (/dev/loopN). Returns 0, or -1 with errno set and nothing bound. */
+static int
+loop_bind (int lfd, int img_fd, const char *path)
+{
+  struct loop_config cfg;
+  int saved;
+
+  memset (&cfg, 0, sizeof (cfg));
+  cfg.fd = (uint32_t) img_fd;
+  /* autoclear: the device unbinds itself when the last opener and the last mount are gone, so a crash
+     leaves no loop device behind; no direct I/O, the page cache of the image is shared */
+  cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+  snprintf ((char *) cfg.info.lo_file_name, sizeof (cfg.info.lo_file_name), "%s", path);
+  if (ioctl (lfd, LOOP_CONFIGURE, &cfg) == 0)
+    return 0;
+  /* LOOP_CONFIGURE is Linux 5.8; only its absence (ENOTTY, or EINVAL on some kernels) means fall back */
+  if (errno != EINVAL && errno != ENOTTY)
+    return -1;
+  /* the backing fd is O_RDONLY, which makes LOOP_SET_FD read-only; SET_STATUS64 adds autoclear */
+  if (ioctl (lfd, LOOP_SET_FD, img_fd) < 0)
+    return -1;
+  if (ioctl (lfd, LOOP_SET_STATUS64, &cfg.info) == 0)
+    return 0;
+  saved = errno;
+  ioctl (lfd, LOOP_CLR_FD, 0);
+  errno = saved;
+  return -1;
 }
 
 int
 cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
 {
-  cleanup_close int img = open (path, O_RDONLY | O_CLOEXEC);
+  cleanup_close int img = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   cleanup_close int ctl = -1;
+  struct stat st;
 
   if (img < 0)
-    return cell_err_errno (err, "image `%s`", path);
+    return cell_err_errno (err, "open image `%s`", path);
+  if (fstat (img, &st) < 0)
+    return cell_err_errno (err, "stat image `%s`", path);
+  if (!S_ISREG (st.st_mode))
+    return cell_err (err, 0, "image `%s`: not a regular file", path);
   ctl = open ("/dev/loop-control", O_RDWR | O_CLOEXEC);
   if (ctl < 0)
-    return cell_err_errno (err, "image `%s`: open /dev/loop-control", path);
-  /* another process may take the free device between GET_FREE and CONFIGURE: retry */
-  for (int attempt = 0; attempt < 32; attempt++)
+    return cell_err_errno (err, "image `%s`: open `/dev/loop-control`", path);
+  for (int attempt = 0; attempt < LOOP_ATTACH_TRIES; attempt++)
     {
-      struct loop_config cfg = { .fd = (uint32_t)img };
+      cleanup_close int lfd = -1;
       char dev[32];
-      int n = ioctl (ctl, LOOP_CTL_GET_FREE), lfd;
+      int n = ioctl (ctl, LOOP_CTL_GET_FREE);
 
       if (n < 0)
-        return cell_err_errno (err, "image `%s`: no free loop device", path);
+        return cell_err_errno (err, "image `%s`: get a free loop device", path);
       snprintf (dev, sizeof (dev), "/dev/loop%d", n);
-      lfd = open (dev, O_RDONLY | O_CLOEXEC);
+      lfd = open (dev, O_RDONLY | O_CLOEXEC | O_NOCTTY);
       if (lfd < 0)
         {
+          /* another attacher may have bound and released it, or removed it: ask again */
+          if (errno == ENXIO || errno == ENODEV)
+            continue;
           if (errno == ENOENT)
-            return cell_err (err, 0, "image `%s`: %s does not exist", path, dev);
-          return cell_err_errno (err, "image `%s`: open %s", path, dev);
+            return cell_err (err, ENOENT, "image `%s`: `%s` (loop device %d has no node in /dev)", path, dev, n);
+          return cell_err_errno (err, "image `%s`: open `%s`", path, dev);
         }
-      cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-      snprintf ((char *)cfg.info.lo_file_name, sizeof (cfg.info.lo_file_name), "%s", path);
-      if (ioctl (lfd, LOOP_CONFIGURE, &cfg) == 0)
+      if (loop_bind (lfd, img, path) == 0)
         {
-          *loop_fd = lfd;
+          *loop_fd = steal_fd (&lfd);
           return 0;
         }
-      if (errno == EINVAL || errno == ENOTTY)
-        {
-          /* kernels before 5.8: SET_FD then SET_STATUS64 */
-          if (ioctl (lfd, LOOP_SET_FD, img) == 0)
-            {
-              if (ioctl (lfd, LOOP_SET_STATUS64, &cfg.info) == 0)
-                {
-                  *loop_fd = lfd;
-                  return 0;
-                }
-              ioctl (lfd, LOOP_CLR_FD, 0);
-            }
-        }
-      close (lfd);
+      /* EBUSY: someone else bound the device between GET_FREE and our ioctl */
       if (errno != EBUSY)
-        return cell_err_errno (err, "image `%s`: attach %s", path, dev);
+        return cell_err_errno (err, "image `%s`: attach to `%s`", path, dev);
     }
-  return cell_err (err, 0, "image `%s`: no loop device could be attached", path);
+  return cell_err (err, EBUSY, "image `%s`: no loop device could be attached after %d tries", path,
+                   LOOP_ATTACH_TRIES);
 }
 
+/* --- the new mount API (Linux 5.2); raw syscalls so an older libc still builds --- */
+
 static int
-fs_new (const char *fstype, const char *what, struct cell_error **err)
+fs_open (const char *fstype)
 {
-  int fs = (int)syscall (SYS_fsopen, fstype, FSOPEN_CLOEXEC);
-  if (fs < 0)
-    cell_err_errno (err, "%s: fsopen %s", what, fstype);
-  return fs;
+  return (int) syscall (SYS_fsopen, fstype, FSOPEN_CLOEXEC);
 }
 
 static int
 fs_set (int fs, const char *key, const char *value, const char *what, struct cell_error **err)
 {
   if (syscall (SYS_fsconfig, fs, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value, 0) < 0)
-    return cell_err_errno (err, "%s: %s%s%s", what, key, value ? "=" : "", value ? value : "");
+    return cell_err_errno (err, "%s: option `%s%s%s`", what, key, value ? "=" : "", value ? value : "");
   return 0;
 }
 
 static int
-fs_mount (int fs, unsigned attrs, const char *what, struct cell_error **err)
+fs_set_fd (int fs, const char *key, int fd)
+{
+  return (int) syscall (SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, fd);
+}
+
+/* Creates the superblock and returns its detached mount fd, or -1. */
+static int
+fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct cell_error **err)
 {
   int m;
+
   if (syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-    return cell_err_errno (err, "%s: create", what);
-  m = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+    return cell_err_errno (err, "%s: mount %s", what, fstype);
+  m = (int) syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
   if (m < 0)
-    return cell_err_errno (err, "%s: mount", what);
+    return cell_err_errno (err, "%s: fsmount %s", what, fstype);
   return m;
+}
+
+static int
+attach_at (int mnt_fd, const char *dir, const char *what, struct cell_error **err)
+{
+  if (syscall (SYS_move_mount, mnt_fd, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return cell_err_errno (err, "%s: attach on `%s`", what, dir);
+  return 0;
+}
+
+static int
+open_mounted (const char *dir, const char *what, struct cell_error **err)
+{
+  int fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    cell_err_errno (err, "%s: open `%s`", what, dir);
+  return fd;
+}
+
+/* Mounts layers with mount(2) at `dir` when fsopen is missing (before 5.2), stacking them; `*stacked`
+   counts them so a failure can take them off again. */
+struct stack
+{
+  const char *dir;
+  int n;
+};
+
+static void
+stack_undo (struct stack *s)
+{
+  int saved = errno;
+  for (; s->n > 0; s->n--)
+    umount2 (s->dir, MNT_DETACH);
+  errno = saved;
+}
+
+static int
+squashfs_mount (const char *image, const char *what, const char *fallback_dir, struct stack *stack,
+                int *mnt_fd, struct cell_error **err)
+{
+  cleanup_close int loop = -1;
+  cleanup_close int fs = -1;
+  char src[32];
+
+  if (cell_image_loop_attach (image, &loop, err) < 0)
+    return -1;
+  /* name the very device we bound, not a /dev path someone could swap */
+  snprintf (src, sizeof (src), "/proc/self/fd/%d", loop);
+  fs = fs_open ("squashfs");
+  if (fs < 0 && errno == ENOSYS && fallback_dir && stack)
+    {
+      if (mount (src, fallback_dir, "squashfs", MS_RDONLY, NULL) < 0)
+        return cell_err_errno (err, "%s: mount squashfs on `%s`", what, fallback_dir);
+      stack->n++;
+      *mnt_fd = open_mounted (fallback_dir, what, err);
+      if (*mnt_fd < 0)
+        stack_undo (stack);
+      return *mnt_fd < 0 ? -1 : 0;
+    }
+  if (fs < 0)
+    return cell_err_errno (err, "%s: fsopen `squashfs`", what);
+  if (fs_set (fs, "source", src, what, err) < 0 || fs_set (fs, "ro", NULL, what, err) < 0)
+    return -1;
+  /* read-only only: the image may carry setuid programs and device nodes its container relies on */
+  *mnt_fd = fs_create (fs, "squashfs", MOUNT_ATTR_RDONLY, what, err);
+  /* the mount holds the device now; closing `loop` leaves autoclear to detach it at unmount */
+  return *mnt_fd < 0 ? -1 : 0;
 }
 
 int
 cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt_fd, struct cell_error **err)
 {
-  cleanup_close int loop = -1;
-  cleanup_close int fs = -1;
   cleanup_free char *what = xasprintf ("image `%s`", image);
-  char src[32];
+  struct stack stack = { fallback_dir, 0 };
 
-  (void)fallback_dir;
-  if (cell_image_loop_attach (image, &loop, err) < 0)
+  return squashfs_mount (image, what, fallback_dir, &stack, mnt_fd, err);
+}
+
+/* The overlay root takes its owner and mode from the upper dir: give a fresh upper those of the image root. */
+static int
+copy_root_attrs (int lower_fd, int upper_dfd, const char *what, struct cell_error **err)
+{
+  struct stat st;
+
+  if (fstat (lower_fd, &st) < 0)
+    return cell_err_errno (err, "%s: stat image root", what);
+  if (fchownat (upper_dfd, "", st.st_uid, st.st_gid, AT_EMPTY_PATH) < 0)
+    return cell_err_errno (err, "%s: chown upper dir", what);
+  if (fchmodat (upper_dfd, ".", st.st_mode & 07777, 0) < 0)
+    return cell_err_errno (err, "%s: chmod upper dir", what);
+  return 0;
+}
+
+/* Opens (creating if missing) the persistent upper dir and its work dir `<upper>.work` beside it. */
+static int
+persistent_upper (const char *upper, int lower_fd, int *upper_dfd, int *work_dfd, const char *what,
+                  struct cell_error **err)
+{
+  cleanup_free char *base = xstrdup (upper);
+  cleanup_free char *work = NULL;
+  cleanup_close int u = -1;
+  cleanup_close int w = -1;
+  struct stat ust, wst;
+  size_t len = strlen (base);
+  bool created = false;
+
+  /* "dir/" must not put the work dir inside the upper dir */
+  while (len > 1 && base[len - 1] == '/')
+    base[--len] = '\0';
+  work = xasprintf ("%s.work", base);
+  if (mkdir (base, 0755) == 0)
+    created = true;
+  else if (errno != EEXIST)
+    return cell_err_errno (err, "%s: create upper dir `%s`", what, base);
+  if (mkdir (work, 0700) < 0 && errno != EEXIST)
+    return cell_err_errno (err, "%s: create work dir `%s`", what, work);
+  /* O_NOFOLLOW: the layers are what we were told, not where a planted symlink points */
+  u = open (base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (u < 0)
+    return cell_err_errno (err, "%s: open upper dir `%s`", what, base);
+  w = open (work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (w < 0)
+    return cell_err_errno (err, "%s: open work dir `%s`", what, work);
+  if (fstat (u, &ust) < 0 || fstat (w, &wst) < 0)
+    return cell_err_errno (err, "%s: stat upper dir `%s`", what, base);
+  /* overlayfs renames between the two (Documentation/filesystems/overlayfs.rst) */
+  if (ust.st_dev != wst.st_dev)
+    return cell_err (err, EXDEV, "%s: work dir `%s` is not on the filesystem of upper dir `%s`", what, work,
+                     base);
+  if (created && copy_root_attrs (lower_fd, u, what, err) < 0)
     return -1;
-  snprintf (src, sizeof (src), "/proc/self/fd/%d", loop);
-  fs = fs_new ("squashfs", what, err);
-  if (fs < 0 || fs_set (fs, "source", src, what, err) < 0 || fs_set (fs, "ro", NULL, what, err) < 0)
+  *upper_dfd = steal_fd (&u);
+  *work_dfd = steal_fd (&w);
+  return 0;
+}
+
+/* A fresh tmpfs holding `upper` and `work`; *tmp_fd is its mount (detached, or stacked on the fallback). */
+static int
+tmpfs_upper (const char *tmpfs_size, int lower_fd, struct stack *stack, int *tmp_fd, int *upper_dfd,
+             int *work_dfd, const char *what, struct cell_error **err)
+{
+  cleanup_close int fs = fs_open ("tmpfs");
+  cleanup_close int m = -1;
+  cleanup_close int u = -1;
+  cleanup_close int w = -1;
+
+  if (fs < 0 && errno == ENOSYS && stack->dir)
+    {
+      cleanup_free char *data = tmpfs_size ? xasprintf ("mode=0755,size=%s", tmpfs_size) : xstrdup ("mode=0755");
+      if (mount ("tmpfs", stack->dir, "tmpfs", 0, data) < 0)
+        return cell_err_errno (err, "%s: mount tmpfs upper `%s` on `%s`", what, data, stack->dir);
+      stack->n++;
+      m = open_mounted (stack->dir, what, err);
+      if (m < 0)
+        return -1;
+    }
+  else
+    {
+      if (fs < 0)
+        return cell_err_errno (err, "%s: fsopen `tmpfs`", what);
+      if (fs_set (fs, "source", "tmpfs", what, err) < 0 || fs_set (fs, "mode", "0755", what, err) < 0
+          || (tmpfs_size && fs_set (fs, "size", tmpfs_size, what, err) < 0))
+        return -1;
+      /* no nodev/nosuid: overlayfs opens copied-up files through this mount */
+      m = fs_create (fs, "tmpfs", 0, what, err);
+      if (m < 0)
+        return -1;
+    }
+  if (mkdirat (m, "upper", 0755) < 0 || mkdirat (m, "work", 0700) < 0)
+    return cell_err_errno (err, "%s: create tmpfs upper and work dirs", what);
+  u = openat (m, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  w = openat (m, "work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (u < 0 || w < 0)
+    return cell_err_errno (err, "%s: open tmpfs upper and work dirs", what);
+  if (copy_root_attrs (lower_fd, u, what, err) < 0)
     return -1;
-  /* the image may carry setuid programs and device nodes its users rely on: only read-only */
-  *mnt_fd = fs_mount (fs, MOUNT_ATTR_RDONLY, what, err);
-  return *mnt_fd < 0 ? -1 : 0;
+  *tmp_fd = steal_fd (&m);
+  *upper_dfd = steal_fd (&u);
+  *work_dfd = steal_fd (&w);
+  return 0;
+}
+
+/* Options that keep a squashfs lower and a (maybe reused) upper simple: no index (it ties the upper to one
+   lower and refuses a rebuilt image), no redirects, no metacopy (metadata-only copies trust xattrs in the
+   upper). */
+static const char *const ovl_options[][2] = {
+  { "index", "off" },
+  { "redirect_dir", "off" },
+  { "metacopy", "off" },
+};
+
+/* Builds the overlay as a detached mount; -1 with errno set (and *err) on failure. */
+static int
+overlay_create (int lower_fd, int upper_dfd, int work_dfd, const char *what, struct cell_error **err)
+{
+  cleanup_close int fs = fs_open ("overlay");
+  cleanup_close int lower_dfd = -1;
+  char lower[32], upperdir[32], workdir[32];
+
+  if (fs < 0)
+    return cell_err_errno (err, "%s: fsopen `overlay`", what);
+  if (fs_set (fs, "source", "overlay", what, err) < 0)
+    return -1;
+  /* layers by fd (overlayfs, Linux 6.13) need real files: fsconfig's fget() refuses the O_PATH file fsmount
+     returns, so reopen the lower's root */
+  lower_dfd = openat (lower_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lower_dfd < 0)
+    return cell_err_errno (err, "%s: open image root", what);
+  if (fs_set_fd (fs, "lowerdir+", lower_dfd) == 0)
+    {
+      if (fs_set_fd (fs, "upperdir", upper_dfd) < 0)
+        return cell_err_errno (err, "%s: overlay option `upperdir`", what);
+      if (fs_set_fd (fs, "workdir", work_dfd) < 0)
+        return cell_err_errno (err, "%s: overlay option `workdir`", what);
+    }
+  else
+    {
+      /* older kernels: the same layers by path; the fds' magic links need no escaping of ',' or ':' */
+      snprintf (lower, sizeof (lower), "/proc/self/fd/%d", lower_dfd);
+      snprintf (upperdir, sizeof (upperdir), "/proc/self/fd/%d", upper_dfd);
+      snprintf (workdir, sizeof (workdir), "/proc/self/fd/%d", work_dfd);
+      if (fs_set (fs, "lowerdir", lower, what, err) < 0 || fs_set (fs, "upperdir", upperdir, what, err) < 0
+          || fs_set (fs, "workdir", workdir, what, err) < 0)
+        return -1;
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (ovl_options); i++)
+    if (fs_set (fs, ovl_options[i][0], ovl_options[i][1], what, err) < 0)
+      return -1;
+  return fs_create (fs, "overlay", 0, what, err);
+}
+
+/* mount(2) fallback: the overlay goes on top of the layers stacked at the fallback dir. */
+static int
+overlay_legacy (int lower_fd, int upper_dfd, int work_dfd, struct stack *stack, const char *what,
+                struct cell_error **err)
+{
+  cleanup_free char *data = NULL;
+
+  data = xasprintf ("lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d,"
+                    "index=off,redirect_dir=off,metacopy=off",
+                    lower_fd, upper_dfd, work_dfd);
+  if (mount ("overlay", stack->dir, "overlay", 0, data) < 0)
+    return cell_err_errno (err, "%s: mount overlay on `%s`", what, stack->dir);
+  stack->n++;
+  return open_mounted (stack->dir, what, err);
 }
 
 int
 cell_image_mount_root (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
                        const char *fallback_dir, int *mnt_fd, struct cell_error **err)
 {
-  cleanup_close int lower = -1;
-  cleanup_close int upper_mnt = -1;
-  cleanup_close int upper_dfd = -1;
-  cleanup_close int ovl = -1;
   cleanup_free char *what = xasprintf ("image `%s`", image);
-  cleanup_free char *workdir = NULL;
-  char lowerdir[48], upperdir[64], wdir[64];
+  cleanup_close int lower = -1;
+  cleanup_close int tmp = -1;
+  cleanup_close int upper_dfd = -1;
+  cleanup_close int work_dfd = -1;
+  struct stack stack = { fallback_dir, 0 };
+  bool legacy;
+  int m;
 
-  if (cell_image_mount_squashfs (image, fallback_dir, &lower, err) < 0)
+  if (squashfs_mount (image, what, fallback_dir, &stack, &lower, err) < 0)
     return -1;
   if (readonly)
     {
       *mnt_fd = steal_fd (&lower);
       return 0;
     }
+  legacy = stack.n > 0;
   if (upper == NULL)
+    m = tmpfs_upper (tmpfs_size, lower, &stack, &tmp, &upper_dfd, &work_dfd, what, err);
+  else
+    m = persistent_upper (upper, lower, &upper_dfd, &work_dfd, what, err);
+  if (m < 0)
     {
-      cleanup_close int fs = fs_new ("tmpfs", what, err);
-      if (fs < 0 || fs_set (fs, "mode", "0755", what, err) < 0
-          || (tmpfs_size && fs_set (fs, "size", tmpfs_size, what, err) < 0))
-        return -1;
-      upper_mnt = fs_mount (fs, 0, what, err);
-      if (upper_mnt < 0)
-        return -1;
-      if (mkdirat (upper_mnt, "upper", 0755) < 0 || mkdirat (upper_mnt, "work", 0700) < 0)
-        return cell_err_errno (err, "%s: tmpfs upper", what);
-      snprintf (upperdir, sizeof (upperdir), "/proc/self/fd/%d/upper", upper_mnt);
-      snprintf (wdir, sizeof (wdir), "/proc/self/fd/%d/work", upper_mnt);
+      stack_undo (&stack);
+      return -1;
     }
+  if (legacy)
+    m = overlay_legacy (lower, upper_dfd, work_dfd, &stack, what, err);
   else
     {
-      workdir = xasprintf ("%s.work", upper);
-      if ((mkdir (upper, 0755) < 0 && errno != EEXIST) || (mkdir (workdir, 0700) < 0 && errno != EEXIST))
-        return cell_err_errno (err, "%s: persistent upper `%s`", what, upper);
-      snprintf (upperdir, sizeof (upperdir), "%s", "");
-      upper_dfd = open (upper, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (upper_dfd < 0)
-        return cell_err_errno (err, "%s: open upper `%s`", what, upper);
-      snprintf (upperdir, sizeof (upperdir), "/proc/self/fd/%d", upper_dfd);
-      upper_mnt = open (workdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-      if (upper_mnt < 0)
-        return cell_err_errno (err, "%s: open work dir `%s`", what, workdir);
-      snprintf (wdir, sizeof (wdir), "/proc/self/fd/%d", upper_mnt);
+      struct cell_error *first = NULL;
+      m = overlay_create (lower, upper_dfd, work_dfd, what, &first);
+      /* before Linux 6.15 overlayfs takes no detached layers (clone_private_mount wants them in our
+         namespace): stack them at the fallback dir, where this private namespace can see them, and retry */
+      if (m < 0 && errno == EINVAL && fallback_dir)
+        {
+          if (attach_at (lower, fallback_dir, what, err) == 0)
+            {
+              stack.n++;
+              if (tmp < 0 || attach_at (tmp, fallback_dir, what, err) == 0)
+                {
+                  stack.n += tmp >= 0;
+                  cell_error_free (first);
+                  first = NULL;
+                  m = overlay_create (lower, upper_dfd, work_dfd, what, err);
+                }
+            }
+        }
+      if (first)
+        {
+          if (err && *err == NULL)
+            *err = first;
+          else
+            cell_error_free (first);
+        }
     }
-  snprintf (lowerdir, sizeof (lowerdir), "/proc/self/fd/%d", lower);
-  ovl = fs_new ("overlay", what, err);
-  if (ovl < 0 || fs_set (ovl, "source", "cell-image", what, err) < 0
-      || fs_set (ovl, "lowerdir", lowerdir, what, err) < 0
-      || fs_set (ovl, "upperdir", upperdir, what, err) < 0 || fs_set (ovl, "workdir", wdir, what, err) < 0)
-    return -1;
-  *mnt_fd = fs_mount (ovl, 0, what, err);
-  return *mnt_fd < 0 ? -1 : 0;
+  if (m < 0)
+    {
+      stack_undo (&stack);
+      return -1;
+    }
+  /* the overlay holds its layers; our fds of them close here */
+  *mnt_fd = m;
+  return 0;
 }

@@ -191,6 +191,13 @@ child_setup (struct child *c, struct cell_fsop_ctx *ctx, char **hook_json, struc
           _exit (0);
         }
     }
+  /* in a new user namespace our host ids are unmapped until we take the namespace's root: without that,
+     every file we create would fail with EOVERFLOW */
+  if (plan->ns[CELL_NS_USER].create || plan->ns[CELL_NS_USER].path)
+    {
+      if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
+        return cell_err_errno (err, "become root in the user namespace (is container id 0 mapped?)");
+    }
   if (plan->ns[CELL_NS_CGROUP].create && unshare (CLONE_NEWCGROUP) < 0)
     return cell_err_errno (err, "create cgroup namespace");
   if (plan->ns[CELL_NS_TIME].create && create_time_ns (plan, err) < 0)
@@ -205,6 +212,9 @@ child_setup (struct child *c, struct cell_fsop_ctx *ctx, char **hook_json, struc
   for (i = 0; i < plan->n_ops && plan->ops[i].kind != CELL_OP_PIVOT; i++)
     if (cell_fsop_execute (ctx, &plan->ops[i], err) < 0)
       return -1;
+  /* before readonlyPaths make /proc/sys read-only */
+  if (set_sysctls (plan, ctx->proc_dfd, err) < 0)
+    return -1;
   if (cell_sync_send (c->sock, CELL_SYNC_MOUNTS_DONE, NULL, -1, err) < 0
       || cell_sync_expect (c->sock, CELL_SYNC_HOOKS_DONE, hook_json, NULL, err) < 0)
     return -1;
@@ -216,8 +226,6 @@ child_setup (struct child *c, struct cell_fsop_ctx *ctx, char **hook_json, struc
   for (; i < plan->n_ops; i++)
     if (cell_fsop_execute (ctx, &plan->ops[i], err) < 0)
       return -1;
-  if (set_sysctls (plan, ctx->proc_dfd, err) < 0)
-    return -1;
   if (ctx->console_master >= 0)
     {
       if (cell_sync_send (c->sock, CELL_SYNC_PTY, NULL, ctx->console_master, err) < 0)

@@ -88,6 +88,9 @@ cellr() { "$CELL" --root "$CELL_TEST_ROOT" "$@"; }
 _ROOTFS_TEMPLATE=
 _make_rootfs_template() {
   local r=$CELL_TEST_TMP/rootfs-template a
+  _ROOTFS_TEMPLATE=$r
+  # make_bundle runs in $(...): the variable does not survive, the directory does
+  [ -x "$r/bin/busybox" ] && return 0
   mkdir -p "$r/bin" "$r/sbin" "$r/etc" "$r/proc" "$r/sys" "$r/dev" "$r/tmp" "$r/root" "$r/usr/bin" "$r/var"
   chmod 1777 "$r/tmp"
   cp "$BUSYBOX" "$r/bin/busybox"
