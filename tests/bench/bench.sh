@@ -100,7 +100,8 @@ if ! (cd "$BUNDLE" && "$CELL_BIN" spec) 2>"$TMP/spec.err"; then
   rm -f "$BUNDLE/config.json"
   (cd "$BUNDLE" && "$RUNC" spec)
 fi
-jq '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = "rootfs"' \
+# crun 1.8.1 (Debian 12) refuses ociVersion 1.2.0 ("unknown version specified"); all three accept 1.0.0.
+jq '.ociVersion = "1.0.0" | .process.terminal = false | .process.args = ["/bin/true"] | .root.path = "rootfs"' \
   "$BUNDLE/config.json" >"$BUNDLE/config.json.tmp"
 mv "$BUNDLE/config.json.tmp" "$BUNDLE/config.json"
 
