@@ -195,8 +195,9 @@ op_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error 
   if (strncmp (op->dest, "/proc/", 6) == 0)
     {
       /* nothing is bound into /proc but the files lxcfs provides (SECURITY.md row 7) */
-      static const char *const lxcfs[] = { "/proc/cpuinfo", "/proc/meminfo", "/proc/stat",     "/proc/uptime",
-                                           "/proc/loadavg", "/proc/diskstats", "/proc/swaps", "/proc/slabinfo" };
+      static const char *const lxcfs[]
+          = { "/proc/cpuinfo", "/proc/meminfo",   "/proc/stat",  "/proc/uptime",
+              "/proc/loadavg", "/proc/diskstats", "/proc/swaps", "/proc/slabinfo" };
       bool ok = false;
       for (size_t i = 0; i < ARRAY_SIZE (lxcfs); i++)
         ok |= streq (op->dest, lxcfs[i]);

@@ -34,7 +34,7 @@ struct sqfs_super
   uint64_t root_inode, bytes_used, id_table, xattr_table, inode_table, dir_table, frag_table, export_table;
 } __attribute__ ((packed));
 
-_Static_assert (sizeof (struct sqfs_super) == 96, "squashfs superblock is 96 bytes");
+_Static_assert(sizeof (struct sqfs_super) == 96, "squashfs superblock is 96 bytes");
 
 static const char *const compressors[] = { "?", "gzip", "lzma", "lzo", "xz", "lz4", "zstd" };
 
@@ -58,7 +58,7 @@ cell_image_is_squashfs (const char *path, bool *is_squashfs, struct cell_error *
   if (n < 0)
     return cell_err_errno (err, "read image `%s`", path);
   /* a truncated image still says what it is meant to be, so cell_image_check can say what is wrong */
-  *is_squashfs = n == (ssize_t) sizeof (magic) && le32toh (magic) == SQUASHFS_MAGIC;
+  *is_squashfs = n == (ssize_t)sizeof (magic) && le32toh (magic) == SQUASHFS_MAGIC;
   return 0;
 }
 
@@ -75,12 +75,13 @@ read_super (int fd, const char *path, struct sqfs_super *sb, struct stat *st, st
   if (n < 0)
     return cell_err_errno (err, "read image `%s`", path);
   if (n >= 4 && le32toh (sb->magic) == SQUASHFS_MAGIC_SWAPPED)
-    return cell_err (err, 0, "image `%s`: a big-endian squashfs (3.x or older) image, not squashfs 4.0", path);
+    return cell_err (err, 0, "image `%s`: a big-endian squashfs (3.x or older) image, not squashfs 4.0",
+                     path);
   if (n < 4 || le32toh (sb->magic) != SQUASHFS_MAGIC)
     return cell_err (err, 0, "image `%s`: not a squashfs image (bad magic)", path);
-  if (n < (ssize_t) sizeof (*sb))
+  if (n < (ssize_t)sizeof (*sb))
     return cell_err (err, 0, "image `%s`: truncated: superblock needs %zu bytes, file has %lld", path,
-                     sizeof (*sb), (long long) st->st_size);
+                     sizeof (*sb), (long long)st->st_size);
   return 0;
 }
 
@@ -110,13 +111,13 @@ cell_image_check (const char *path, struct cell_error **err)
   if (comp < 1 || comp > SQUASHFS_COMP_MAX)
     return cell_err (err, 0, "image `%s`: unknown compression id %u", path, comp);
   used = le64toh (sb.bytes_used);
-  if (used > (uint64_t) st.st_size)
+  if (used > (uint64_t)st.st_size)
     return cell_err (err, 0, "image `%s`: truncated: superblock says %llu bytes, file has %lld", path,
-                     (unsigned long long) used, (long long) st.st_size);
+                     (unsigned long long)used, (long long)st.st_size);
   if (used < sizeof (sb) || le64toh (sb.inode_table) >= used || le64toh (sb.dir_table) >= used
       || le64toh (sb.id_table) >= used)
     return cell_err (err, 0, "image `%s`: corrupt superblock: tables outside the %llu bytes used (%s)", path,
-                     (unsigned long long) used, compressors[comp]);
+                     (unsigned long long)used, compressors[comp]);
   return 0;
 }
 
@@ -128,11 +129,11 @@ loop_bind (int lfd, int img_fd, const char *path)
   int saved;
 
   memset (&cfg, 0, sizeof (cfg));
-  cfg.fd = (uint32_t) img_fd;
+  cfg.fd = (uint32_t)img_fd;
   /* autoclear: the device unbinds itself when the last opener and the last mount are gone, so a crash
      leaves no loop device behind; no direct I/O, the page cache of the image is shared */
   cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
-  snprintf ((char *) cfg.info.lo_file_name, sizeof (cfg.info.lo_file_name), "%s", path);
+  snprintf ((char *)cfg.info.lo_file_name, sizeof (cfg.info.lo_file_name), "%s", path);
   if (ioctl (lfd, LOOP_CONFIGURE, &cfg) == 0)
     return 0;
   /* LOOP_CONFIGURE is Linux 5.8; only its absence (ENOTTY, or EINVAL on some kernels) means fall back */
@@ -181,7 +182,8 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
           if (errno == ENXIO || errno == ENODEV)
             continue;
           if (errno == ENOENT)
-            return cell_err (err, ENOENT, "image `%s`: `%s` (loop device %d has no node in /dev)", path, dev, n);
+            return cell_err (err, ENOENT, "image `%s`: `%s` (loop device %d has no node in /dev)", path, dev,
+                             n);
           return cell_err_errno (err, "image `%s`: open `%s`", path, dev);
         }
       if (loop_bind (lfd, img, path) == 0)
@@ -202,7 +204,7 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
 static int
 fs_open (const char *fstype)
 {
-  return (int) syscall (SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+  return (int)syscall (SYS_fsopen, fstype, FSOPEN_CLOEXEC);
 }
 
 static int
@@ -216,7 +218,7 @@ fs_set (int fs, const char *key, const char *value, const char *what, struct cel
 static int
 fs_set_fd (int fs, const char *key, int fd)
 {
-  return (int) syscall (SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, fd);
+  return (int)syscall (SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, fd);
 }
 
 /* Creates the superblock and returns its detached mount fd, or -1. */
@@ -227,7 +229,7 @@ fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct 
 
   if (syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
     return cell_err_errno (err, "%s: mount %s", what, fstype);
-  m = (int) syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+  m = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
   if (m < 0)
     return cell_err_errno (err, "%s: fsmount %s", what, fstype);
   return m;
@@ -309,7 +311,8 @@ cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt
   return squashfs_mount (image, what, fallback_dir, &stack, mnt_fd, err);
 }
 
-/* The overlay root takes its owner and mode from the upper dir: give a fresh upper those of the image root. */
+/* The overlay root takes its owner and mode from the upper dir: give a fresh upper those of the image root.
+ */
 static int
 copy_root_attrs (int lower_fd, int upper_dfd, const char *what, struct cell_error **err)
 {
@@ -379,7 +382,8 @@ tmpfs_upper (const char *tmpfs_size, int lower_fd, struct stack *stack, int *tmp
 
   if (fs < 0 && errno == ENOSYS && stack->dir)
     {
-      cleanup_free char *data = tmpfs_size ? xasprintf ("mode=0755,size=%s", tmpfs_size) : xstrdup ("mode=0755");
+      cleanup_free char *data
+          = tmpfs_size ? xasprintf ("mode=0755,size=%s", tmpfs_size) : xstrdup ("mode=0755");
       if (mount ("tmpfs", stack->dir, "tmpfs", 0, data) < 0)
         return cell_err_errno (err, "%s: mount tmpfs upper `%s` on `%s`", what, data, stack->dir);
       stack->n++;

@@ -331,6 +331,11 @@ compile (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts, st
     plan->cgroup_path = xstrdup (l->cgroups_path);
   plan->resources = l->has_resources ? &l->resources : NULL;
   plan->hooks = &spec->hooks;
+  if (l->has_time_offsets)
+    plan->time_offsets
+        = xasprintf ("monotonic %lld %u\nboottime %lld %u\n", (long long)l->time_offset_monotonic_secs,
+                     l->time_offset_monotonic_nanosecs, (long long)l->time_offset_boottime_secs,
+                     l->time_offset_boottime_nanosecs);
   if (l->personality_domain)
     plan->personality = xstrdup (l->personality_domain);
   if (compile_process (plan, &spec->process, err) < 0)

@@ -80,6 +80,7 @@ cell_plan_free (struct cell_plan *plan)
   free (plan->domainname);
   free (plan->cgroup_path);
   free (plan->personality);
+  free (plan->time_offsets);
   free (plan->image_upper);
   free (plan->image_tmpfs_size);
   cell_strv_free (plan->process.args);
@@ -232,6 +233,8 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "cgroup %s\n", plan->cgroup_path);
   if (plan->personality)
     bprintf (&b, "personality %s\n", plan->personality);
+  if (plan->time_offsets)
+    bprintf (&b, "time-offsets %s", plan->time_offsets);
   bprintf (&b, "process\n");
   for (size_t i = 0; p->args && p->args[i]; i++)
     bprintf (&b, "  arg %s\n", p->args[i]);

@@ -118,6 +118,7 @@ struct cell_plan
   const struct cell_spec_resources *resources; /* borrowed; NULL when none */
   const struct cell_spec_hooks *hooks;         /* borrowed; may be NULL (sandbox) */
   char *personality;                           /* "LINUX" / "LINUX32" or NULL */
+  char *time_offsets; /* /proc/self/timens_offsets content for a new time namespace, or NULL */
   struct cell_plan_process process;
   /* image roots (issue 4): overlay upper dir for ROOT_IMAGE (NULL = tmpfs), tmpfs size string */
   char *image_upper;

@@ -128,9 +128,22 @@ static int
 create_time_ns (const struct cell_plan *plan, struct cell_error **err)
 {
   int fd;
-  (void)plan;
   if (unshare (CLONE_NEWTIME) < 0)
     return cell_err_errno (err, "create time namespace");
+  /* offsets can only be written before a process enters the namespace */
+  if (plan->time_offsets)
+    {
+      fd = open ("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+      if (fd < 0 || cell_write_all (fd, plan->time_offsets, strlen (plan->time_offsets)) < 0)
+        {
+          int e = errno;
+          if (fd >= 0)
+            close (fd);
+          errno = e;
+          return cell_err_errno (err, "set time namespace offsets");
+        }
+      close (fd);
+    }
   fd = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
   if (fd < 0 || setns (fd, CLONE_NEWTIME) < 0)
     {

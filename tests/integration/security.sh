@@ -3,8 +3,10 @@
 # security.sh: reproduces the attack classes of SECURITY.md (section 5) against the OCI front-end.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 30
+tap_plan 45
 
+# make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
+_make_rootfs_template
 B=$(make_bundle sec)
 ERR=$CELL_TEST_TMP/err
 
@@ -54,8 +56,14 @@ echo done
 EOF
 chmod 755 "$B1/rootfs/bin/attack"
 out=$(run_in "$B1" /bin/attack 2>&1)
+# The process itself is /bin/sh: the kernel resolves #!/proc/self/exe while the runtime execs it.
+bundle_set "$B1" '.process.args = ["/bin/sh", "-c", "true"]'
+timeout 20 "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B1" shexe-$$ </dev/null >/dev/null 2>&1
 tap_is "$(sha256sum <"$CELL")" "$sum_before" "row 1: exec'ing into #!/proc/self/exe leaves the cell binary unchanged"
-tap_result "$(printf '%s' "$out" | grep -q '^wrote'; echo $((1 - $?)))" "row 1: no /proc/*/exe is writable inside"
+tap_result "$(
+  printf '%s' "$out" | grep -q '^done' && ! printf '%s' "$out" | grep -q '^wrote'
+  echo $?
+)" "row 1: no /proc/*/exe is writable inside"
 
 # Row 2 (CVE-2024-21626): fds inside, and a stray non-CLOEXEC fd of the caller.
 out=$(run_in "$B" cell-helper fds 2>&1)
@@ -63,9 +71,11 @@ tap_is "$(printf '%s\n' "$out" | sed -n 's/^fd=\([0-9]*\) .*/\1/p' | tr '\n' ' '
   "row 2: the process starts with only fds 0, 1, 2"
 bundle_set "$B" '.process.args = ["cell-helper", "fds"]'
 out=$(cellr run --bundle "$B" fd7-$$ </dev/null 7</etc/hostname 2>&1)
-tap_result "$(printf '%s' "$out" | grep -q '^fd=7 '; echo $((1 - $?)))" \
+tap_result "$(
+  printf '%s' "$out" | grep -q '^fd=0 ' && ! printf '%s' "$out" | grep -q '^fd=7 '
+  echo $?
+)" \
   "row 2: a stray inherited fd 7 of the caller does not reach the container"
-printf '# %s\n' $out
 
 # Row 3 (CVE-2024-21626): cwd /proc/self/fd/7 with fd 7 a host directory.
 mkdir -p "$CELL_TEST_TMP/hostdir"
@@ -76,6 +86,14 @@ rc=$?
 tap_result "$(printf '%s' "$out" | grep -q secret; echo $((1 - $?)))" \
   "row 3: cwd /proc/self/fd/7 never gives the process a host cwd (rc=$rc)"
 tap_result "$(leftovers_none cwd-$$; echo $?)" "row 3: nothing is left behind"
+# The runtime's own fds (state dir, sync socket) while it sets up: cwd on any of them never works.
+ran=
+for n in 3 4 5 6 7 8 9; do
+  bundle_set "$B" '.process.cwd = $c | .process.args = ["sh", "-c", "echo RAN; pwd"]' --arg c "/proc/self/fd/$n"
+  out=$(cellr run --bundle "$B" cwdn-$$-$n </dev/null 2>/dev/null)
+  printf '%s' "$out" | grep -q RAN && ran="$ran $n:$(printf '%s' "$out" | tail -1)"
+done
+tap_is "$ran" "" "row 3: cwd /proc/self/fd/N on any of the runtime's own fds: the process never runs"
 bundle_set "$B" '.process.cwd = "/"'
 
 # Row 6: rootfs/proc is a symlink.
@@ -96,8 +114,9 @@ bundle_set "$B" '.mounts += [{"destination": "/proc/sys/kernel/core_pattern", "t
   "source": "/etc/hostname", "options": ["bind"]}]'
 cellr create --bundle "$B" inproc-$$ </dev/null >/dev/null 2>"$ERR"
 tap_is "$?" 1 "row 7: a bind mount onto /proc/sys/kernel/core_pattern is refused"
-printf '# %s\n' "$(cat "$ERR")"
+tap_like "$(cat "$ERR")" "/proc" "row 7: the error names the /proc destination"
 tap_result "$(leftovers_none inproc-$$; echo $?)" "row 7: nothing is left behind"
+cellr delete --force inproc-$$ >/dev/null 2>&1
 bundle_set "$B" 'del(.mounts[-1])'
 
 # Rows 8/10: a static symlink in a mount destination pointing at a host dir.
@@ -117,16 +136,70 @@ tap_result "$(host_mounts_matching "$HOSTDIR" >/dev/null; echo $((1 - $?)))" \
   "rows 8/10: nothing is mounted on the host dir"
 tap_result "$(leftovers_none dest-$$; echo $?)" "rows 8/10: nothing is left behind ($out)"
 
-# Rows 12/16: masked and read-only defaults.
-out=$(run_in "$B" cell-helper stat /proc/kcore 2>&1)
+# Row 12 (CVE-2025-31133): /dev bound from a rootfs dir whose `null` is a symlink to core_pattern; masking
+# must not bind that symlink's target over the masked paths.
+B12=$(fresh_bundle fakenull)
+mkdir -p "$B12/rootfs/fakedev"
+ln -s /proc/sys/kernel/core_pattern "$B12/rootfs/fakedev/null"
+cp /proc/sys/kernel/core_pattern "$CELL_TEST_TMP/cp-before"
+cat >"$B12/rootfs/bin/attack" <<'EOF'
+#!/bin/busybox sh
+for f in /proc/timer_list /proc/keys /proc/kcore; do
+  [ -e $f ] || continue
+  stat -c "$f %F %t:%T" $f
+  echo '|/tmp/pwn' > $f
+done
+true
+EOF
+chmod 755 "$B12/rootfs/bin/attack"
+bundle_set "$B12" '(.mounts |= map(select(.destination != "/dev" and (.destination | startswith("/dev/") | not))))
+  | .mounts += [{"destination": "/dev", "type": "bind", "source": $s, "options": ["rbind"]}]
+  | .process.args = ["/bin/attack"]' --arg s "$B12/rootfs/fakedev"
+out=$(cellr run --bundle "$B12" fakenull-$$ </dev/null 2>/dev/null)
+rc=$?
+tap_is "$(cat /proc/sys/kernel/core_pattern)" "$(cat "$CELL_TEST_TMP/cp-before")" \
+  "row 12: a /dev/null symlink to core_pattern does not make core_pattern writable via masked paths"
+# Either create refuses the fake /dev/null, or masking used a real 1:3 device.
+tap_result "$(
+  [ $rc != 0 ] || { [ -n "$out" ] && ! printf '%s\n' "$out" | grep -v 'character special file 1:3$' | grep -q .; }
+  echo $?
+)" "row 12: masked files are the null device, not the symlink's target (rc=$rc: $(printf '%s' "$out" | tr '\n' ';'))"
+tap_result "$(leftovers_none fakenull-$$; echo $?)" "row 12: nothing is left behind"
+
+# Row 10 variant: the symlink's target also exists inside the rootfs: the mount must land there.
+B10=$(fresh_bundle destsym2)
+mkdir -p "$B10/rootfs/opt" "$B10/rootfs$HOSTDIR"
+ln -s "$HOSTDIR" "$B10/rootfs/opt/x"
+bundle_set "$B10" '.mounts += [{"destination": "/opt/x/d", "type": "tmpfs", "source": "tmpfs"}]
+  | .process.args = ["sh", "-c", "echo in > /opt/x/d/f && cut -d\" \" -f5 /proc/self/mountinfo | grep /d$"]'
+out=$(cellr run --bundle "$B10" dest2-$$ </dev/null 2>&1)
+snap_after=$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)
+tap_is "$snap_after" "$snap_before" "row 10: with the target inside the rootfs too, the host dir stays untouched"
+tap_is "$out" "$HOSTDIR/d" "row 10: the tmpfs is mounted inside the rootfs at the in-root target"
+
+# Rows 12/16: masked and read-only defaults. Not every kernel has /proc/kcore or /proc/sysrq-trigger:
+# test the first masked file the host has.
+MASKED=
+for f in /proc/kcore /proc/timer_list /proc/keys /proc/sched_debug; do
+  [ -e "$f" ] && MASKED=$f && break
+done
+out=$(run_in "$B" cell-helper stat "$MASKED" 2>&1)
 tap_is "$(printf '%s\n' "$out" | grep -E '^(type|major|minor)=' | tr '\n' ' ')" "type=c major=1 minor=3 " \
-  "row 12: masked /proc/kcore is a 1:3 char device"
-out=$(run_in "$B" sh -c 'cat /proc/kcore | wc -c' 2>&1)
-tap_is "$out" 0 "row 16: /proc/kcore reads empty"
-out=$(run_in "$B" cell-helper write /proc/sysrq-trigger h 2>&1)
-tap_like "$out" "^write=E(ROFS|PERM|ACCES)" "row 16: writing /proc/sysrq-trigger fails"
+  "row 12: masked $MASKED is a 1:3 char device"
+out=$(run_in "$B" sh -c "cat $MASKED | wc -c" 2>&1)
+tap_is "$out" 0 "row 16: masked $MASKED reads empty"
+if [ -e /proc/sysrq-trigger ]; then
+  out=$(run_in "$B" cell-helper write /proc/sysrq-trigger h 2>&1)
+  tap_like "$out" "^write=E(ROFS|PERM|ACCES)" "row 16: writing /proc/sysrq-trigger fails"
+else
+  tap_skip 1 "no /proc/sysrq-trigger on this kernel"
+fi
 out=$(run_in "$B" cell-helper write /proc/sys/kernel/core_pattern x 2>&1)
 tap_like "$out" "^write=E(ROFS|PERM|ACCES)" "row 16: writing /proc/sys/kernel/core_pattern fails"
+out=$(run_in "$B" cell-helper write /proc/sys/kernel/hostname x 2>&1)
+tap_like "$out" "^write=E(ROFS|PERM|ACCES)" "row 16: writing /proc/sys/kernel/hostname fails"
+out=$(run_in "$B" sh -c 'ls -A /proc/acpi | wc -l; touch /proc/acpi/x 2>/dev/null && echo created' 2>&1)
+tap_is "$out" 0 "row 16: masked directory /proc/acpi is empty and read-only"
 
 # Rows 17/18: capabilities.
 bundle_set "$B" 'del(.process.capabilities)'
@@ -156,6 +229,11 @@ out=$(run_in "$B" sh -c 'mkdir -p /tmp/cg && mount -t cgroup -o memory cgroup /t
   for f in /sys/fs/cgroup/*/release_agent /tmp/cg/release_agent; do [ -e "$f" ] && echo x > "$f" 2>/dev/null && echo "wrote $f"; done;
   echo end' 2>&1)
 tap_is "$out" end "row 21: mount -t cgroup and writes to release_agent fail"
+# CVE-2022-0492 chain: a fresh user + mount namespace, then cgroup v1 (whose release_agent runs on the host).
+out=$(run_in "$B" sh -c 'mkdir -p /tmp/cg; busybox unshare -Um busybox sh -c \
+  "busybox mount -t cgroup -o memory cgroup /tmp/cg && echo mounted; [ -e /tmp/cg/release_agent ] && echo agent";
+  echo end' 2>/dev/null)
+tap_is "$out" end "row 21: unshare -Um, then mount -t cgroup fails"
 
 # Row 28: setuid install.
 SUID=$CELL_TEST_TMP/cell-suid
@@ -200,8 +278,11 @@ tap_result "$( [ $rc = 1 ] && [ $ms -lt 2000 ] && leftovers_none big-$$; echo $?
   "rows 32/34: a 20 MiB config is a fast clean error (rc=$rc, ${ms} ms: $(head -c 200 "$ERR"))"
 
 # The container does not see the host's mounts.
-out=$(run_in "$B" cell-helper mountinfo 2>&1)
-tap_result "$(printf '%s' "$out" | grep -q -e "$CELL_TEST_TMP" -e ' /work'; echo $((1 - $?)))" \
-  "the container's mountinfo does not show host paths"
+# Field 5 of mountinfo is the mount point (field 4, the root inside the source fs, names the bundle).
+out=$(run_in "$B" cell-helper mountinfo 2>&1 | cut -d' ' -f5)
+tap_result "$(
+  [ -n "$out" ] && ! printf '%s\n' "$out" | grep -q -e "^$CELL_TEST_TMP" -e '^/work' -e '^/home'
+  echo $?
+)" "the container's mount table holds no host mount points"
 
 tap_result "$(state_empty; echo $?)" "nothing is left in the state root"
