@@ -256,6 +256,25 @@ compile (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts, st
   op->dest = xstrdup ("/");
   if (opts->root_image && spec->root.readonly)
     op->mflags = MS_RDONLY;
+  if (opts->root_image)
+    {
+      /* cell's annotations for image roots: a persistent upper dir instead of a tmpfs, the tmpfs size */
+      const char *upper = cell_spec_annotation (spec, "run.cell.rootfs.upper");
+      const char *size = cell_spec_annotation (spec, "run.cell.rootfs.size");
+      if (upper && *upper)
+        {
+          cleanup_free char *j = cell_path_join (opts->bundle, upper);
+          plan->image_upper = cell_path_clean (j);
+        }
+      if (size && *size)
+        {
+          if (size[strspn (size, "0123456789")] != '\0'
+              && !strchr ("kmgKMG%", size[strspn (size, "0123456789")]))
+            return cell_err (err, 0, "%s: /annotations/run.cell.rootfs.size: invalid size `%s`", DISPLAY,
+                             size);
+          plan->image_tmpfs_size = xstrdup (size);
+        }
+    }
 
   for (size_t i = 0; i < spec->n_mounts; i++)
     if (compile_mount (plan, &spec->mounts[i], i, opts->bundle, err) < 0)

@@ -27,6 +27,7 @@ static const struct command commands[] = {
   { "state", cell_cmd_state, "print the state of a container" },
   { "list", cell_cmd_list, "list containers" },
   { "spec", cell_cmd_spec, "write a default config.json" },
+  { "snapshot", cell_cmd_snapshot, "write a container's root filesystem to a squashfs image" },
   { "features", cell_cmd_features, "print the features this runtime supports" },
 };
 

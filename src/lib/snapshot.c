@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* snapshot.c: `cell snapshot`: mksquashfs (squashfs-tools, what cosmk runs) over the container's root as
+   its processes see it, never crossing into other mounts, into a temporary file renamed into place. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/mount.h>
+#include <sched.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "image.h"
+#include "snapshot.h"
+#include "xalloc.h"
+
+static const char *const mksquashfs_paths[]
+    = { "/usr/bin/mksquashfs", "/usr/sbin/mksquashfs", "/sbin/mksquashfs", "/bin/mksquashfs" };
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal (int sig)
+{
+  interrupted = sig;
+}
+
+/* In the mksquashfs child: make the cwd the root filesystem to archive. For a container, a clone of its root
+   mount alone (taken inside its mount namespace, then used from ours): lower plus upper as its processes
+   see them, without /proc, /sys, /dev or volumes mounted below. */
+static int
+enter_source (const char *src, pid_t pid)
+{
+  char p[64];
+  int host, ctr, t;
+  if (pid <= 0)
+    {
+      if (chdir (src) < 0)
+        return dprintf (2, "cell: snapshot: chdir `%s`: %m\n", src), -1;
+      return 0;
+    }
+  snprintf (p, sizeof (p), "/proc/%d/ns/mnt", (int)pid);
+  host = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+  ctr = open (p, O_RDONLY | O_CLOEXEC);
+  if (host < 0 || ctr < 0 || setns (ctr, CLONE_NEWNS) < 0)
+    return dprintf (2, "cell: snapshot: enter the mount namespace of %d: %m\n", (int)pid), -1;
+  t = (int)syscall (SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (t < 0 || setns (host, CLONE_NEWNS) < 0 || fchdir (t) < 0)
+    return dprintf (2, "cell: snapshot: clone the container's root: %m\n"), -1;
+  return 0;
+}
+
+static int
+run_mksquashfs (const char *src, pid_t src_pid, const char *out, const struct cell_snapshot_opts *opts,
+                struct cell_error **err)
+{
+  const char *bin = NULL;
+  cleanup_free char *tmp = NULL;
+  const char *comp = opts && opts->compression ? opts->compression : "zstd";
+  struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+  pid_t pid;
+  int st = 0;
+
+  /* absolute: mksquashfs runs from inside the source */
+  if (out[0] == '/')
+    tmp = xasprintf ("%s.tmp.%d", out, (int)getpid ());
+  else
+    {
+      char cwd[4096];
+      if (!getcwd (cwd, sizeof (cwd)))
+        return cell_err_errno (err, "snapshot: getcwd");
+      tmp = xasprintf ("%s/%s.tmp.%d", cwd, out, (int)getpid ());
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (mksquashfs_paths) && !bin; i++)
+    if (access (mksquashfs_paths[i], X_OK) == 0)
+      bin = mksquashfs_paths[i];
+  if (!bin)
+    return cell_err (err, 0, "snapshot: mksquashfs not found (install the Debian package squashfs-tools)");
+  /* SIGINT/SIGTERM stop mksquashfs and remove the temporary file: no half-written image */
+  sigaction (SIGINT, &sa, &old_int);
+  sigaction (SIGTERM, &sa, &old_term);
+  pid = fork ();
+  if (pid < 0)
+    return cell_err_errno (err, "snapshot: fork");
+  if (pid == 0)
+    {
+      /* from inside: a source that is a symlink (/proc/PID/root, /proc/self/fd/N) would be stored as one */
+      const char *argv[] = {
+        bin,      ".", tmp, "-noappend", "-comp", comp, opts && opts->progress ? "-progress" : "-no-progress",
+        "-quiet", NULL
+      };
+      signal (SIGINT, SIG_DFL);
+      signal (SIGTERM, SIG_DFL);
+      if (enter_source (src, src_pid) < 0)
+        _exit (126);
+      if (opts && opts->progress)
+        argv[8] = NULL;
+      execv (bin, (char **)argv);
+      _exit (127);
+    }
+  while (waitpid (pid, &st, 0) < 0)
+    if (errno != EINTR)
+      break;
+    else if (interrupted)
+      kill (pid, SIGTERM);
+  sigaction (SIGINT, &old_int, NULL);
+  sigaction (SIGTERM, &old_term, NULL);
+  if (interrupted || !WIFEXITED (st) || WEXITSTATUS (st) != 0)
+    {
+      unlink (tmp);
+      if (interrupted)
+        return cell_err (err, 0, "snapshot `%s`: interrupted", out);
+      return cell_err (err, 0, "snapshot `%s`: mksquashfs failed (%s %d)", out,
+                       WIFEXITED (st) ? "status" : "signal",
+                       WIFEXITED (st) ? WEXITSTATUS (st) : WTERMSIG (st));
+    }
+  if (rename (tmp, out) < 0)
+    {
+      int e = errno;
+      unlink (tmp);
+      errno = e;
+      return cell_err_errno (err, "snapshot: rename into `%s`", out);
+    }
+  return 0;
+}
+
+int
+cell_snapshot_pid (pid_t pid, const char *out, const struct cell_snapshot_opts *opts, struct cell_error **err)
+{
+  cleanup_free char *root = xasprintf ("/proc/%d/root", (int)pid);
+  return run_mksquashfs (root, pid, out, opts, err);
+}
+
+int
+cell_snapshot_image (const char *image, const char *upper, const char *out,
+                     const struct cell_snapshot_opts *opts, struct cell_error **err)
+{
+  cleanup_close int mnt = -1;
+  cleanup_free char *src = NULL;
+  if (cell_image_mount_root (image, upper == NULL, upper, NULL, NULL, &mnt, err) < 0)
+    return -1;
+  /* a detached mount, reachable by mksquashfs through the fd it inherits */
+  src = xasprintf ("/proc/self/fd/%d", mnt);
+  return run_mksquashfs (src, 0, out, opts, err);
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* cmd-snapshot.c: `cell snapshot [--compression C] ID FILE` and `cell snapshot --bundle DIR FILE`. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "cmd.h"
+#include "image.h"
+#include "path-util.h"
+#include "snapshot.h"
+#include "spec.h"
+#include "xalloc.h"
+
+#define UPPER_ANNOTATION "run.cell.rootfs.upper"
+
+static int
+snapshot_bundle (const char *bundle, const char *out, const struct cell_snapshot_opts *o,
+                 struct cell_error **err)
+{
+  char dir[PATH_MAX];
+  cleanup_free char *config = NULL, *joined = NULL, *image = NULL;
+  struct cell_spec *spec = NULL;
+  const char *upper;
+  bool is_image = false;
+  int r = -1;
+
+  if (!realpath (bundle, dir))
+    return cell_err_errno (err, "bundle `%s`", bundle);
+  config = xasprintf ("%s/config.json", dir);
+  if (cell_spec_load_file (config, "config.json", &spec, err) < 0)
+    return -1;
+  if (!spec->has_root || !spec->root.path)
+    {
+      cell_err (err, 0, "config.json: /root/path: required");
+      goto out;
+    }
+  joined = cell_path_join (dir, spec->root.path);
+  image = cell_path_clean (joined);
+  if (cell_image_is_squashfs (image, &is_image, err) < 0)
+    goto out;
+  if (!is_image)
+    {
+      cell_err (err, 0, "snapshot --bundle: root `%s` is not a squashfs image", image);
+      goto out;
+    }
+  upper = cell_spec_annotation (spec, UPPER_ANNOTATION);
+  if (!upper)
+    {
+      cell_err (err, 0, "snapshot --bundle: config.json has no persistent upper (annotation %s)",
+                UPPER_ANNOTATION);
+      goto out;
+    }
+  {
+    cleanup_free char *uj = cell_path_join (dir, upper);
+    r = cell_snapshot_image (image, uj, out, o, err);
+  }
+out:
+  cell_spec_free (spec);
+  return r;
+}
+
+int
+cell_cmd_snapshot (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
+{
+  static const struct option longopts[] = { { "bundle", required_argument, NULL, 'b' },
+                                            { "compression", required_argument, NULL, 'c' },
+                                            { NULL, 0, NULL, 0 } };
+  struct cell_snapshot_opts o = { .progress = isatty (2) };
+  const char *bundle = NULL;
+  int c;
+
+  optind = 1;
+  while ((c = getopt_long (argc, argv, "+b:c:", longopts, NULL)) != -1)
+    switch (c)
+      {
+      case 'b':
+        bundle = optarg;
+        break;
+      case 'c':
+        o.compression = optarg;
+        break;
+      default:
+        return cell_err (err, 0, "snapshot: usage: snapshot [--compression C] (ID | --bundle DIR) FILE");
+      }
+  if (bundle)
+    {
+      if (cell_cmd_operands ("snapshot", argc, argv, optind, 1, "FILE", err) < 0)
+        return 1;
+      return snapshot_bundle (bundle, argv[optind], &o, err) < 0 ? 1 : 0;
+    }
+  if (cell_cmd_operands ("snapshot", argc, argv, optind, 2, "ID FILE", err) < 0)
+    return 1;
+  {
+    pid_t pid;
+    if (cell_container_init_pid (ctx->root, argv[optind], &pid, err) < 0)
+      return 1;
+    return cell_snapshot_pid (pid, argv[optind + 1], &o, err) < 0 ? 1 : 0;
+  }
+}
