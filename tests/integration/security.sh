@@ -3,7 +3,7 @@
 # security.sh: reproduces the attack classes of SECURITY.md (section 5) against the OCI front-end.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 45
+tap_plan 47
 
 # make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
 _make_rootfs_template
@@ -135,6 +135,11 @@ tap_is "$snap_after" "$snap_before" "rows 8/10: the host dir behind a rootfs sym
 tap_result "$(host_mounts_matching "$HOSTDIR" >/dev/null; echo $((1 - $?)))" \
   "rows 8/10: nothing is mounted on the host dir"
 tap_result "$(leftovers_none dest-$$; echo $?)" "rows 8/10: nothing is left behind ($out)"
+# The same with the O_NOFOLLOW component walk cell uses on kernels without openat2(RESOLVE_IN_ROOT).
+out=$(CELL_NO_OPENAT2=1 cellr run --bundle "$B8" dest2-$$ </dev/null 2>&1)
+tap_is "$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)" "$snap_before" \
+  "rows 8/10 without openat2: the host dir behind a rootfs symlink is untouched"
+tap_result "$(leftovers_none dest2-$$; echo $?)" "rows 8/10 without openat2: nothing is left behind ($out)"
 
 # Row 12 (CVE-2025-31133): /dev bound from a rootfs dir whose `null` is a symlink to core_pattern; masking
 # must not bind that symlink's target over the masked paths.
