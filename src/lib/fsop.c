@@ -46,8 +46,34 @@ cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
                                     ctx->plan->image_tmpfs_size, NULL, &ctx->image_fd, err)
                  < 0)
         return -1;
+      if (op->kind == CELL_OP_IMAGE)
+        {
+          if (!ctx->op_fds)
+            {
+              ctx->op_fds = xcalloc (ctx->plan->n_ops, sizeof (int));
+              for (size_t k = 0; k < ctx->plan->n_ops; k++)
+                ctx->op_fds[k] = -1;
+            }
+          if (ctx->n_op_fds >= CELL_FSOP_MAX_IMAGES)
+            return cell_err (err, 0, "more than %d squashfs image mounts", CELL_FSOP_MAX_IMAGES);
+          if (cell_image_mount_squashfs (op->source, NULL, &ctx->op_fds[i], err) < 0)
+            return -1;
+          ctx->n_op_fds++;
+        }
     }
   return 0;
+}
+
+size_t
+cell_fsop_ctx_fds (const struct cell_fsop_ctx *ctx, int *keep, size_t max)
+{
+  size_t n = 0;
+  if (ctx->image_fd >= 0 && n < max)
+    keep[n++] = ctx->image_fd;
+  for (size_t i = 0; ctx->op_fds && i < ctx->plan->n_ops && n < max; i++)
+    if (ctx->op_fds[i] >= 0)
+      keep[n++] = ctx->op_fds[i];
+  return n;
 }
 
 void
@@ -61,6 +87,12 @@ cell_fsop_ctx_release (struct cell_fsop_ctx *ctx)
     close (ctx->devnull_fd);
   if (ctx->image_fd >= 0)
     close (ctx->image_fd);
+  for (size_t i = 0; ctx->op_fds && i < ctx->plan->n_ops; i++)
+    if (ctx->op_fds[i] >= 0)
+      close (ctx->op_fds[i]);
+  free (ctx->op_fds);
+  ctx->op_fds = NULL;
+  ctx->n_op_fds = 0;
   ctx->root_dfd = ctx->proc_dfd = ctx->devnull_fd = ctx->image_fd = -1;
 }
 
@@ -371,8 +403,29 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
         return cell_mount_setattr (fd, false, MOUNT_ATTR_RDONLY, 0, 0, "`/` read-only", err);
       }
     case CELL_OP_OVERLAY:
+      {
+        cleanup_close int target = open_target (ctx, op, false, err);
+        cleanup_free char *what = xasprintf ("`overlay` on `%s`", op->dest);
+        /* lowerdir/upperdir/workdir are host paths: still reachable before pivot_root */
+        if (target < 0
+            || cell_mount_fs_at (op->source, "overlay", op->mflags, op->data, target, what, err) < 0)
+          return -1;
+        return post_mount (ctx, op, what, err);
+      }
     case CELL_OP_IMAGE:
-      break;
+      {
+        size_t idx = (size_t)(op - ctx->plan->ops);
+        cleanup_close int target = -1;
+        cleanup_free char *what = xasprintf ("image `%s` on `%s`", op->source, op->dest);
+        if (!ctx->op_fds || ctx->op_fds[idx] < 0)
+          return cell_err (err, 0, "%s: not prepared", what);
+        target = open_target (ctx, op, false, err);
+        if (target < 0 || cell_move_mount_at (ctx->op_fds[idx], target, what, err) < 0)
+          return -1;
+        close (ctx->op_fds[idx]);
+        ctx->op_fds[idx] = -1;
+        return post_mount (ctx, op, what, err);
+      }
     }
   return cell_err (err, 0, "plan: operation `%s` is not supported yet", cell_op_kind_name (op->kind));
 }

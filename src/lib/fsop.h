@@ -8,6 +8,8 @@
 #include "error.h"
 #include "plan.h"
 
+#define CELL_FSOP_MAX_IMAGES 12
+
 struct cell_fsop_ctx
 {
   const struct cell_plan *plan;
@@ -19,15 +21,19 @@ struct cell_fsop_ctx
   int proc_dfd;       /* the container's procfs once mounted (checked to be procfs), -1 before */
   bool own_cgroupns;  /* CGROUP mounts fresh cgroup filesystems (the container has a cgroup namespace) */
   int image_fd;       /* ROOT_IMAGE: the detached image root mount made by cell_fsop_prepare, or -1 */
+  int *op_fds;        /* per op: the detached squashfs mount of an IMAGE op (cell_fsop_prepare), or -1 */
+  int n_op_fds;       /* how many of op_fds are open */
   int devnull_fd;     /* the host's /dev/null (O_PATH, checked 1:3), opened by init: masks bind it */
 };
 
 void cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan);
-/* Closes the fds the ctx owns (root_dfd, proc_dfd; not console_fd). */
+/* Closes the fds the ctx owns (root_dfd, proc_dfd, image mounts; not console_fd). */
 void cell_fsop_ctx_release (struct cell_fsop_ctx *ctx);
 /* Runs in the runtime before init exists: builds what init cannot (the image root's loop device, squashfs
    and overlay, as a detached mount in ctx->image_fd). */
 int cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err);
+/* The fds init must keep open (image mounts), into keep[0..max); returns how many. */
+size_t cell_fsop_ctx_fds (const struct cell_fsop_ctx *ctx, int *keep, size_t max);
 /* Executes `op`. ROOT_BIND/ROOT_IMAGE first apply plan->rootfs_propagation to "/" (so nothing propagates
    to the host), then set up the root. Errors name the op: "mount `proc` on `/proc`: Permission denied". */
 int cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err);

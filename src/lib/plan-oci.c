@@ -111,6 +111,26 @@ compile_mount (struct cell_plan *plan, const struct cell_spec_mount *m, size_t i
       op->recursive = (mo.flags & MS_REC) != 0;
       op->mflags = mo.flags & ~(unsigned long)(MS_BIND | MS_REC);
     }
+  else if (m->type && streq (m->type, "squashfs") && m->source && *m->source)
+    {
+      /* an image file: cell attaches the loop device, as `mount -o loop` would */
+      op = cell_plan_add (plan, CELL_OP_IMAGE);
+      op->fstype = xstrdup ("squashfs");
+      op->source = cell_path_join (bundle, m->source);
+      op->mflags = mo.flags | MS_RDONLY;
+    }
+  else if (m->type && streq (m->type, "overlay"))
+    {
+      if (!mo.data || !strstr (mo.data, "lowerdir="))
+        {
+          cell_mount_opts_clear (&mo);
+          return cell_err (err, 0, "%s: /mounts/%zu/options: an overlay mount needs lowerdir=", DISPLAY, idx);
+        }
+      op = cell_plan_add (plan, CELL_OP_OVERLAY);
+      op->fstype = xstrdup ("overlay");
+      op->source = xstrdup (m->source && *m->source ? m->source : "overlay");
+      op->mflags = mo.flags;
+    }
   else if (m->type && streq (m->type, "cgroup"))
     {
       op = cell_plan_add (plan, CELL_OP_CGROUP);

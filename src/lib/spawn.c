@@ -275,8 +275,9 @@ child_main (struct child *c)
   /* init shares nothing with the runtime but these: in particular not the locked state dir fd */
   cell_log_close ();
   {
-    int keep[] = { c->sock, c->opts->state_dfd, c->ctx->image_fd };
-    cell_close_all_except (3 + c->opts->preserve_fds, keep, ARRAY_SIZE (keep));
+    int keep[16] = { c->sock, c->opts->state_dfd };
+    size_t n = 2 + cell_fsop_ctx_fds (c->ctx, keep + 2, ARRAY_SIZE (keep) - 2);
+    cell_close_all_except (3 + c->opts->preserve_fds, keep, n);
   }
   if (child_setup (c, &ctx, &hook_json, &err) < 0 || cell_process_find_exec (&plan->process, &exe, &err) < 0)
     goto fail;

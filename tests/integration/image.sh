@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 20
+tap_plan 26
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -66,6 +66,41 @@ tap_result $(( $? == 0 )) "no temporary file is left beside the image"
 cp "$CELL_TEST_TMP/live.sqfs" "$B/root.sqfs"
 bundle_set "$B" '.root.readonly = true'
 tap_is "$(run_in "$B" cat /live)" live "a session on the snapshot image reads the first session's files"
+
+# image and overlay mounts listed in `mounts`
+mkdir -p "$CELL_TEST_TMP/vol" "$CELL_TEST_TMP"/ol/{l1,l2,u,w}
+echo in-volume >"$CELL_TEST_TMP/vol/f"
+echo one >"$CELL_TEST_TMP/ol/l1/a"
+echo two >"$CELL_TEST_TMP/ol/l2/b"
+mksquashfs "$CELL_TEST_TMP/vol" "$CELL_TEST_TMP/vol.sqfs" -noappend -quiet -no-progress >/dev/null
+B2=$(make_bundle image-mounts)
+bundle_set "$B2" '.mounts += [{"destination": "/mnt/img", "type": "squashfs", "source": ($t + "/vol.sqfs")},
+  {"destination": "/mnt/ov", "type": "overlay", "source": "overlay",
+   "options": [("lowerdir=" + $t + "/ol/l1:" + $t + "/ol/l2"), ("upperdir=" + $t + "/ol/u"), ("workdir=" + $t + "/ol/w")]}]' \
+  --arg t "$CELL_TEST_TMP"
+out=$(run_in "$B2" sh -c 'cat /mnt/img/f /mnt/ov/a /mnt/ov/b; echo up > /mnt/ov/c')
+tap_is "$(echo $out)" "in-volume one two" "a squashfs mount (loop device by cell) and an overlay of two lowers"
+tap_is "$(cat "$CELL_TEST_TMP/ol/u/c" 2>/dev/null)" up "the overlay's writes land in its upperdir"
+
+# cosmk as a drop-in runc: the SDK mounts squashfs + tmpfs + overlay itself and runs cell in it
+S=$CELL_TEST_TMP/sdk
+mkdir -p "$S"/{lower,tmp,merged}
+mksquashfs "$(make_bundle sdk-src)/rootfs" "$S/root.sqfs" -noappend -quiet -no-progress >/dev/null
+mount -t squashfs -o loop,ro "$S/root.sqfs" "$S/lower" && mount -t tmpfs tmpfs "$S/tmp" \
+  && mkdir "$S/tmp/upper" "$S/tmp/work" \
+  && mount -t overlay overlay -o "lowerdir=$S/lower,upperdir=$S/tmp/upper,workdir=$S/tmp/work" "$S/merged"
+on_exit "umount '$S/merged'; umount '$S/tmp'; umount '$S/lower'"
+B3=$(make_bundle sdk)
+bundle_set "$B3" '.root.path = $m' --arg m "$S/merged"
+run_in "$B3" sh -c 'echo built > /artifact' >/dev/null
+tap_is "$(run_in "$B3" cat /artifact)" built "drop-in: a second run in the SDK's session sees the first one's files"
+run_in "$B3" sh -c 'exit 3'
+tap_is "$?" 3 "drop-in: the exit status reaches the SDK"
+mksquashfs "$S/merged" "$CELL_TEST_TMP/sdk-snap.sqfs" -noappend -quiet -no-progress >/dev/null
+tap_like "$(unsquashfs -lls "$CELL_TEST_TMP/sdk-snap.sqfs" 2>/dev/null)" "/artifact$" "drop-in: the SDK's own snapshot holds the session's files"
+umount "$S/merged" && umount "$S/tmp" && umount "$S/lower"
+loops_settled
+tap_result $? "drop-in: no loop device is left once the SDK unmounts"
 
 # bad images: clear error, nothing left
 printf 'hsqs but not really' >"$B/root.sqfs"
