@@ -162,9 +162,10 @@ cell_process_exec (const struct cell_plan_process *p, const char *path, int pres
   if (cell_close_from (3 + preserve_fds, true) < 0)
     return cell_err_errno (err, "close runtime file descriptors");
   execve (path, p->args, p->env);
+  /* keep the words podman maps to exit codes 126/127 */
   if (errno == EACCES)
-    return cell_err_errno (err, "exec `%s`: permission denied", path);
+    return cell_err (err, EACCES, "exec `%s`: permission denied", path);
   if (errno == ENOENT)
-    return cell_err_errno (err, "exec `%s`: no such file or directory", path);
+    return cell_err (err, ENOENT, "exec `%s`: no such file or directory", path);
   return cell_err_errno (err, "exec `%s`", path);
 }
