@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 26
+tap_plan 30
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -109,3 +109,24 @@ out=$(cellr create --bundle "$B" bad-$$ 2>&1)
 tap_like "$out" "^cell: image \`.*root.sqfs\`: " "a corrupt image is a one-line error naming the file"
 loops_settled
 tap_result $(( $? != 0 || $(ls -A "$CELL_TEST_ROOT" | wc -l) != 0 )) "nothing is left behind (state, loop device)"
+
+# a truncated image (valid superblock, cut short)
+cp "$CELL_TEST_TMP/live.sqfs" "$B/root.sqfs"
+truncate -s 4096 "$B/root.sqfs"
+out=$(cellr create --bundle "$B" trunc-$$ 2>&1)
+tap_like "$out" "^cell: image \`.*root.sqfs\`: truncated" "a truncated image is refused, naming the file and the cause"
+
+# the runtime killed mid-create (in a prestart hook, image attached): delete --force cleans up
+cp "$CELL_TEST_TMP/live.sqfs" "$B/root.sqfs"
+bundle_set "$B" '.root.readonly = false | .process.args = ["true"] | .hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "10"]}]}'
+"$CELL" --root "$CELL_TEST_ROOT" create --bundle "$B" killed-$$ </dev/null >/dev/null 2>&1 &
+cp=$!
+for _ in $(seq 50); do pgrep -f "sleep 10" >/dev/null && break; sleep 0.1; done
+kill -9 $cp
+wait $cp 2>/dev/null
+pkill -f "^sleep 10$"
+cellr delete --force killed-$$
+tap_is "$?" 0 "delete --force after the runtime was killed mid-create"
+loops_settled
+tap_result $? "... releases the loop device"
+tap_result "$(state_empty; echo $?)" "... and leaves no state"
