@@ -12,49 +12,41 @@ struct cell_seccomp
   scmp_filter_ctx ctx;
 };
 
+/* The names the parser accepts; `cell features` lists the same tables. */
+const char *const cell_seccomp_actions[] = { "SCMP_ACT_ALLOW",       "SCMP_ACT_ERRNO",        "SCMP_ACT_KILL",
+                                             "SCMP_ACT_KILL_THREAD", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP",
+                                             "SCMP_ACT_TRACE",       "SCMP_ACT_LOG",          NULL };
+const char *const cell_seccomp_operators[]
+    = { "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",        "SCMP_CMP_EQ",
+        "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ", NULL };
+const char *const cell_seccomp_flags[]
+    = { "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_TSYNC", NULL };
+
 static int
 parse_action (const char *name, bool has_errno, uint32_t errno_ret, uint32_t *action)
 {
   uint32_t e = has_errno ? errno_ret : EPERM;
-  if (streq (name, "SCMP_ACT_ALLOW"))
-    *action = SCMP_ACT_ALLOW;
-  else if (streq (name, "SCMP_ACT_ERRNO"))
-    *action = SCMP_ACT_ERRNO (e);
-  else if (streq (name, "SCMP_ACT_KILL") || streq (name, "SCMP_ACT_KILL_THREAD"))
-    *action = SCMP_ACT_KILL_THREAD;
-  else if (streq (name, "SCMP_ACT_KILL_PROCESS"))
-    *action = SCMP_ACT_KILL_PROCESS;
-  else if (streq (name, "SCMP_ACT_TRAP"))
-    *action = SCMP_ACT_TRAP;
-  else if (streq (name, "SCMP_ACT_TRACE"))
-    *action = SCMP_ACT_TRACE (has_errno ? errno_ret : EPERM);
-  else if (streq (name, "SCMP_ACT_LOG"))
-    *action = SCMP_ACT_LOG;
-  else
-    return -1;
-  return 0;
+  const uint32_t actions[]
+      = { SCMP_ACT_ALLOW,        SCMP_ACT_ERRNO (e), SCMP_ACT_KILL_THREAD, SCMP_ACT_KILL_THREAD,
+          SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP,      SCMP_ACT_TRACE (e),   SCMP_ACT_LOG };
+  for (size_t i = 0; i < ARRAY_SIZE (actions); i++)
+    if (streq (name, cell_seccomp_actions[i]))
+      {
+        *action = actions[i];
+        return 0;
+      }
+  return -1;
 }
 
 static int
 parse_op (const char *name, enum scmp_compare *op)
 {
-  static const struct
-  {
-    const char *name;
-    enum scmp_compare op;
-  } ops[] = {
-    { "SCMP_CMP_NE", SCMP_CMP_NE },
-    { "SCMP_CMP_LT", SCMP_CMP_LT },
-    { "SCMP_CMP_LE", SCMP_CMP_LE },
-    { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-    { "SCMP_CMP_GE", SCMP_CMP_GE },
-    { "SCMP_CMP_GT", SCMP_CMP_GT },
-    { "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
-  };
+  static const enum scmp_compare ops[]
+      = { SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ, SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ };
   for (size_t i = 0; i < ARRAY_SIZE (ops); i++)
-    if (streq (name, ops[i].name))
+    if (streq (name, cell_seccomp_operators[i]))
       {
-        *op = ops[i].op;
+        *op = ops[i];
         return 0;
       }
   return -1;

@@ -8,6 +8,11 @@
 
 struct cell_seccomp; /* a compiled filter */
 
+/* NULL-terminated names of the actions, argument operators and filter flags the compiler accepts. */
+extern const char *const cell_seccomp_actions[];
+extern const char *const cell_seccomp_operators[];
+extern const char *const cell_seccomp_flags[];
+
 /* Compiles and checks every action, architecture, flag and argument operator (errors name the JSON path
    under `display`, e.g. "config.json: /linux/seccomp/syscalls/3/action: unknown action `SCMP_ACT_FOO`").
    Unknown syscall names are skipped (the kernel or libseccomp may not know them), as runc and crun do. */

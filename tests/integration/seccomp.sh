@@ -3,7 +3,7 @@
 # seccomp.sh: linux.seccomp is compiled before anything is created and loaded in init before exec.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 6
+tap_plan 8
 
 B=$(make_bundle seccomp)
 bundle_set "$B" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
@@ -19,3 +19,17 @@ bundle_set "$B" '.linux.seccomp.syscalls[0].action = "SCMP_ACT_FOO"'
 out=$(cellr create --bundle "$B" bad-$$ 2>&1)
 tap_like "$out" "config.json: /linux/seccomp/syscalls/0/action: unknown action .SCMP_ACT_FOO." "an unknown action names its JSON pointer"
 tap_result "$(state_empty; echo $?)" "... and nothing is left behind"
+
+# every action, operator and flag `cell features` lists is accepted by the compiler and loads
+feat=$("$CELL" features)
+tap_is "$(jq -r .linux.seccomp.enabled <<<"$feat")" true "features: seccomp is enabled"
+bad=
+for a in $(jq -r '.linux.seccomp.actions[]' <<<"$feat"); do
+  for op in $(jq -r '.linux.seccomp.operators[]' <<<"$feat"); do
+    bundle_set "$B" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "flags": $f,
+      "syscalls": [{"names": ["syslog"], "action": $a, "args": [{"index": 0, "value": 99, "valueTwo": 99, "op": $op}]}]}' \
+      --arg a "$a" --arg op "$op" --argjson f "$(jq -c .linux.seccomp.supportedFlags <<<"$feat")"
+    [ "$(run_in "$B" cell-helper seccomp-try 2>&1 | grep -c '^uname=ok$')" = 1 ] || bad="$bad $a/$op"
+  done
+done
+tap_is "$bad" "" "every listed action x operator (with every supported flag) compiles and loads"
