@@ -228,6 +228,7 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   struct cell_spawn_opts sopts = { .state_dfd = -1, .console_socket_fd = -1, .cgroup_dfd = -1 };
   struct cell_spawn_result res = { .pid = 0, .pidfd = -1, .pty_master_fd = -1 };
   struct stat sb;
+  cleanup_free char *state_dir = NULL;
   bool terminal;
 
   if (cell_state_validate_id (job->id, err) < 0)
@@ -343,6 +344,15 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   sopts.preserve_fds = opts->preserve_fds;
   sopts.no_new_keyring = opts->no_new_keyring;
   sopts.seccomp = job->seccomp;
+  if (job->plan->n_ops > 0 && job->plan->ops[0].kind == CELL_OP_ROOT_IMAGE)
+    {
+      /* the image root is attached over the state dir in init's mount namespace: resolved there by path */
+      char root[PATH_MAX];
+      if (!realpath (job->ctx->root, root))
+        return cell_err_errno (err, "state root `%s`", job->ctx->root);
+      state_dir = xasprintf ("%s/%s", root, job->id);
+      sopts.state_dir = state_dir;
+    }
   sopts.cb.userdata = job;
   sopts.cb.placed = cb_placed;
   sopts.cb.mounts_done = cb_mounts_done;

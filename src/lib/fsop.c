@@ -46,6 +46,12 @@ cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
                                     ctx->plan->image_tmpfs_size, NULL, &ctx->image_fd, err)
                  < 0)
         return -1;
+      if (op->kind == CELL_OP_OVERLAY)
+        {
+          cleanup_free char *what = xasprintf ("`overlay` on `%s`", op->dest);
+          if (cell_image_overlay_check (op->data, what, err) < 0)
+            return -1;
+        }
       if (op->kind == CELL_OP_IMAGE)
         {
           if (!ctx->op_fds)
@@ -152,6 +158,20 @@ op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_
     return cell_err (err, 0, "image root `%s` was not prepared", op->source);
   if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set propagation of `/`");
+  if (ctx->image_mnt_dir)
+    {
+      /* over the state dir, in this mount namespace only: host paths (bind sources, overlay layers beside
+         the image) stay reachable until pivot_root; the mount fd then names the attached root */
+      if (syscall (SYS_move_mount, ctx->image_fd, "", AT_FDCWD, ctx->image_mnt_dir, MOVE_MOUNT_F_EMPTY_PATH)
+          < 0)
+        return cell_err_errno (err, "attach image root `%s` on `%s`", op->source, ctx->image_mnt_dir);
+      ctx->root_dfd = openat (ctx->image_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      close (ctx->image_fd);
+      ctx->image_fd = -1;
+      if (ctx->root_dfd < 0)
+        return cell_err_errno (err, "open image root `%s`", op->source);
+      return 0;
+    }
   if (slash == dir)
     slash[1] = '\0';
   else

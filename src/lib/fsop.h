@@ -24,6 +24,8 @@ struct cell_fsop_ctx
   int *op_fds;        /* per op: the detached squashfs mount of an IMAGE op (cell_fsop_prepare), or -1 */
   int n_op_fds;       /* how many of op_fds are open */
   int devnull_fd;     /* the host's /dev/null (O_PATH, checked 1:3), opened by init: masks bind it */
+  const char *image_mnt_dir; /* ROOT_IMAGE: where the image root is attached in init's mount namespace (the
+                                container's state dir); NULL: over the image file's own dir */
 };
 
 void cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan);

@@ -13,6 +13,8 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "image.h"
@@ -21,6 +23,7 @@
 /* "hsqs" read as a little-endian u32; "sqsh" is the big-endian squashfs 1-3 layout */
 #define SQUASHFS_MAGIC 0x73717368u
 #define SQUASHFS_MAGIC_SWAPPED 0x68737173u
+#define OVERLAYFS_MAGIC 0x794c7630u
 #define SQUASHFS_COMP_MAX 6 /* 1 zlib, 2 lzma, 3 lzo, 4 xz, 5 lz4, 6 zstd */
 /* LOOP_CTL_GET_FREE hands the same free device to every caller until one of them binds it */
 #define LOOP_ATTACH_TRIES 16
@@ -114,6 +117,14 @@ cell_image_check (const char *path, struct cell_error **err)
   if (used > (uint64_t)st.st_size)
     return cell_err (err, 0, "image `%s`: truncated: superblock says %llu bytes, file has %lld", path,
                      (unsigned long long)used, (long long)st.st_size);
+  /* a loop device ends at the last whole 512-byte sector: an unpadded image (mksquashfs -nopad) loses its
+     tail, which the kernel then refuses with a bare EINVAL */
+  if (used > ((uint64_t)st.st_size & ~(uint64_t)511))
+    return cell_err (
+        err, 0,
+        "image `%s`: its %lld bytes are not a whole number of 512-byte sectors, so a loop device "
+        "cannot hold all of it (made with mksquashfs -nopad?)",
+        path, (long long)st.st_size);
   if (used < sizeof (sb) || le64toh (sb.inode_table) >= used || le64toh (sb.dir_table) >= used
       || le64toh (sb.id_table) >= used)
     return cell_err (err, 0, "image `%s`: corrupt superblock: tables outside the %llu bytes used (%s)", path,
@@ -131,10 +142,15 @@ loop_bind (int lfd, int img_fd, const char *path)
   memset (&cfg, 0, sizeof (cfg));
   cfg.fd = (uint32_t)img_fd;
   /* autoclear: the device unbinds itself when the last opener and the last mount are gone, so a crash
-     leaves no loop device behind; no direct I/O, the page cache of the image is shared */
-  cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+     leaves no loop device behind. Direct I/O: the compressed image is then cached once (in the loop
+     device), not twice (the backing file's page cache too); the kernel refuses it (EINVAL) when the
+     backing file's filesystem or the image's size does not allow it, and then it is buffered. */
+  cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO;
   snprintf ((char *)cfg.info.lo_file_name, sizeof (cfg.info.lo_file_name), "%s", path);
   if (ioctl (lfd, LOOP_CONFIGURE, &cfg) == 0)
+    return 0;
+  cfg.info.lo_flags &= ~(uint32_t)LO_FLAGS_DIRECT_IO;
+  if (errno == EINVAL && ioctl (lfd, LOOP_CONFIGURE, &cfg) == 0)
     return 0;
   /* LOOP_CONFIGURE is Linux 5.8; only its absence (ENOTTY, or EINVAL on some kernels) means fall back */
   if (errno != EINVAL && errno != ENOTTY)
@@ -165,7 +181,7 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
     return cell_err (err, 0, "image `%s`: not a regular file", path);
   ctl = open ("/dev/loop-control", O_RDWR | O_CLOEXEC);
   if (ctl < 0)
-    return cell_err_errno (err, "image `%s`: open `/dev/loop-control`", path);
+    return cell_err_errno (err, "image `%s`: no free loop device: open `/dev/loop-control`", path);
   for (int attempt = 0; attempt < LOOP_ATTACH_TRIES; attempt++)
     {
       cleanup_close int lfd = -1;
@@ -173,7 +189,7 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
       int n = ioctl (ctl, LOOP_CTL_GET_FREE);
 
       if (n < 0)
-        return cell_err_errno (err, "image `%s`: get a free loop device", path);
+        return cell_err_errno (err, "image `%s`: no free loop device: LOOP_CTL_GET_FREE", path);
       snprintf (dev, sizeof (dev), "/dev/loop%d", n);
       lfd = open (dev, O_RDONLY | O_CLOEXEC | O_NOCTTY);
       if (lfd < 0)
@@ -182,8 +198,7 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
           if (errno == ENXIO || errno == ENODEV)
             continue;
           if (errno == ENOENT)
-            return cell_err (err, ENOENT, "image `%s`: `%s` (loop device %d has no node in /dev)", path, dev,
-                             n);
+            return cell_err (err, 0, "image `%s`: no free loop device: `%s` has no node in /dev", path, dev);
           return cell_err_errno (err, "image `%s`: open `%s`", path, dev);
         }
       if (loop_bind (lfd, img, path) == 0)
@@ -195,7 +210,8 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
       if (errno != EBUSY)
         return cell_err_errno (err, "image `%s`: attach to `%s`", path, dev);
     }
-  return cell_err (err, EBUSY, "image `%s`: no loop device could be attached after %d tries", path,
+  return cell_err (err, 0,
+                   "image `%s`: no free loop device: every one was taken by another attacher, %d tries", path,
                    LOOP_ATTACH_TRIES);
 }
 
@@ -207,12 +223,36 @@ fs_open (const char *fstype)
   return (int)syscall (SYS_fsopen, fstype, FSOPEN_CLOEXEC);
 }
 
+/* The kernel's own words for a failed fsconfig, from the context's log ("e overlay: ..."): " (...)" or "". */
+static const char *
+fs_reason (int fs, char *buf, size_t size)
+{
+  char msg[256];
+  ssize_t n;
+
+  buf[0] = '\0';
+  while ((n = read (fs, msg, sizeof (msg) - 1)) > 0)
+    {
+      msg[n] = '\0';
+      if (msg[0] == 'e' && msg[1] == ' ')
+        snprintf (buf, size, " (%s)", msg + 2);
+    }
+  return buf;
+}
+
 static int
 fs_set (int fs, const char *key, const char *value, const char *what, struct cell_error **err)
 {
-  if (syscall (SYS_fsconfig, fs, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value, 0) < 0)
-    return cell_err_errno (err, "%s: option `%s%s%s`", what, key, value ? "=" : "", value ? value : "");
-  return 0;
+  char why[300];
+  int e;
+
+  if (syscall (SYS_fsconfig, fs, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value, 0) == 0)
+    return 0;
+  e = errno;
+  fs_reason (fs, why, sizeof (why));
+  errno = e;
+  return cell_err (err, 0, "%s: option `%s%s%s`: %s%s", what, key, value ? "=" : "", value ? value : "",
+                   strerror (e), why);
 }
 
 static int
@@ -228,7 +268,13 @@ fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct 
   int m;
 
   if (syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-    return cell_err_errno (err, "%s: mount %s", what, fstype);
+    {
+      char why[300];
+      int e = errno;
+      fs_reason (fs, why, sizeof (why));
+      errno = e;
+      return cell_err (err, 0, "%s: mount %s: %s%s", what, fstype, strerror (e), why);
+    }
   m = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
   if (m < 0)
     return cell_err_errno (err, "%s: fsmount %s", what, fstype);
@@ -324,6 +370,43 @@ copy_root_attrs (int lower_fd, int upper_dfd, const char *what, struct cell_erro
     return cell_err_errno (err, "%s: chown upper dir", what);
   if (fchmodat (upper_dfd, ".", st.st_mode & 07777, 0) < 0)
     return cell_err_errno (err, "%s: chmod upper dir", what);
+  return 0;
+}
+
+/* Refuses, before anything is created, an upper dir (or, when it is missing, the dir it would be created in)
+   on a filesystem overlayfs cannot write to: another overlay (an upper inside a mounted lower included) or
+   a read-only one such as a mounted squashfs image. */
+static int
+upper_fs_check (const char *dir, const char *what, struct cell_error **err)
+{
+  cleanup_free char *parent = NULL;
+  struct statfs sf;
+  const char *at = dir;
+
+  if (statfs (dir, &sf) < 0)
+    {
+      char *slash;
+      if (errno != ENOENT)
+        return cell_err_errno (err, "%s: upper dir `%s`", what, dir);
+      parent = xstrdup (dir);
+      slash = strrchr (parent, '/');
+      if (slash == parent)
+        slash[1] = '\0';
+      else if (slash)
+        *slash = '\0';
+      else
+        strcpy (parent, ".");
+      at = parent;
+      if (statfs (parent, &sf) < 0)
+        return cell_err_errno (err, "%s: upper dir `%s`: `%s`", what, dir, parent);
+    }
+  if ((uint32_t)sf.f_type == OVERLAYFS_MAGIC)
+    return cell_err (err, 0,
+                     "%s: upper dir `%s`: `%s` is on an overlay filesystem, which overlayfs refuses as an "
+                     "upper layer",
+                     what, dir, at);
+  if ((uint32_t)sf.f_type == SQUASHFS_MAGIC || (sf.f_flags & ST_RDONLY))
+    return cell_err (err, 0, "%s: upper dir `%s`: `%s` is on a read-only filesystem", what, dir, at);
   return 0;
 }
 
@@ -495,6 +578,8 @@ cell_image_mount_root (const char *image, bool readonly, const char *upper, cons
   bool legacy;
   int m;
 
+  if (!readonly && upper && upper_fs_check (upper, what, err) < 0)
+    return -1;
   if (squashfs_mount (image, what, fallback_dir, &stack, &lower, err) < 0)
     return -1;
   if (readonly)
@@ -550,4 +635,93 @@ cell_image_mount_root (const char *image, bool readonly, const char *upper, cons
   /* the overlay holds its layers; our fds of them close here */
   *mnt_fd = m;
   return 0;
+}
+
+/* Is `path` `dir` itself or below it (both canonical)? */
+static bool
+path_within (const char *path, const char *dir)
+{
+  size_t n = strlen (dir);
+  if (n == 1)
+    return true;
+  return strncmp (path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int
+cell_image_overlay_check (const char *data, const char *what, struct cell_error **err)
+{
+  cleanup_free char *copy = xstrdup (data ? data : "");
+  char *lowers[64];
+  char *upper = NULL, *work = NULL;
+  size_t n = 0;
+  int r = -1;
+
+  for (char *save = NULL, *opt = strtok_r (copy, ",", &save); opt; opt = strtok_r (NULL, ",", &save))
+    {
+      char **slot = NULL;
+      const char *val = NULL;
+      if (strncmp (opt, "lowerdir=", 9) == 0)
+        {
+          for (char *s2 = NULL, *l = strtok_r (opt + 9, ":", &s2); l; l = strtok_r (NULL, ":", &s2))
+            {
+              if (n == ARRAY_SIZE (lowers))
+                {
+                  cell_err (err, 0, "%s: more than %zu lowerdir layers", what, ARRAY_SIZE (lowers));
+                  goto out;
+                }
+              lowers[n] = realpath (l, NULL);
+              if (!lowers[n])
+                {
+                  cell_err_errno (err, "%s: lowerdir `%s`", what, l);
+                  goto out;
+                }
+              n++;
+            }
+          continue;
+        }
+      if (strncmp (opt, "upperdir=", 9) == 0)
+        slot = &upper, val = opt + 9;
+      else if (strncmp (opt, "workdir=", 8) == 0)
+        slot = &work, val = opt + 8;
+      else
+        continue;
+      free (*slot);
+      if (slot == &upper && upper_fs_check (val, what, err) < 0)
+        goto out;
+      *slot = realpath (val, NULL);
+      if (!*slot)
+        {
+          cell_err_errno (err, "%s: %s `%s`", what, slot == &upper ? "upperdir" : "workdir", val);
+          goto out;
+        }
+    }
+  if ((upper == NULL) != (work == NULL))
+    {
+      cell_err (err, 0, "%s: upperdir and workdir go together", what);
+      goto out;
+    }
+  /* overlayfs leaves layers that overlap undefined (overlayfs.rst: changes to the underlying filesystems) */
+  for (size_t i = 0; i < n; i++)
+    for (size_t k = 0; k < 2; k++)
+      {
+        const char *rw = k == 0 ? upper : work;
+        if (rw && (path_within (rw, lowers[i]) || path_within (lowers[i], rw)))
+          {
+            cell_err (err, 0, "%s: %s `%s` and lowerdir `%s` overlap", what, k == 0 ? "upperdir" : "workdir",
+                      rw, lowers[i]);
+            goto out;
+          }
+      }
+  if (upper && (path_within (upper, work) || path_within (work, upper)))
+    {
+      cell_err (err, 0, "%s: upperdir `%s` and workdir `%s` overlap", what, upper, work);
+      goto out;
+    }
+  r = 0;
+out:
+  for (size_t i = 0; i < n; i++)
+    free (lowers[i]);
+  free (upper);
+  free (work);
+  return r;
 }

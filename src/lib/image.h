@@ -22,5 +22,9 @@ int cell_image_mount_root (const char *image, bool readonly, const char *upper, 
 /* A squashfs image file mounted read-only as a detached mount. */
 int cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt_fd,
                                struct cell_error **err);
+/* Checks an overlay mount's options before anything is created: every lowerdir, upperdir and workdir exists,
+   the upper is on a filesystem overlayfs can write to, and no read-write layer overlaps a lower or the other.
+ */
+int cell_image_overlay_check (const char *data, const char *what, struct cell_error **err);
 
 #endif

@@ -76,6 +76,44 @@ propagation_flags (const char *s)
   return 0;
 }
 
+/* Overlay layers given as relative paths are relative to the bundle, as for bind sources (runc runs from
+   the bundle directory); each of lowerdir's `:`-separated layers is joined. Takes and returns `data`. */
+static char *
+overlay_data_absolute (const char *bundle, char *data)
+{
+  static const char *const keys[] = { "lowerdir=", "upperdir=", "workdir=" };
+  char *out = xstrdup ("");
+
+  for (char *save = NULL, *opt = strtok_r (data, ",", &save); opt; opt = strtok_r (NULL, ",", &save))
+    {
+      const char *key = NULL;
+      char *next;
+      for (size_t k = 0; k < ARRAY_SIZE (keys) && !key; k++)
+        if (strncmp (opt, keys[k], strlen (keys[k])) == 0)
+          key = keys[k];
+      if (!key)
+        next = xasprintf ("%s%s%s", out, *out ? "," : "", opt);
+      else
+        {
+          char *val = xstrdup (key);
+          for (char *s2 = NULL, *layer = strtok_r (opt + strlen (key), ":", &s2); layer;
+               layer = strtok_r (NULL, ":", &s2))
+            {
+              cleanup_free char *abs = cell_path_join (bundle, layer);
+              char *v = xasprintf ("%s%s%s", val, val[strlen (key)] ? ":" : "", abs);
+              free (val);
+              val = v;
+            }
+          next = xasprintf ("%s%s%s", out, *out ? "," : "", val);
+          free (val);
+        }
+      free (out);
+      out = next;
+    }
+  free (data);
+  return out;
+}
+
 static int
 compile_mount (struct cell_plan *plan, const struct cell_spec_mount *m, size_t idx, const char *bundle,
                struct cell_error **err)
@@ -128,6 +166,7 @@ compile_mount (struct cell_plan *plan, const struct cell_spec_mount *m, size_t i
         }
       op = cell_plan_add (plan, CELL_OP_OVERLAY);
       op->fstype = xstrdup ("overlay");
+      mo.data = overlay_data_absolute (bundle, mo.data);
       op->source = xstrdup (m->source && *m->source ? m->source : "overlay");
       op->mflags = mo.flags;
     }

@@ -69,8 +69,7 @@ cell_process_find_exec (const struct cell_plan_process *p, char **out, struct ce
         break;
       s = e + 1;
     }
-  return cell_err (err, ENOENT, "exec: `%s`: executable file not found in $PATH: no such file or directory",
-                   arg0);
+  return cell_err (err, 0, "exec: `%s`: executable file not found in $PATH: no such file or directory", arg0);
 }
 
 int

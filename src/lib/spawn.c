@@ -390,6 +390,7 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
       joins |= plan->ns[t].path != NULL;
     }
   cell_fsop_ctx_init (&ctx, plan);
+  ctx.image_mnt_dir = opts->state_dir;
   /* image roots are built here, by the runtime, as detached mounts init attaches in its own mount
      namespace: init is already confined by the device cgroup, which denies loop devices */
   if (cell_fsop_prepare (&ctx, err) < 0)

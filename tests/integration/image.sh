@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 30
+tap_plan 44
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -130,3 +130,88 @@ tap_is "$?" 0 "delete --force after the runtime was killed mid-create"
 loops_settled
 tap_result $? "... releases the loop device"
 tap_result "$(state_empty; echo $?)" "... and leaves no state"
+
+# refused upper dirs, checked before anything is attached: none is created, no loop device, no state
+bundle_set "$B" 'del(.hooks) | .root.readonly = false'
+refused() { # ANNOTATION-VALUE PATTERN DESCRIPTION
+  local out rc
+  bundle_set "$B" '.annotations["run.cell.rootfs.upper"] = $u' --arg u "$1"
+  out=$(cellr run --bundle "$B" up-$$ </dev/null 2>&1)
+  rc=$?
+  tap_like "$out" "$2" "$3"
+  [ "$rc" = 1 ] && loops_settled && state_empty && [ ! -e "$1" ] && [ "$(grep -c . /proc/self/mountinfo)" -eq "$mounts_before" ]
+  tap_result $? "... exit 1 and nothing left behind (upper dir, loop device, state, mount)"
+}
+O=$CELL_TEST_TMP/ovl-upper
+mkdir -p "$O"/{l,u,w,m} "$CELL_TEST_TMP/sq"
+mount -t overlay overlay -o "lowerdir=$O/l,upperdir=$O/u,workdir=$O/w" "$O/m"
+mount -t squashfs -o loop,ro "$B/root.sqfs" "$CELL_TEST_TMP/sq"
+on_exit "umount '$O/m'; umount '$CELL_TEST_TMP/sq'"
+mounts_before=$(grep -c . /proc/self/mountinfo)
+loops_before=$(losetup -a | wc -l)
+refused "$O/m/upper" "^cell: image \`.*root.sqfs\`: upper dir \`$O/m/upper\`: .* is on an overlay filesystem" \
+  "an upper on an overlay filesystem is refused, naming it"
+refused "$CELL_TEST_TMP/sq/upper" "^cell: image .*: upper dir \`$CELL_TEST_TMP/sq/upper\`: .* is on a read-only filesystem" \
+  "an upper inside a mounted lower (read-only squashfs) is refused"
+umount "$O/m" "$CELL_TEST_TMP/sq"
+mounts_before=$(grep -c . /proc/self/mountinfo)
+loops_settled; loops_before=$(losetup -a | wc -l)
+
+# an overlay mount whose upperdir lies inside its lowerdir
+bundle_set "$B2" '.mounts[-1].options = [("lowerdir=" + $t + "/ol/l1"), ("upperdir=" + $t + "/ol/l1/up"), ("workdir=" + $t + "/ol/w")]' \
+  --arg t "$CELL_TEST_TMP"
+mkdir -p "$CELL_TEST_TMP/ol/l1/up"
+out=$(cellr run --bundle "$B2" ov-$$ </dev/null 2>&1)
+tap_is "$?" 1 "an overlay mount with its upperdir inside its lowerdir fails"
+tap_like "$out" "^cell: \`overlay\` on \`/mnt/ov\`: upperdir \`.*/ol/l1/up\` and lowerdir \`.*/ol/l1\` overlap$" "... with a one-line error naming both"
+loops_settled && state_empty
+tap_result $? "... and nothing left behind"
+
+# relative layers are relative to the bundle; with an image root, host paths beside the image stay reachable
+mkdir -p "$B/ol"/{l,u,w} "$B/vol"
+echo lower >"$B/ol/l/f"
+echo beside >"$B/vol/g"
+bundle_set "$B" 'del(.annotations) | .mounts += [{"destination": "/mnt/ov", "type": "overlay", "source": "overlay",
+  "options": ["lowerdir=ol/l", "upperdir=ol/u", "workdir=ol/w"]}, {"destination": "/mnt/vol", "type": "bind", "source": "vol", "options": ["bind"]}]'
+tap_is "$(run_in "$B" sh -c 'cat /mnt/ov/f /mnt/vol/g; echo new > /mnt/ov/n' | tr '\n' ' ')" "lower beside " \
+  "image root: an overlay with bundle-relative layers and a bind from beside the image"
+tap_is "$(cat "$B/ol/u/n" 2>/dev/null)" new "... the overlay's writes land in the bundle's upper"
+bundle_set "$B" 'del(.mounts[-1]) | del(.mounts[-1])'
+
+# direct I/O on the loop device when the image's filesystem allows it (else buffered, silently)
+bundle_set "$B" '.process.args = ["sleep", "30"]'
+cellr run --detach --bundle "$B" dio-$$ </dev/null
+want=0
+dd if="$B/root.sqfs" of=/dev/null bs=4096 count=1 iflag=direct 2>/dev/null && want=1
+dio=
+for l in /sys/block/loop*/loop; do
+  [ "$(cat "$l/backing_file" 2>/dev/null)" = "$B/root.sqfs" ] && dio=$(cat "$l/dio")
+done
+tap_is "$dio" "$want" "the image's loop device uses direct I/O when its filesystem supports it"
+cellr delete --force dio-$$
+
+# an image a loop device cannot hold (not a whole number of sectors)
+mksquashfs "$CELL_TEST_TMP/vol" "$B/root.sqfs" -nopad -noappend -quiet -no-progress >/dev/null
+truncate -s +1 "$B/root.sqfs"
+out=$(cellr run --bundle "$B" nopad-$$ </dev/null 2>&1)
+tap_like "$out" "^cell: image \`.*root.sqfs\`: its [0-9]+ bytes are not a whole number of 512-byte sectors" \
+  "an unpadded image is refused with the reason"
+
+# no loop device to be had: a /dev without loop nodes, then without /dev/loop-control
+cp "$CELL_TEST_TMP/live.sqfs" "$B/root.sqfs"
+bundle_set "$B" '.process.args = ["true"]'
+nodev() { # run cell in a private mount namespace whose /dev is a tmpfs with basic nodes (+ loop-control when $1)
+  unshare -m --propagation private sh -c 'mount -t tmpfs tmpfs /dev || exit 99
+    mknod -m 666 /dev/null c 1 3; mknod -m 666 /dev/zero c 1 5; mknod -m 666 /dev/full c 1 7
+    mknod -m 666 /dev/random c 1 8; mknod -m 666 /dev/urandom c 1 9; mknod -m 666 /dev/tty c 5 0
+    [ "$1" = 1 ] && mknod -m 600 /dev/loop-control c 10 237
+    shift; exec "$@" </dev/null' sh "$1" "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B" noloop-$$ 2>&1
+}
+out=$(nodev 1)
+tap_like "$out" "^cell: image \`.*root.sqfs\`: no free loop device: \`/dev/loop[0-9]+\` has no node in /dev$" \
+  "no loop device node: a one-line error"
+out=$(nodev 0)
+tap_like "$out" "^cell: image \`.*root.sqfs\`: no free loop device: open \`/dev/loop-control\`: No such file or directory$" \
+  "no /dev/loop-control: a one-line error"
+loops_settled && state_empty
+tap_result $? "... and nothing left behind"
