@@ -96,8 +96,13 @@ run_mksquashfs (const char *src, pid_t src_pid, const char *out, const struct ce
       signal (SIGTERM, SIG_DFL);
       if (enter_source (src, src_pid) < 0)
         _exit (126);
+      /* -quiet would hide the bar too: on a terminal mksquashfs reports (bar, then summary) on our stderr,
+         keeping our stdout clean */
       if (opts && opts->progress)
-        argv[8] = NULL;
+        {
+          argv[7] = NULL;
+          dup2 (2, 1);
+        }
       execv (bin, (char **)argv);
       _exit (127);
     }
