@@ -21,7 +21,7 @@ done
 [ "$(id -u)" -eq 0 ] || { echo "$0: run as root" >&2; exit 1; }
 
 T=$(mktemp -d /tmp/cell-image-bench.XXXXXX)
-trap 'umount -R "$T/m" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'umount -R "$T/m" 2>/dev/null || true; rm -rf "$T"' EXIT
 mkdir -p "$T/rootfs/bin" "$T/rootfs"/{proc,sys,dev,tmp,etc} "$T/b" "$T/m"
 cp "$(command -v busybox)" "$T/rootfs/bin/busybox"
 for a in sh true; do ln -s busybox "$T/rootfs/bin/$a"; done
@@ -55,9 +55,10 @@ echo
 echo "=== snapshot of a ~200 MB root ==="
 mkdir -p "$T/big"
 # about 200 MB of real files (libraries compress like a typical root)
-(cd /usr && find lib share -type f -printf '%s %p\n' 2>/dev/null | awk '{t += $1; if (t > 200e6) exit; print $2}' \
-  | cpio -pdm --quiet "$T/big")
-du -sh "$T/big" | cut -f1 | sed 's/^/root size: /'
+(cd /usr && find lib share -type f -links 1 -printf '%s\t%p\n' 2>/dev/null \
+  | awk -F '\t' '{t += $1; if (t > 200e6) exit; print $2}' \
+  | tar -cf - --no-recursion --verbatim-files-from -T - | tar -C "$T/big" -xf -)
+echo "root size: $(du -s --apparent-size --block-size=1M "$T/big" | cut -f1) MB in $(find "$T/big" -type f | wc -l) files"
 mksquashfs "$T/big" "$T/big.sqfs" -noappend -quiet -no-progress >/dev/null
 mkdir -p "$T/bb"
 jq '.root.path = "big.sqfs" | .annotations["run.cell.rootfs.upper"] = "upper"' "$T/b/config.json" >"$T/bb/config.json"
