@@ -56,7 +56,7 @@ echo "=== snapshot of a ~200 MB root ==="
 mkdir -p "$T/big"
 # about 200 MB of real files (libraries compress like a typical root)
 (cd /usr && find lib share -type f -links 1 -printf '%s\t%p\n' 2>/dev/null \
-  | awk -F '\t' '{t += $1; if (t > 200e6) exit; print $2}' \
+  | awk -F '\t' '$1 < 20e6 {t += $1; print $2; if (t > 200e6) exit}' \
   | tar -cf - --no-recursion --verbatim-files-from -T - | tar -C "$T/big" -xf -)
 echo "root size: $(du -s --apparent-size --block-size=1M "$T/big" | cut -f1) MB in $(find "$T/big" -type f | wc -l) files"
 mksquashfs "$T/big" "$T/big.sqfs" -noappend -quiet -no-progress >/dev/null
