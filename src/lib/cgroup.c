@@ -986,6 +986,15 @@ cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err)
       return wait_empty (cg, err);
     }
 
+  /* Nothing to signal (the usual end of a container with its own pid namespace): skip the freeze, whose
+     first and last user toggle kernel static keys, patching kernel text on every CPU. */
+  if (cell_cgroup_pids (cg, &pids, &n, err) < 0)
+    return -1;
+  if (n == 0)
+    return 0;
+  free (pids);
+  pids = NULL;
+  n = 0;
   /* Freeze so that nothing forks between reading the list and signalling it (runc does the same);
      a host without a freezer still gets a best-effort pass. */
   was_frozen = cell_cgroup_is_frozen (cg);
