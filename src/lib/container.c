@@ -20,6 +20,7 @@
 #include "hooks.h"
 #include "image.h"
 #include "path-util.h"
+#include "sealed-exe.h"
 #include "seccomp.h"
 #include "log.h"
 #include "plan.h"
@@ -97,6 +98,7 @@ struct create_job
   int pidfd;
   int pty_master;
   struct cell_seccomp *seccomp;
+  bool exec_stub; /* init execs through the sealed exec stub; the runtime did not re-execute sealed */
 };
 
 static int
@@ -272,6 +274,18 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   if (job->spec->linux_.seccomp
       && cell_seccomp_compile (job->spec->linux_.seccomp, "config.json", &job->seccomp, err) < 0)
     return -1;
+  /* CVE-2019-5736 (SECURITY.md row 1): no container code may ever reach the host binary through
+     /proc/PID/exe. Init may stay the host binary until its final exec (through the sealed exec stub) only
+     when nothing of the container's can see it before: `run` (init never idles in the created state,
+     where a later `exec` could join it), its own new pid namespace, no hook run inside the container, no
+     seccomp filter that could refuse the stub's execveat. Otherwise the whole runtime re-executes from a
+     sealed copy of itself first (before anything was created: it starts over). */
+  job->exec_stub = foreground && cell_exec_stub_built () && job->plan->ns[CELL_NS_PID].create
+                   && !job->plan->ns[CELL_NS_PID].path && job->seccomp == NULL
+                   && !(job->plan->hooks
+                        && (job->plan->hooks->n_create_container || job->plan->hooks->n_start_container));
+  if (!job->exec_stub && job->ctx->argv && cell_sealed_exe_ensure (job->ctx->argv, err) < 0)
+    return -1;
   if (cell_log_debug_enabled ())
     {
       cleanup_free char *dump = cell_plan_dump (job->plan);
@@ -344,6 +358,7 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   sopts.preserve_fds = opts->preserve_fds;
   sopts.no_new_keyring = opts->no_new_keyring;
   sopts.seccomp = job->seccomp;
+  sopts.exec_stub = job->exec_stub;
   if (job->plan->n_ops > 0 && job->plan->ops[0].kind == CELL_OP_ROOT_IMAGE)
     {
       /* the image root is attached over the state dir in init's mount namespace: resolved there by path */

@@ -16,6 +16,7 @@ struct cell_context
   int root_dfd;        /* opened lazily by cell_context_root */
   bool systemd_cgroup; /* --systemd-cgroup / --cgroup-manager systemd */
   bool no_cgroups;     /* --cgroup-manager disabled */
+  char **argv;         /* the runtime's own argv: create/run may re-execute it from a sealed copy */
 };
 
 struct cell_create_opts

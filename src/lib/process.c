@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "fd-util.h"
 #include "process.h"
+#include "sealed-exe.h"
 #include "xalloc.h"
 
 static const char *
@@ -155,12 +156,15 @@ cell_process_setup_identity (const struct cell_plan_process *p, struct cell_secc
 }
 
 int
-cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds,
+cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
                    struct cell_error **err)
 {
   if (cell_close_from (3 + preserve_fds, true) < 0)
     return cell_err_errno (err, "close runtime file descriptors");
-  execve (path, p->args, p->env);
+  if (stub_fd >= 0)
+    cell_exec_stub_exec (stub_fd, path, p->args, p->env);
+  else
+    execve (path, p->args, p->env);
   /* keep the words podman maps to exit codes 126/127 */
   if (errno == EACCES)
     return cell_err (err, EACCES, "exec `%s`: permission denied", path);

@@ -20,7 +20,7 @@ int cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struc
 int cell_process_setup_identity (const struct cell_plan_process *p, struct cell_seccomp *seccomp,
                                  struct cell_error **err);
 /* Marks every fd >= 3 + preserve_fds close-on-exec and execs `path`; returns only on failure. */
-int cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds,
+int cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
                        struct cell_error **err);
 
 #endif

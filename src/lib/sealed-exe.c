@@ -3,15 +3,36 @@
    processes: a container process that execs /proc/self/exe (say via a `#!/proc/self/exe` script) then
    reaches the sealed copy, never the host file. */
 #include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include "sealed-exe.h"
 
+#ifdef HAVE_EXEC_STUB
+/* src/lib/exec-stub-blob.c, generated from the stub built for this architecture */
+extern const unsigned char cell_exec_stub[];
+extern const unsigned long cell_exec_stub_size;
+#endif
+
 #define CELL_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 extern char **environ;
+
+/* MFD_EXEC: kernels with vm.memfd_noexec would otherwise make it non-executable. */
+static int
+sealable_memfd (struct cell_error **err)
+{
+  int mfd = memfd_create ("cell", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
+  if (mfd < 0 && errno == EINVAL)
+    mfd = memfd_create ("cell", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (mfd < 0)
+    return cell_err_errno (err, "memfd_create");
+  return mfd;
+}
 
 int
 cell_sealed_exe_ensure (char **argv, struct cell_error **err)
@@ -28,12 +49,9 @@ cell_sealed_exe_ensure (char **argv, struct cell_error **err)
     return 0;
   if (fstat (self, &sb) < 0)
     return cell_err_errno (err, "stat /proc/self/exe");
-  /* MFD_EXEC: kernels with vm.memfd_noexec would otherwise make it non-executable. */
-  mfd = memfd_create ("cell", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U /* MFD_EXEC */);
-  if (mfd < 0 && errno == EINVAL)
-    mfd = memfd_create ("cell", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  mfd = sealable_memfd (err);
   if (mfd < 0)
-    return cell_err_errno (err, "memfd_create");
+    return -1;
   for (off_t off = 0; off < sb.st_size;)
     {
       ssize_t n = sendfile (mfd, self, &off, (size_t)(sb.st_size - off));
@@ -46,4 +64,59 @@ cell_sealed_exe_ensure (char **argv, struct cell_error **err)
     return cell_err_errno (err, "seal memfd");
   syscall (SYS_execveat, mfd, "", argv, environ, AT_EMPTY_PATH);
   return cell_err_errno (err, "re-execute cell from a sealed memfd");
+}
+
+bool
+cell_exec_stub_built (void)
+{
+#ifdef HAVE_EXEC_STUB
+  return true;
+#else
+  return false;
+#endif
+}
+
+int
+cell_exec_stub_open (struct cell_error **err)
+{
+#ifdef HAVE_EXEC_STUB
+  cleanup_close int mfd = sealable_memfd (err);
+  size_t off = 0;
+
+  if (mfd < 0)
+    return -1;
+  while (off < cell_exec_stub_size)
+    {
+      ssize_t n = write (mfd, cell_exec_stub + off, cell_exec_stub_size - off);
+      if (n <= 0)
+        return cell_err (err, n < 0 ? errno : EIO, "write the exec stub into a memfd");
+      off += (size_t)n;
+    }
+  if (fchmod (mfd, 0555) < 0 && errno != EPERM)
+    return cell_err_errno (err, "chmod memfd");
+  if (fcntl (mfd, F_ADD_SEALS, CELL_SEALS) < 0)
+    return cell_err_errno (err, "seal memfd");
+  return steal_fd (&mfd);
+#else
+  return cell_err (err, 0, "this build has no exec stub for its architecture");
+#endif
+}
+
+void
+cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env)
+{
+  size_t n = 0;
+  char **argv;
+
+  while (args[n])
+    n++;
+  argv = calloc (n + 3, sizeof (char *));
+  if (argv == NULL)
+    return;
+  /* the stub refuses to run without it (src/stub/exec-stub.c) */
+  argv[0] = (char *)"\001cell-exec-stub";
+  argv[1] = (char *)path;
+  memcpy (argv + 2, args, n * sizeof (char *));
+  syscall (SYS_execveat, stub_fd, "", argv, env, AT_EMPTY_PATH);
+  free (argv);
 }

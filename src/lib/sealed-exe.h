@@ -4,11 +4,23 @@
 #ifndef CELL_SEALED_EXE_H
 #define CELL_SEALED_EXE_H
 
+#include <stdbool.h>
 #include "error.h"
 
 /* If /proc/self/exe is not already a sealed memfd: copies the binary into a memfd, seals it against
    writes, and re-executes it with the same argv and environment (does not return on success). Returns 0
    when already running sealed, -1 with *err on failure. */
 int cell_sealed_exe_ensure (char **argv, struct cell_error **err);
+
+/* The cheaper way, for containers where nothing untrusted can reach init before it execs (its own new pid
+   namespace, no hooks run inside the container, no seccomp filter that could refuse execveat): init stays
+   the host binary until its last step, then execs the container's process through the exec stub
+   (src/stub/exec-stub.c) from a sealed memfd, so /proc/self/exe is never the host binary once the
+   container's code runs. False when this build has no stub for the architecture. */
+bool cell_exec_stub_built (void);
+/* A sealed, executable memfd (O_CLOEXEC) holding the exec stub; -1 with *err on failure. */
+int cell_exec_stub_open (struct cell_error **err);
+/* execveat(stub_fd) with argv PATH ARGS...; returns only on failure (errno set). */
+void cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env);
 
 #endif

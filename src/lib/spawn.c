@@ -39,6 +39,7 @@
 #include "log.h"
 #include "ns.h"
 #include "process.h"
+#include "sealed-exe.h"
 #include "spawn.h"
 #include "sync.h"
 #include "terminal.h"
@@ -56,6 +57,7 @@ struct child
   int sock;
   bool direct;      /* namespaces were created by clone3 itself */
   bool second_fork; /* a pid namespace is joined or unshared: init is a grandchild */
+  int stub_fd;      /* opts->exec_stub: the sealed exec stub init execs the process through, else -1 */
 };
 
 static int
@@ -275,8 +277,8 @@ child_main (struct child *c)
   /* init shares nothing with the runtime but these: in particular not the locked state dir fd */
   cell_log_close ();
   {
-    int keep[16] = { c->sock, c->opts->state_dfd };
-    size_t n = 2 + cell_fsop_ctx_fds (c->ctx, keep + 2, ARRAY_SIZE (keep) - 2);
+    int keep[16] = { c->sock, c->opts->state_dfd, c->stub_fd };
+    size_t n = 3 + cell_fsop_ctx_fds (c->ctx, keep + 3, ARRAY_SIZE (keep) - 3);
     cell_close_all_except (3 + c->opts->preserve_fds, keep, n);
   }
   if (child_setup (c, &ctx, &hook_json, &err) < 0 || cell_process_find_exec (&plan->process, &exe, &err) < 0)
@@ -316,7 +318,7 @@ child_main (struct child *c)
     }
   if (cell_process_setup_identity (&plan->process, c->opts->seccomp, &err) < 0)
     goto fail;
-  cell_process_exec (&plan->process, exe, c->opts->preserve_fds, &err);
+  cell_process_exec (&plan->process, exe, c->opts->preserve_fds, c->stub_fd, &err);
 fail:
   {
     struct cell_error *e2 = NULL;
@@ -408,6 +410,24 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
       sv[1] = hi;
     }
   c.sock = sv[1];
+  c.stub_fd = -1;
+  if (opts->exec_stub)
+    {
+      int fd = cell_exec_stub_open (err);
+      /* out of the --preserve-fds range too */
+      c.stub_fd = fd < 0 ? -1 : fcntl (fd, F_DUPFD_CLOEXEC, 3 + opts->preserve_fds);
+      if (fd >= 0)
+        close (fd);
+      if (c.stub_fd < 0)
+        {
+          if (fd >= 0)
+            cell_err_errno (err, "dup the exec stub");
+          cell_fsop_ctx_release (&ctx);
+          close (sv[0]);
+          close (sv[1]);
+          return -1;
+        }
+    }
   c.direct = !joins;
   c.second_fork = joins && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path);
 
@@ -426,6 +446,8 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
       cell_fsop_ctx_release (&ctx);
       close (sv[0]);
       close (sv[1]);
+      if (c.stub_fd >= 0)
+        close (c.stub_fd);
       return -1;
     }
   if (pid == 0)
@@ -434,6 +456,8 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
       _exit (child_main (&c));
     }
   close (sv[1]);
+  if (c.stub_fd >= 0)
+    close (c.stub_fd);
   cell_fsop_ctx_release (&ctx);
   middle = c.second_fork ? pid : -1;
   init_pid = c.second_fork ? -1 : pid;

@@ -35,8 +35,10 @@ struct cell_spawn_opts
   int cgroup_dfd;        /* v2 leaf dirfd for CLONE_INTO_CGROUP, or -1 */
   bool no_new_keyring;
   struct cell_seccomp *seccomp; /* compiled linux.seccomp (before anything was created), or NULL */
-  const char *state_dir;        /* absolute path of the state dir: an image root is attached there in init's
-                                   mount namespace; NULL: over the image file's dir */
+  bool exec_stub; /* exec the process through the sealed exec stub (sealed-exe.h); else the runtime itself
+                     already runs sealed */
+  const char *state_dir; /* absolute path of the state dir: an image root is attached there in init's
+                            mount namespace; NULL: over the image file's dir */
   struct cell_spawn_callbacks cb;
 };
 

@@ -7,7 +7,6 @@
 #include <sys/stat.h>
 #include "cmd.h"
 #include "log.h"
-#include "sealed-exe.h"
 #include "xalloc.h"
 
 struct command
@@ -15,13 +14,12 @@ struct command
   const char *name;
   cell_cmd_fn fn;
   const char *summary;
-  bool spawns; /* starts container processes: must run from a sealed copy of the binary */
 };
 
 static const struct command commands[] = {
-  { "create", cell_cmd_create, "create a container", true },
-  { "start", cell_cmd_start, "start a created container", false },
-  { "run", cell_cmd_run, "create and start a container", true },
+  { "create", cell_cmd_create, "create a container" },
+  { "start", cell_cmd_start, "start a created container" },
+  { "run", cell_cmd_run, "create and start a container" },
   { "kill", cell_cmd_kill, "send a signal to the container's init" },
   { "delete", cell_cmd_delete, "delete a container" },
   { "state", cell_cmd_state, "print the state of a container" },
@@ -94,7 +92,7 @@ main (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  struct cell_context ctx = { .root_dfd = -1 };
+  struct cell_context ctx = { .root_dfd = -1, .argv = argv };
   cleanup_error struct cell_error *err = NULL;
   const char *log_path = NULL;
   bool log_json = false, debug = false;
@@ -179,11 +177,6 @@ main (int argc, char **argv)
       {
         int cargc = argc - optind;
         char **cargv = argv + optind;
-        if (commands[i].spawns && cell_sealed_exe_ensure (argv, &err) < 0)
-          {
-            cell_log (CELL_LOG_ERROR, "%s", err->msg);
-            return 1;
-          }
         optind = 0;
         status = commands[i].fn (&ctx, cargc, cargv, &err);
         if (err)

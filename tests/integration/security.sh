@@ -3,7 +3,7 @@
 # security.sh: reproduces the attack classes of SECURITY.md (section 5) against the OCI front-end.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 47
+tap_plan 48
 
 # make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
 _make_rootfs_template
@@ -58,7 +58,12 @@ chmod 755 "$B1/rootfs/bin/attack"
 out=$(run_in "$B1" /bin/attack 2>&1)
 # The process itself is /bin/sh: the kernel resolves #!/proc/self/exe while the runtime execs it.
 bundle_set "$B1" '.process.args = ["/bin/sh", "-c", "true"]'
-timeout 20 "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B1" shexe-$$ </dev/null >/dev/null 2>&1
+shexe=$(timeout 20 "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B1" shexe-$$ </dev/null 2>&1)
+rc=$?
+# `run` execs the process through the sealed exec stub: the script's /proc/self/exe is that stub, which
+# refuses to be anything but cell's last step
+tap_is "$rc:$shexe" "126:cell: the exec stub runs only as cell's last step before a container's process" \
+  "row 1: under run, #!/proc/self/exe reaches the sealed exec stub, which refuses (126)"
 tap_is "$(sha256sum <"$CELL")" "$sum_before" "row 1: exec'ing into #!/proc/self/exe leaves the cell binary unchanged"
 tap_result "$(
   printf '%s' "$out" | grep -q '^done' && ! printf '%s' "$out" | grep -q '^wrote'
