@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 44
+tap_plan 50
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -215,3 +215,40 @@ tap_like "$out" "^cell: image \`.*root.sqfs\`: no free loop device: open \`/dev/
   "no /dev/loop-control: a one-line error"
 loops_settled && state_empty
 tap_result $? "... and nothing left behind"
+
+# snapshots keep metadata: modes, owners, hard links, sparse files, device nodes, symlinks, xattrs, from the
+# image and from the upper alike (compared with unsquashfs -lln, then checked on an extracted copy)
+M=$CELL_TEST_TMP/meta
+mkdir -p "$M"
+cp -a "$_ROOTFS_TEMPLATE" "$M/rootfs" 2>/dev/null || cp -a "$(make_bundle meta-src)/rootfs" "$M/rootfs"
+R=$M/rootfs
+echo suid >"$R/suid" && chown 1234:5678 "$R/suid" && chmod 4751 "$R/suid"
+echo linked >"$R/h1" && ln "$R/h1" "$R/h2"
+truncate -s 64M "$R/sparse" && printf tail | dd of="$R/sparse" bs=1 seek=33554432 conv=notrunc 2>/dev/null
+mknod "$R/cdev" c 1 7 && mknod "$R/bdev" b 7 200 && ln -s /no/where "$R/sym"
+python3 -c 'import os, sys; os.setxattr(sys.argv[1], "user.cell", b"lower"); os.setxattr(sys.argv[1], "trusted.cell", b"t")' "$R/h1"
+BM=$(make_bundle meta)
+mksquashfs "$R" "$BM/root.sqfs" -noappend -quiet -no-progress >/dev/null
+rm -rf "$BM/rootfs"
+bundle_set "$BM" '.root.path = "root.sqfs" | .annotations["run.cell.rootfs.upper"] = "upper"
+  | .process.capabilities.bounding += ["CAP_CHOWN", "CAP_FOWNER"] | .process.capabilities.effective += ["CAP_CHOWN", "CAP_FOWNER"]
+  | .process.capabilities.permitted += ["CAP_CHOWN", "CAP_FOWNER"]'
+run_in "$BM" sh -c 'echo up > /u1 && ln /u1 /u2 && chown 4321:8765 /u1 && chmod 4750 /u1 &&
+  dd if=/dev/zero of=/usparse bs=1 count=1 seek=16777215 2>/dev/null && ln -s u1 /usym && chmod 4750 /u1' >/dev/null
+cellr snapshot --bundle "$BM" "$M/snap.sqfs"
+tap_is "$?" 0 "snapshot --bundle of an image with metadata in its lower and upper"
+lls() { # the entries of interest, without their dates
+  unsquashfs -lln "$1" 2>/dev/null | grep -E ' squashfs-root/(suid|h1|h2|sparse|cdev|bdev|sym|u1|u2|usparse|usym)( |$)' \
+    | sed -E 's/ [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} / /; s/ +/ /g' | sort
+}
+want=$(lls "$BM/root.sqfs")
+got=$(lls "$M/snap.sqfs")
+tap_is "$(grep -vE '/(u1|u2|usparse|usym)' <<<"$got")" "$want" "... the image's entries keep mode, owner, size, device numbers and link targets"
+tap_like "$got" "^-rwsr-x--- 4321/8765 3 squashfs-root/u1$" "... the upper's chown and chmod (setuid) are kept"
+unsquashfs -d "$M/x" "$M/snap.sqfs" >/dev/null 2>&1
+tap_is "$(stat -c %i "$M/x/h1") $(stat -c %i "$M/x/u1")" "$(stat -c %i "$M/x/h2") $(stat -c %i "$M/x/u2")" \
+  "... hard links stay hard links (image and upper)"
+tap_result "$(( $(stat -c %b "$M/x/sparse" || echo 99999) * 512 > 1048576 || $(stat -c %b "$M/x/usparse" || echo 99999) * 512 > 1048576 ))" \
+  "... sparse files stay sparse (64 MiB and 16 MiB apparent, under 1 MiB allocated)"
+tap_is "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.cell").decode(), os.getxattr(sys.argv[1], "trusted.cell").decode())' "$M/x/h1" 2>&1)" \
+  "lower t" "... xattrs (user.* and trusted.*) are kept"
