@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 50
+tap_plan 52
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -252,3 +252,15 @@ tap_result "$(( $(stat -c %b "$M/x/sparse" || echo 99999) * 512 > 1048576 || $(s
   "... sparse files stay sparse (64 MiB and 16 MiB apparent, under 1 MiB allocated)"
 tap_is "$(python3 -c 'import os, sys; print(os.getxattr(sys.argv[1], "user.cell").decode(), os.getxattr(sys.argv[1], "trusted.cell").decode())' "$M/x/h1" 2>&1)" \
   "lower t" "... xattrs (user.* and trusted.*) are kept"
+
+# SIGINT during a snapshot: mksquashfs stops, neither the image nor its temporary file is left
+head -c 150M /dev/urandom >"$BM/upper/noise"
+"$CELL" --root "$CELL_TEST_ROOT" snapshot --compression xz --bundle "$BM" "$M/int.sqfs" </dev/null >/dev/null 2>"$M/int.err" &
+sp=$!
+for _ in $(seq 50); do ls "$M"/int.sqfs.tmp.* >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 0.3
+kill -INT $sp
+wait $sp
+tap_like "$?:$(cat "$M/int.err")" "^1:cell: snapshot .*int.sqfs.: interrupted$" "SIGINT stops a snapshot with a one-line error"
+ls "$M"/int.sqfs* >/dev/null 2>&1
+tap_result $(( $? == 0 )) "... and leaves neither the image nor a temporary file"
