@@ -17,6 +17,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -493,6 +494,16 @@ cmd_stat (int argc, char **argv)
   return 0;
 }
 
+/* Sets an extended attribute on PATH itself (not a symlink's target), creating or replacing it. */
+static int
+cmd_xattr_set (int argc, char **argv)
+{
+  const char *path = argv[0], *name = argv[1], *value = argv[2];
+  (void)argc;
+  report ("xattr-set", lsetxattr (path, name, value, strlen (value), 0));
+  return 0;
+}
+
 static int
 cmd_sleep (int argc, char **argv)
 {
@@ -590,7 +601,7 @@ usage (const char *why)
       stderr,
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
       "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
-      "sleep SECS|exit N|kill-self SIG|signals|seccomp-try|all\n",
+      "xattr-set PATH NAME VALUE|sleep SECS|exit N|kill-self SIG|signals|seccomp-try|all\n",
       why);
   return 2;
 }
@@ -662,6 +673,7 @@ static const struct
                  { "write", NULL, cmd_write, 2 },
                  { "mknod", NULL, cmd_mknod, 1 },
                  { "stat", NULL, cmd_stat, 1 },
+                 { "xattr-set", NULL, cmd_xattr_set, 3 },
                  { "sleep", NULL, cmd_sleep, 1 },
                  { "exit", NULL, cmd_exit, 1 },
                  { "kill-self", NULL, cmd_kill_self, 1 },

@@ -246,7 +246,7 @@ got=$(lls "$M/snap.sqfs")
 tap_is "$(grep -vE '/(u1|u2|usparse|usym)' <<<"$got")" "$want" "... the image's entries keep mode, owner, size, device numbers and link targets"
 tap_like "$got" "^-rwsr-x--- 4321/8765 3 squashfs-root/u1$" "... the upper's chown and chmod (setuid) are kept"
 unsquashfs -d "$M/x" "$M/snap.sqfs" >/dev/null 2>&1
-tap_is "$(stat -c %i "$M/x/h1") $(stat -c %i "$M/x/u1")" "$(stat -c %i "$M/x/h2") $(stat -c %i "$M/x/u2")" \
+tap_is "$(stat -c '%h %i' "$M/x/h1" "$M/x/h2" "$M/x/u1" "$M/x/u2" 2>&1 | uniq -c | awk '{print $1, $2}' | tr '\n' ' ')" "2 2 2 2 " \
   "... hard links stay hard links (image and upper)"
 tap_result "$(( $(stat -c %b "$M/x/sparse" || echo 99999) * 512 > 1048576 || $(stat -c %b "$M/x/usparse" || echo 99999) * 512 > 1048576 ))" \
   "... sparse files stay sparse (64 MiB and 16 MiB apparent, under 1 MiB allocated)"
