@@ -101,6 +101,17 @@ struct create_job
   bool exec_stub; /* init execs through the sealed exec stub; the runtime did not re-execute sealed */
 };
 
+/* A job with nothing opened yet (every fd -1). */
+#define JOB_INIT(c, i, o)                                                                                    \
+  ((struct create_job){ .ctx = (c),                                                                          \
+                        .id = (i),                                                                           \
+                        .opts = (o),                                                                         \
+                        .state_dfd = -1,                                                                     \
+                        .child_dfd = -1,                                                                     \
+                        .console_fd = -1,                                                                    \
+                        .pidfd = -1,                                                                         \
+                        .pty_master = -1 })
+
 static int
 cb_placed (void *userdata, pid_t pid, struct cell_error **err)
 {
@@ -389,14 +400,7 @@ int
 cell_container_create (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
                        struct cell_error **err)
 {
-  struct create_job job = { .ctx = ctx,
-                            .id = id,
-                            .opts = opts,
-                            .state_dfd = -1,
-                            .child_dfd = -1,
-                            .console_fd = -1,
-                            .pidfd = -1,
-                            .pty_master = -1 };
+  struct create_job job = JOB_INIT (ctx, id, opts);
   int r = do_create (&job, false, err);
   if (r < 0)
     job_rollback (&job);
@@ -707,14 +711,7 @@ int
 cell_container_run (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
                     int *exit_status, struct cell_error **err)
 {
-  struct create_job job = { .ctx = ctx,
-                            .id = id,
-                            .opts = opts,
-                            .state_dfd = -1,
-                            .child_dfd = -1,
-                            .console_fd = -1,
-                            .pidfd = -1,
-                            .pty_master = -1 };
+  struct create_job job = JOB_INIT (ctx, id, opts);
   int wstatus = 0, r;
 
   sigset_t mask, old;

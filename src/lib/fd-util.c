@@ -37,10 +37,10 @@ cell_close_from (int from, bool cloexec)
 }
 
 int
-cell_send_fd (int sock, int fd, char tag, struct cell_error **err)
+cell_sendmsg_fd (int sock, const void *buf, size_t len, int fd)
 {
   char cbuf[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = &tag, .iov_len = 1 };
+  struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
   if (fd >= 0)
     {
@@ -55,47 +55,33 @@ cell_send_fd (int sock, int fd, char tag, struct cell_error **err)
     }
   while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
     if (errno != EINTR)
-      return cell_err_errno (err, "send file descriptor");
+      return -1;
   return 0;
 }
 
 int
-cell_recv_fd (int sock, int *fd, char *tag, struct cell_error **err)
-{
-  char cbuf[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = tag, .iov_len = 1 };
-  struct msghdr msg
-      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof (cbuf) };
-  struct cmsghdr *c;
-  ssize_t n;
-
-  *fd = -1;
-  while ((n = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC)) < 0)
-    if (errno != EINTR)
-      return cell_err_errno (err, "receive file descriptor");
-  if (n == 0)
-    return cell_err (err, 0, "receive file descriptor: connection closed");
-  for (c = CMSG_FIRSTHDR (&msg); c; c = CMSG_NXTHDR (&msg, c))
-    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-      memcpy (fd, CMSG_DATA (c), sizeof (int));
-  return 0;
-}
-
-ssize_t
-cell_write_all (int fd, const void *buf, size_t len)
+cell_write_file_at (int dfd, const char *path, int oflags, const void *buf, size_t len)
 {
   const char *p = buf;
   size_t done = 0;
-  while (done < len)
+  int fd = openat (dfd, path, O_WRONLY | O_CLOEXEC | oflags);
+  int e = 0;
+
+  if (fd < 0)
+    return -1;
+  while (done < len && e == 0)
     {
       ssize_t n = write (fd, p + done, len - done);
       if (n < 0 && errno == EINTR)
         continue;
       if (n <= 0)
-        return -1;
-      done += (size_t)n;
+        e = n < 0 ? errno : EIO;
+      else
+        done += (size_t)n;
     }
-  return (ssize_t)done;
+  close (fd);
+  errno = e;
+  return e ? -1 : 0;
 }
 
 int

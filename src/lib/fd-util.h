@@ -12,10 +12,9 @@
 int cell_close_from (int from, bool cloexec);
 /* Closes every fd >= `from` except those in keep[0..n) (any order; negative entries ignored). */
 int cell_close_all_except (int from, const int *keep, size_t n);
-/* Sends `fd` (with one byte `tag`) over a unix socket with SCM_RIGHTS. */
-int cell_send_fd (int sock, int fd, char tag, struct cell_error **err);
-/* Receives one fd (-1 if the message carried none) and its tag byte. */
-int cell_recv_fd (int sock, int *fd, char *tag, struct cell_error **err);
-ssize_t cell_write_all (int fd, const void *buf, size_t len);
+/* Sends buf[0..len) over a unix socket, with `fd` as SCM_RIGHTS when >= 0; -1 with errno on failure. */
+int cell_sendmsg_fd (int sock, const void *buf, size_t len, int fd);
+/* Opens dfd/path (O_WRONLY|O_CLOEXEC|oflags), writes all of buf, closes; -1 with errno on failure. */
+int cell_write_file_at (int dfd, const char *path, int oflags, const void *buf, size_t len);
 
 #endif

@@ -41,9 +41,11 @@ cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
   for (size_t i = 0; i < ctx->plan->n_ops; i++)
     {
       const struct cell_op *op = &ctx->plan->ops[i];
+      if (op->kind == CELL_OP_ROOT_IMAGE && !ctx->image_mnt_dir)
+        return cell_err (err, 0, "image root `%s`: no directory to attach it on", op->source);
       if (op->kind == CELL_OP_ROOT_IMAGE && ctx->image_fd < 0
           && cell_image_mount_root (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
-                                    ctx->plan->image_tmpfs_size, NULL, &ctx->image_fd, err)
+                                    ctx->plan->image_tmpfs_size, &ctx->image_fd, err)
                  < 0)
         return -1;
       if (op->kind == CELL_OP_OVERLAY)
@@ -62,7 +64,7 @@ cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
             }
           if (ctx->n_op_fds >= CELL_FSOP_MAX_IMAGES)
             return cell_err (err, 0, "more than %d squashfs image mounts", CELL_FSOP_MAX_IMAGES);
-          if (cell_image_mount_squashfs (op->source, NULL, &ctx->op_fds[i], err) < 0)
+          if (cell_image_mount_squashfs (op->source, &ctx->op_fds[i], err) < 0)
             return -1;
           ctx->n_op_fds++;
         }
@@ -151,37 +153,17 @@ op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_e
 static int
 op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  cleanup_free char *dir = xstrdup (op->source);
-  char *slash = strrchr (dir, '/');
-
-  if (ctx->image_fd < 0)
+  if (ctx->image_fd < 0 || !ctx->image_mnt_dir)
     return cell_err (err, 0, "image root `%s` was not prepared", op->source);
   if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set propagation of `/`");
-  if (ctx->image_mnt_dir)
-    {
-      /* over the state dir, in this mount namespace only: host paths (bind sources, overlay layers beside
-         the image) stay reachable until pivot_root; the mount fd then names the attached root */
-      if (syscall (SYS_move_mount, ctx->image_fd, "", AT_FDCWD, ctx->image_mnt_dir, MOVE_MOUNT_F_EMPTY_PATH)
-          < 0)
-        return cell_err_errno (err, "attach image root `%s` on `%s`", op->source, ctx->image_mnt_dir);
-      ctx->root_dfd = openat (ctx->image_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-      close (ctx->image_fd);
-      ctx->image_fd = -1;
-      if (ctx->root_dfd < 0)
-        return cell_err_errno (err, "open image root `%s`", op->source);
-      return 0;
-    }
-  if (slash == dir)
-    slash[1] = '\0';
-  else
-    *slash = '\0';
-  /* attached over the image's directory, in this mount namespace only: pivot_root moves it to "/" */
-  if (syscall (SYS_move_mount, ctx->image_fd, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return cell_err_errno (err, "attach image root `%s`", op->source);
+  /* over the state dir, in this mount namespace only (not over the image's own dir, which would hide bind
+     sources and overlay layers beside it until pivot_root); the mount fd then names the attached root */
+  if (syscall (SYS_move_mount, ctx->image_fd, "", AT_FDCWD, ctx->image_mnt_dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return cell_err_errno (err, "attach image root `%s` on `%s`", op->source, ctx->image_mnt_dir);
+  ctx->root_dfd = openat (ctx->image_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   close (ctx->image_fd);
   ctx->image_fd = -1;
-  ctx->root_dfd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "open image root `%s`", op->source);
   return 0;

@@ -25,7 +25,7 @@ struct cell_fsop_ctx
   int n_op_fds;       /* how many of op_fds are open */
   int devnull_fd;     /* the host's /dev/null (O_PATH, checked 1:3), opened by init: masks bind it */
   const char *image_mnt_dir; /* ROOT_IMAGE: where the image root is attached in init's mount namespace (the
-                                container's state dir); NULL: over the image file's own dir */
+                                front-end's choice: the OCI one gives the container's state dir) */
 };
 
 void cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan);

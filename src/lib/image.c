@@ -281,43 +281,9 @@ fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct 
   return m;
 }
 
+/* The image, read-only on its own loop device, as a detached squashfs mount. */
 static int
-attach_at (int mnt_fd, const char *dir, const char *what, struct cell_error **err)
-{
-  if (syscall (SYS_move_mount, mnt_fd, "", AT_FDCWD, dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return cell_err_errno (err, "%s: attach on `%s`", what, dir);
-  return 0;
-}
-
-static int
-open_mounted (const char *dir, const char *what, struct cell_error **err)
-{
-  int fd = open (dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    cell_err_errno (err, "%s: open `%s`", what, dir);
-  return fd;
-}
-
-/* Mounts layers with mount(2) at `dir` when fsopen is missing (before 5.2), stacking them; `*stacked`
-   counts them so a failure can take them off again. */
-struct stack
-{
-  const char *dir;
-  int n;
-};
-
-static void
-stack_undo (struct stack *s)
-{
-  int saved = errno;
-  for (; s->n > 0; s->n--)
-    umount2 (s->dir, MNT_DETACH);
-  errno = saved;
-}
-
-static int
-squashfs_mount (const char *image, const char *what, const char *fallback_dir, struct stack *stack,
-                int *mnt_fd, struct cell_error **err)
+squashfs_mount (const char *image, const char *what, int *mnt_fd, struct cell_error **err)
 {
   cleanup_close int loop = -1;
   cleanup_close int fs = -1;
@@ -328,16 +294,6 @@ squashfs_mount (const char *image, const char *what, const char *fallback_dir, s
   /* name the very device we bound, not a /dev path someone could swap */
   snprintf (src, sizeof (src), "/proc/self/fd/%d", loop);
   fs = fs_open ("squashfs");
-  if (fs < 0 && errno == ENOSYS && fallback_dir && stack)
-    {
-      if (mount (src, fallback_dir, "squashfs", MS_RDONLY, NULL) < 0)
-        return cell_err_errno (err, "%s: mount squashfs on `%s`", what, fallback_dir);
-      stack->n++;
-      *mnt_fd = open_mounted (fallback_dir, what, err);
-      if (*mnt_fd < 0)
-        stack_undo (stack);
-      return *mnt_fd < 0 ? -1 : 0;
-    }
   if (fs < 0)
     return cell_err_errno (err, "%s: fsopen `squashfs`", what);
   if (fs_set (fs, "source", src, what, err) < 0 || fs_set (fs, "ro", NULL, what, err) < 0)
@@ -349,12 +305,10 @@ squashfs_mount (const char *image, const char *what, const char *fallback_dir, s
 }
 
 int
-cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt_fd, struct cell_error **err)
+cell_image_mount_squashfs (const char *image, int *mnt_fd, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("image `%s`", image);
-  struct stack stack = { fallback_dir, 0 };
-
-  return squashfs_mount (image, what, fallback_dir, &stack, mnt_fd, err);
+  return squashfs_mount (image, what, mnt_fd, err);
 }
 
 /* The overlay root takes its owner and mode from the upper dir: give a fresh upper those of the image root.
@@ -453,39 +407,25 @@ persistent_upper (const char *upper, int lower_fd, int *upper_dfd, int *work_dfd
   return 0;
 }
 
-/* A fresh tmpfs holding `upper` and `work`; *tmp_fd is its mount (detached, or stacked on the fallback). */
+/* A fresh detached tmpfs (*tmp_fd) holding `upper` and `work`. */
 static int
-tmpfs_upper (const char *tmpfs_size, int lower_fd, struct stack *stack, int *tmp_fd, int *upper_dfd,
-             int *work_dfd, const char *what, struct cell_error **err)
+tmpfs_upper (const char *tmpfs_size, int lower_fd, int *tmp_fd, int *upper_dfd, int *work_dfd,
+             const char *what, struct cell_error **err)
 {
   cleanup_close int fs = fs_open ("tmpfs");
   cleanup_close int m = -1;
   cleanup_close int u = -1;
   cleanup_close int w = -1;
 
-  if (fs < 0 && errno == ENOSYS && stack->dir)
-    {
-      cleanup_free char *data
-          = tmpfs_size ? xasprintf ("mode=0755,size=%s", tmpfs_size) : xstrdup ("mode=0755");
-      if (mount ("tmpfs", stack->dir, "tmpfs", 0, data) < 0)
-        return cell_err_errno (err, "%s: mount tmpfs upper `%s` on `%s`", what, data, stack->dir);
-      stack->n++;
-      m = open_mounted (stack->dir, what, err);
-      if (m < 0)
-        return -1;
-    }
-  else
-    {
-      if (fs < 0)
-        return cell_err_errno (err, "%s: fsopen `tmpfs`", what);
-      if (fs_set (fs, "source", "tmpfs", what, err) < 0 || fs_set (fs, "mode", "0755", what, err) < 0
-          || (tmpfs_size && fs_set (fs, "size", tmpfs_size, what, err) < 0))
-        return -1;
-      /* no nodev/nosuid: overlayfs opens copied-up files through this mount */
-      m = fs_create (fs, "tmpfs", 0, what, err);
-      if (m < 0)
-        return -1;
-    }
+  if (fs < 0)
+    return cell_err_errno (err, "%s: fsopen `tmpfs`", what);
+  if (fs_set (fs, "source", "tmpfs", what, err) < 0 || fs_set (fs, "mode", "0755", what, err) < 0
+      || (tmpfs_size && fs_set (fs, "size", tmpfs_size, what, err) < 0))
+    return -1;
+  /* no nodev/nosuid: overlayfs opens copied-up files through this mount */
+  m = fs_create (fs, "tmpfs", 0, what, err);
+  if (m < 0)
+    return -1;
   if (mkdirat (m, "upper", 0755) < 0 || mkdirat (m, "work", 0700) < 0)
     return cell_err_errno (err, "%s: create tmpfs upper and work dirs", what);
   u = openat (m, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -549,90 +489,36 @@ overlay_create (int lower_fd, int upper_dfd, int work_dfd, const char *what, str
   return fs_create (fs, "overlay", 0, what, err);
 }
 
-/* mount(2) fallback: the overlay goes on top of the layers stacked at the fallback dir. */
-static int
-overlay_legacy (int lower_fd, int upper_dfd, int work_dfd, struct stack *stack, const char *what,
-                struct cell_error **err)
-{
-  cleanup_free char *data = NULL;
-
-  data = xasprintf ("lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d,"
-                    "index=off,redirect_dir=off,metacopy=off",
-                    lower_fd, upper_dfd, work_dfd);
-  if (mount ("overlay", stack->dir, "overlay", 0, data) < 0)
-    return cell_err_errno (err, "%s: mount overlay on `%s`", what, stack->dir);
-  stack->n++;
-  return open_mounted (stack->dir, what, err);
-}
-
 int
 cell_image_mount_root (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
-                       const char *fallback_dir, int *mnt_fd, struct cell_error **err)
+                       int *mnt_fd, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("image `%s`", image);
   cleanup_close int lower = -1;
   cleanup_close int tmp = -1;
   cleanup_close int upper_dfd = -1;
   cleanup_close int work_dfd = -1;
-  struct stack stack = { fallback_dir, 0 };
-  bool legacy;
   int m;
 
   if (!readonly && upper && upper_fs_check (upper, what, err) < 0)
     return -1;
-  if (squashfs_mount (image, what, fallback_dir, &stack, &lower, err) < 0)
+  if (squashfs_mount (image, what, &lower, err) < 0)
     return -1;
   if (readonly)
     {
       *mnt_fd = steal_fd (&lower);
       return 0;
     }
-  legacy = stack.n > 0;
   if (upper == NULL)
-    m = tmpfs_upper (tmpfs_size, lower, &stack, &tmp, &upper_dfd, &work_dfd, what, err);
+    m = tmpfs_upper (tmpfs_size, lower, &tmp, &upper_dfd, &work_dfd, what, err);
   else
     m = persistent_upper (upper, lower, &upper_dfd, &work_dfd, what, err);
+  /* overlayfs takes detached layers since Linux 6.15 (before, it wants them in the caller's namespace and
+     says EINVAL); the overlay then holds its layers and our fds of them close here */
+  if (m == 0)
+    m = overlay_create (lower, upper_dfd, work_dfd, what, err);
   if (m < 0)
-    {
-      stack_undo (&stack);
-      return -1;
-    }
-  if (legacy)
-    m = overlay_legacy (lower, upper_dfd, work_dfd, &stack, what, err);
-  else
-    {
-      struct cell_error *first = NULL;
-      m = overlay_create (lower, upper_dfd, work_dfd, what, &first);
-      /* before Linux 6.15 overlayfs takes no detached layers (clone_private_mount wants them in our
-         namespace): stack them at the fallback dir, where this private namespace can see them, and retry */
-      if (m < 0 && errno == EINVAL && fallback_dir)
-        {
-          if (attach_at (lower, fallback_dir, what, err) == 0)
-            {
-              stack.n++;
-              if (tmp < 0 || attach_at (tmp, fallback_dir, what, err) == 0)
-                {
-                  stack.n += tmp >= 0;
-                  cell_error_free (first);
-                  first = NULL;
-                  m = overlay_create (lower, upper_dfd, work_dfd, what, err);
-                }
-            }
-        }
-      if (first)
-        {
-          if (err && *err == NULL)
-            *err = first;
-          else
-            cell_error_free (first);
-        }
-    }
-  if (m < 0)
-    {
-      stack_undo (&stack);
-      return -1;
-    }
-  /* the overlay holds its layers; our fds of them close here */
+    return -1;
   *mnt_fd = m;
   return 0;
 }

@@ -14,14 +14,13 @@ int cell_image_check (const char *path, struct cell_error **err);
    retrying the LOOP_CTL_GET_FREE race). *loop_fd is an O_RDONLY fd of /dev/loopN: the device goes away
    when the last fd and mount are gone. */
 int cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err);
-/* Mounts the whole image root as a detached mount (fsmount fd; mount(2) fallback mounts at `fallback_dir`
-   and returns an O_PATH fd of it): squashfs alone when readonly, else an overlay with a tmpfs upper
-   (size `tmpfs_size`, NULL = tmpfs default) or the persistent `upper` dir (work dir beside it). */
+/* Mounts the whole image root as a detached mount (new mount API; the overlay needs Linux 6.15, which takes
+   detached layers): squashfs alone when readonly, else an overlay with a tmpfs upper (size `tmpfs_size`,
+   NULL = tmpfs default) or the persistent `upper` dir (work dir beside it). */
 int cell_image_mount_root (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
-                           const char *fallback_dir, int *mnt_fd, struct cell_error **err);
+                           int *mnt_fd, struct cell_error **err);
 /* A squashfs image file mounted read-only as a detached mount. */
-int cell_image_mount_squashfs (const char *image, const char *fallback_dir, int *mnt_fd,
-                               struct cell_error **err);
+int cell_image_mount_squashfs (const char *image, int *mnt_fd, struct cell_error **err);
 /* Checks an overlay mount's options before anything is created: every lowerdir, upperdir and workdir exists,
    the upper is on a filesystem overlayfs can write to, and no read-write layer overlaps a lower or the other.
  */

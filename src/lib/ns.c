@@ -66,19 +66,9 @@ static int
 write_file (pid_t pid, const char *name, const char *data, struct cell_error **err)
 {
   char path[64];
-  int fd;
   snprintf (path, sizeof (path), "/proc/%d/%s", (int)pid, name);
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return cell_err_errno (err, "open `%s`", path);
-  if (cell_write_all (fd, data, strlen (data)) < 0)
-    {
-      int e = errno;
-      close (fd);
-      errno = e;
-      return cell_err_errno (err, "write %s `%s`", name, data);
-    }
-  close (fd);
+  if (cell_write_file_at (AT_FDCWD, path, 0, data, strlen (data)) < 0)
+    return cell_err_errno (err, "write %s `%s`", name, data);
   return 0;
 }
 

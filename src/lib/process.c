@@ -87,18 +87,11 @@ cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct ce
   if (p->has_oom_score_adj)
     {
       char buf[16];
-      int fd = proc_dfd >= 0 ? openat (proc_dfd, "self/oom_score_adj", O_WRONLY | O_NOFOLLOW | O_CLOEXEC)
-                             : open ("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
       int n = snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
-      if (fd < 0 || cell_write_all (fd, buf, (size_t)n) < 0)
-        {
-          int e = errno;
-          if (fd >= 0)
-            close (fd);
-          errno = e;
-          return cell_err_errno (err, "set oom_score_adj %d", p->oom_score_adj);
-        }
-      close (fd);
+      if ((proc_dfd >= 0 ? cell_write_file_at (proc_dfd, "self/oom_score_adj", O_NOFOLLOW, buf, (size_t)n)
+                         : cell_write_file_at (AT_FDCWD, "/proc/self/oom_score_adj", 0, buf, (size_t)n))
+          < 0)
+        return cell_err_errno (err, "set oom_score_adj %d", p->oom_score_adj);
     }
   if (plan->personality)
     {

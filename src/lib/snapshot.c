@@ -145,7 +145,7 @@ cell_snapshot_image (const char *image, const char *upper, const char *out,
 {
   cleanup_close int mnt = -1;
   cleanup_free char *src = NULL;
-  if (cell_image_mount_root (image, upper == NULL, upper, NULL, NULL, &mnt, err) < 0)
+  if (cell_image_mount_root (image, upper == NULL, upper, NULL, &mnt, err) < 0)
     return -1;
   /* a detached mount, reachable by mksquashfs through the fd it inherits */
   src = xasprintf ("/proc/self/fd/%d", mnt);

@@ -78,7 +78,6 @@ set_sysctls (const struct cell_plan *plan, int proc_dfd, struct cell_error **err
     {
       const char *k = plan->sysctl[i].key, *v = plan->sysctl[i].value;
       cleanup_free char *rel = xasprintf ("sys/%s", k);
-      int fd;
       if (proc_dfd < 0)
         return cell_err (err, 0, "sysctl `%s`: the container has no /proc mount", k);
       for (char *c = rel + 4; *c; c++)
@@ -86,17 +85,8 @@ set_sysctls (const struct cell_plan *plan, int proc_dfd, struct cell_error **err
           *c = '/';
       if (strchr (v, '\n'))
         return cell_err (err, 0, "sysctl `%s`: invalid value", k);
-      fd = openat (proc_dfd, rel, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd < 0)
-        return cell_err_errno (err, "sysctl `%s`", k);
-      if (cell_write_all (fd, v, strlen (v)) < 0)
-        {
-          int e = errno;
-          close (fd);
-          errno = e;
-          return cell_err_errno (err, "sysctl `%s` = `%s`", k, v);
-        }
-      close (fd);
+      if (cell_write_file_at (proc_dfd, rel, O_NOFOLLOW, v, strlen (v)) < 0)
+        return cell_err_errno (err, "sysctl `%s` = `%s`", k, v);
     }
   return 0;
 }
@@ -135,16 +125,10 @@ create_time_ns (const struct cell_plan *plan, struct cell_error **err)
   /* offsets can only be written before a process enters the namespace */
   if (plan->time_offsets)
     {
-      fd = open ("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-      if (fd < 0 || cell_write_all (fd, plan->time_offsets, strlen (plan->time_offsets)) < 0)
-        {
-          int e = errno;
-          if (fd >= 0)
-            close (fd);
-          errno = e;
-          return cell_err_errno (err, "set time namespace offsets");
-        }
-      close (fd);
+      if (cell_write_file_at (AT_FDCWD, "/proc/self/timens_offsets", 0, plan->time_offsets,
+                              strlen (plan->time_offsets))
+          < 0)
+        return cell_err_errno (err, "set time namespace offsets");
     }
   fd = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
   if (fd < 0 || setns (fd, CLONE_NEWTIME) < 0)

@@ -38,7 +38,7 @@ struct cell_spawn_opts
   bool exec_stub; /* exec the process through the sealed exec stub (sealed-exe.h); else the runtime itself
                      already runs sealed */
   const char *state_dir; /* absolute path of the state dir: an image root is attached there in init's
-                            mount namespace; NULL: over the image file's dir */
+                            mount namespace (required with an image root) */
   struct cell_spawn_callbacks cb;
 };
 

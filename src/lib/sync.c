@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include "fd-util.h"
 #include "sync.h"
 #include "xalloc.h"
 
@@ -13,29 +14,14 @@ cell_sync_send (int sock, enum cell_sync_type type, const char *payload, int fd,
 {
   size_t plen = payload ? strlen (payload) : 0;
   cleanup_free char *buf = xmalloc (plen + 1);
-  char cbuf[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov = { .iov_base = buf, .iov_len = plen + 1 };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 
   if (plen >= CELL_SYNC_MAX)
     return cell_err (err, 0, "setup message too long");
   buf[0] = (char)type;
   if (plen)
     memcpy (buf + 1, payload, plen);
-  if (fd >= 0)
-    {
-      struct cmsghdr *c;
-      msg.msg_control = cbuf;
-      msg.msg_controllen = sizeof (cbuf);
-      c = CMSG_FIRSTHDR (&msg);
-      c->cmsg_level = SOL_SOCKET;
-      c->cmsg_type = SCM_RIGHTS;
-      c->cmsg_len = CMSG_LEN (sizeof (int));
-      memcpy (CMSG_DATA (c), &fd, sizeof (int));
-    }
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return cell_err_errno (err, "setup message to %s", "peer");
+  if (cell_sendmsg_fd (sock, buf, plen + 1, fd) < 0)
+    return cell_err_errno (err, "setup message to %s", "peer");
   return 0;
 }
 
@@ -63,6 +49,9 @@ cell_sync_recv (int sock, enum cell_sync_type *type, char **payload, int *fd, st
       {
         int got;
         memcpy (&got, CMSG_DATA (c), sizeof (int));
+        /* one fd is expected: keep the last, close any other */
+        if (fd && *fd >= 0)
+          close (*fd);
         if (fd)
           *fd = got;
         else

@@ -12,6 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include "path-util.h"
+#include "fd-util.h"
 #include "terminal.h"
 
 #ifndef TIOCGPTPEER
@@ -54,23 +55,11 @@ cell_console_send (int sock, int master, struct cell_error **err)
 {
   char name[64] = "/dev/ptmx";
   int n = 0;
-  char cbuf[CMSG_SPACE (sizeof (int))] = { 0 };
-  struct iovec iov;
-  struct msghdr msg
-      = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof (cbuf) };
-  struct cmsghdr *c = CMSG_FIRSTHDR (&msg);
 
   if (ioctl (master, TIOCGPTN, &n) == 0)
     snprintf (name, sizeof (name), "/dev/pts/%d", n);
-  iov.iov_base = name;
-  iov.iov_len = strlen (name);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (c), &master, sizeof (int));
-  while (sendmsg (sock, &msg, MSG_NOSIGNAL) < 0)
-    if (errno != EINTR)
-      return cell_err_errno (err, "send the pty master to the console socket");
+  if (cell_sendmsg_fd (sock, name, strlen (name), master) < 0)
+    return cell_err_errno (err, "send the pty master to the console socket");
   return 0;
 }
 
