@@ -2,6 +2,7 @@
 /* fsop.c: executes one plan filesystem operation inside the container's mount namespace; every container
    path is resolved from the root fd (path-util.c) and every mount lands on an fd. */
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
@@ -11,14 +12,17 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "devices.h"
 #include "fsop.h"
 #include "image.h"
 #include "mount.h"
 #include "path-util.h"
+#include "sync.h"
 #include "terminal.h"
 #include "xalloc.h"
 
@@ -32,7 +36,8 @@ cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan)
   ctx->console_master = -1;
   ctx->proc_dfd = -1;
   ctx->devnull_fd = -1;
-  ctx->image_fd = -1;
+  cell_image_root_init (&ctx->image);
+  ctx->image_root_fd = -1;
 }
 
 int
@@ -43,9 +48,9 @@ cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
       const struct cell_op *op = &ctx->plan->ops[i];
       if (op->kind == CELL_OP_ROOT_IMAGE && !ctx->image_mnt_dir)
         return cell_err (err, 0, "image root `%s`: no directory to attach it on", op->source);
-      if (op->kind == CELL_OP_ROOT_IMAGE && ctx->image_fd < 0
-          && cell_image_mount_root (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
-                                    ctx->plan->image_tmpfs_size, &ctx->image_fd, err)
+      if (op->kind == CELL_OP_ROOT_IMAGE && ctx->image.image == NULL && ctx->image.mnt_fd < 0
+          && cell_image_root_prepare (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
+                                      ctx->plan->image_tmpfs_size, &ctx->image, err)
                  < 0)
         return -1;
       if (op->kind == CELL_OP_OVERLAY)
@@ -72,16 +77,83 @@ cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
   return 0;
 }
 
+/* The helper: in init's mount namespace, build the root and send it back (or the error). */
+static int
+build_in_ns (struct cell_fsop_ctx *ctx, int ns, int sock)
+{
+  struct cell_error *e = NULL;
+  cleanup_close int root = -1;
+
+  if (setns (ns, CLONE_NEWNS) < 0)
+    cell_err_errno (&e, "image `%s`: enter the container's mount namespace", ctx->image.image);
+  /* nothing mounted from here on may propagate to the host */
+  else if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
+    cell_err_errno (&e, "image `%s`: make the container's mounts slaves", ctx->image.image);
+  else if (cell_image_root_build (&ctx->image, ctx->image_mnt_dir, &e) == 0)
+    {
+      root = open (ctx->image_mnt_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (root < 0)
+        cell_err_errno (&e, "image `%s`: open the built root", ctx->image.image);
+    }
+  if (e)
+    return cell_sync_send (sock, CELL_SYNC_ERROR, e->msg, -1, &e) < 0 ? 2 : 1;
+  return cell_sync_send (sock, CELL_SYNC_READY, NULL, root, &e) < 0 ? 2 : 0;
+}
+
+int
+cell_fsop_build_in (struct cell_fsop_ctx *ctx, pid_t pid, int *root_fd, struct cell_error **err)
+{
+  cleanup_close int ns = -1;
+  int sv[2], r, st;
+  char path[64];
+  pid_t h;
+
+  *root_fd = -1;
+  if (ctx->image.image == NULL)
+    return 0;
+  snprintf (path, sizeof (path), "/proc/%d/ns/mnt", (int)pid);
+  ns = open (path, O_RDONLY | O_CLOEXEC);
+  if (ns < 0)
+    return cell_err_errno (err, "image `%s`: open the container's mount namespace", ctx->image.image);
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return cell_err_errno (err, "socketpair");
+  h = fork ();
+  if (h == 0)
+    {
+      close (sv[0]);
+      _exit (build_in_ns (ctx, ns, sv[1]));
+    }
+  close (sv[1]);
+  if (h < 0)
+    {
+      close (sv[0]);
+      return cell_err_errno (err, "image `%s`: fork the mount helper", ctx->image.image);
+    }
+  r = cell_sync_expect (sv[0], CELL_SYNC_READY, NULL, root_fd, err);
+  close (sv[0]);
+  while (waitpid (h, &st, 0) < 0 && errno == EINTR)
+    ;
+  if (r == 0 && *root_fd < 0)
+    return cell_err (err, 0, "image `%s`: the mount helper sent no root", ctx->image.image);
+  return r;
+}
+
 size_t
 cell_fsop_ctx_fds (const struct cell_fsop_ctx *ctx, int *keep, size_t max)
 {
   size_t n = 0;
-  if (ctx->image_fd >= 0 && n < max)
-    keep[n++] = ctx->image_fd;
+  if (ctx->image.mnt_fd >= 0 && n < max)
+    keep[n++] = ctx->image.mnt_fd;
   for (size_t i = 0; ctx->op_fds && i < ctx->plan->n_ops && n < max; i++)
     if (ctx->op_fds[i] >= 0)
       keep[n++] = ctx->op_fds[i];
   return n;
+}
+
+void
+cell_fsop_ctx_forget_runtime_fds (struct cell_fsop_ctx *ctx)
+{
+  ctx->image.loop_fd = ctx->image.upper_dfd = ctx->image.work_dfd = -1;
 }
 
 void
@@ -93,15 +165,17 @@ cell_fsop_ctx_release (struct cell_fsop_ctx *ctx)
     close (ctx->proc_dfd);
   if (ctx->devnull_fd >= 0)
     close (ctx->devnull_fd);
-  if (ctx->image_fd >= 0)
-    close (ctx->image_fd);
+  cell_image_root_release (&ctx->image);
+  if (ctx->image_root_fd >= 0)
+    close (ctx->image_root_fd);
+  ctx->image_root_fd = -1;
   for (size_t i = 0; ctx->op_fds && i < ctx->plan->n_ops; i++)
     if (ctx->op_fds[i] >= 0)
       close (ctx->op_fds[i]);
   free (ctx->op_fds);
   ctx->op_fds = NULL;
   ctx->n_op_fds = 0;
-  ctx->root_dfd = ctx->proc_dfd = ctx->devnull_fd = ctx->image_fd = -1;
+  ctx->root_dfd = ctx->proc_dfd = ctx->devnull_fd = -1;
 }
 
 static int
@@ -153,19 +227,37 @@ op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_e
 static int
 op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  if (ctx->image_fd < 0 || !ctx->image_mnt_dir)
+  struct statfs sf;
+  long want = (op->mflags & MS_RDONLY) ? SQUASHFS_MAGIC : OVERLAYFS_SUPER_MAGIC;
+
+  if (ctx->image.mnt_fd < 0 && ctx->image_root_fd < 0)
     return cell_err (err, 0, "image root `%s` was not prepared", op->source);
   if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set propagation of `/`");
-  /* over the state dir, in this mount namespace only (not over the image's own dir, which would hide bind
-     sources and overlay layers beside it until pivot_root); the mount fd then names the attached root */
-  if (syscall (SYS_move_mount, ctx->image_fd, "", AT_FDCWD, ctx->image_mnt_dir, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return cell_err_errno (err, "attach image root `%s` on `%s`", op->source, ctx->image_mnt_dir);
-  ctx->root_dfd = openat (ctx->image_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  close (ctx->image_fd);
-  ctx->image_fd = -1;
+  if (ctx->image.mnt_fd >= 0)
+    {
+      /* whole: on our working directory, the state dir (image_mnt_dir) in this mount namespace only, by no
+         path; the mount fd then names the attached root */
+      if (syscall (SYS_move_mount, ctx->image.mnt_fd, "", AT_FDCWD, "",
+                   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
+          < 0)
+        return cell_err_errno (err, "attach image root `%s` on `%s`", op->source,
+                               ctx->image_mnt_dir ? ctx->image_mnt_dir : ".");
+      ctx->root_dfd = openat (ctx->image.mnt_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      close (ctx->image.mnt_fd);
+      ctx->image.mnt_fd = -1;
+    }
+  else
+    {
+      /* in parts: built here already by the runtime's helper (cell_fsop_build_in) */
+      ctx->root_dfd = ctx->image_root_fd;
+      ctx->image_root_fd = -1;
+    }
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "open image root `%s`", op->source);
+  if (fstatfs (ctx->root_dfd, &sf) < 0 || sf.f_type != want)
+    return cell_err (err, 0, "image root `%s` is not the %s it was built as", op->source,
+                     want == SQUASHFS_MAGIC ? "squashfs" : "overlay");
   return 0;
 }
 

@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "image.h"
+#include "log.h"
 #include "xalloc.h"
 
 /* "hsqs" read as a little-endian u32; "sqsh" is the big-endian squashfs 1-3 layout */
@@ -250,9 +251,10 @@ fs_set (int fs, const char *key, const char *value, const char *what, struct cel
     return 0;
   e = errno;
   fs_reason (fs, why, sizeof (why));
-  errno = e;
-  return cell_err (err, 0, "%s: option `%s%s%s`: %s%s", what, key, value ? "=" : "", value ? value : "",
-                   strerror (e), why);
+  cell_err (err, 0, "%s: option `%s%s%s`: %s%s", what, key, value ? "=" : "", value ? value : "",
+            strerror (e), why);
+  errno = e; /* callers tell a kernel that cannot from one that will not */
+  return -1;
 }
 
 static int
@@ -272,8 +274,9 @@ fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct 
       char why[300];
       int e = errno;
       fs_reason (fs, why, sizeof (why));
+      cell_err (err, 0, "%s: mount %s: %s%s", what, fstype, strerror (e), why);
       errno = e;
-      return cell_err (err, 0, "%s: mount %s: %s%s", what, fstype, strerror (e), why);
+      return -1;
     }
   m = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
   if (m < 0)
@@ -281,26 +284,22 @@ fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct 
   return m;
 }
 
-/* The image, read-only on its own loop device, as a detached squashfs mount. */
+/* The image on its loop device `loop` as a detached read-only squashfs mount; -1 with errno set on failure.
+ */
 static int
-squashfs_mount (const char *image, const char *what, int *mnt_fd, struct cell_error **err)
+squashfs_detached (int loop, const char *what, int *mnt_fd, struct cell_error **err)
 {
-  cleanup_close int loop = -1;
-  cleanup_close int fs = -1;
+  cleanup_close int fs = fs_open ("squashfs");
   char src[32];
 
-  if (cell_image_loop_attach (image, &loop, err) < 0)
-    return -1;
-  /* name the very device we bound, not a /dev path someone could swap */
-  snprintf (src, sizeof (src), "/proc/self/fd/%d", loop);
-  fs = fs_open ("squashfs");
   if (fs < 0)
     return cell_err_errno (err, "%s: fsopen `squashfs`", what);
+  /* name the very device we bound, not a /dev path someone could swap */
+  snprintf (src, sizeof (src), "/proc/self/fd/%d", loop);
   if (fs_set (fs, "source", src, what, err) < 0 || fs_set (fs, "ro", NULL, what, err) < 0)
     return -1;
   /* read-only only: the image may carry setuid programs and device nodes its container relies on */
   *mnt_fd = fs_create (fs, "squashfs", MOUNT_ATTR_RDONLY, what, err);
-  /* the mount holds the device now; closing `loop` leaves autoclear to detach it at unmount */
   return *mnt_fd < 0 ? -1 : 0;
 }
 
@@ -308,7 +307,12 @@ int
 cell_image_mount_squashfs (const char *image, int *mnt_fd, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("image `%s`", image);
-  return squashfs_mount (image, what, mnt_fd, err);
+  cleanup_close int loop = -1;
+
+  if (cell_image_loop_attach (image, &loop, err) < 0)
+    return -1;
+  /* the mount holds the device; closing `loop` leaves autoclear to detach it at unmount */
+  return squashfs_detached (loop, what, mnt_fd, err);
 }
 
 /* The overlay root takes its owner and mode from the upper dir: give a fresh upper those of the image root.
@@ -364,9 +368,11 @@ upper_fs_check (const char *dir, const char *what, struct cell_error **err)
   return 0;
 }
 
-/* Opens (creating if missing) the persistent upper dir and its work dir `<upper>.work` beside it. */
+/* Opens (creating if missing) the persistent upper dir and its work dir `<upper>.work` beside it into r. A
+   fresh upper takes the image root's owner and mode: here when the lower is mounted (lower_fd), else when
+   cell_image_root_build mounts it. */
 static int
-persistent_upper (const char *upper, int lower_fd, int *upper_dfd, int *work_dfd, const char *what,
+persistent_upper (const char *upper, int lower_fd, struct cell_image_root *r, const char *what,
                   struct cell_error **err)
 {
   cleanup_free char *base = xstrdup (upper);
@@ -375,14 +381,13 @@ persistent_upper (const char *upper, int lower_fd, int *upper_dfd, int *work_dfd
   cleanup_close int w = -1;
   struct stat ust, wst;
   size_t len = strlen (base);
-  bool created = false;
 
   /* "dir/" must not put the work dir inside the upper dir */
   while (len > 1 && base[len - 1] == '/')
     base[--len] = '\0';
   work = xasprintf ("%s.work", base);
   if (mkdir (base, 0755) == 0)
-    created = true;
+    r->upper_fresh = true;
   else if (errno != EEXIST)
     return cell_err_errno (err, "%s: create upper dir `%s`", what, base);
   if (mkdir (work, 0700) < 0 && errno != EEXIST)
@@ -400,10 +405,19 @@ persistent_upper (const char *upper, int lower_fd, int *upper_dfd, int *work_dfd
   if (ust.st_dev != wst.st_dev)
     return cell_err (err, EXDEV, "%s: work dir `%s` is not on the filesystem of upper dir `%s`", what, work,
                      base);
-  if (created && copy_root_attrs (lower_fd, u, what, err) < 0)
-    return -1;
-  *upper_dfd = steal_fd (&u);
-  *work_dfd = steal_fd (&w);
+  if (r->upper_fresh && lower_fd >= 0)
+    {
+      if (copy_root_attrs (lower_fd, u, what, err) < 0)
+        return -1;
+      r->upper_fresh = false;
+    }
+  /* a build in another mount namespace finds them again by these names (and checks they are these) */
+  r->upper = realpath (base, NULL);
+  r->work = realpath (work, NULL);
+  if (!r->upper || !r->work)
+    return cell_err_errno (err, "%s: resolve upper dir `%s`", what, base);
+  r->upper_dfd = steal_fd (&u);
+  r->work_dfd = steal_fd (&w);
   return 0;
 }
 
@@ -489,38 +503,196 @@ overlay_create (int lower_fd, int upper_dfd, int work_dfd, const char *what, str
   return fs_create (fs, "overlay", 0, what, err);
 }
 
+void
+cell_image_root_init (struct cell_image_root *r)
+{
+  memset (r, 0, sizeof (*r));
+  r->mnt_fd = r->loop_fd = r->upper_dfd = r->work_dfd = -1;
+}
+
+void
+cell_image_root_release (struct cell_image_root *r)
+{
+  int fds[] = { r->mnt_fd, r->loop_fd, r->upper_dfd, r->work_dfd };
+  for (size_t i = 0; i < ARRAY_SIZE (fds); i++)
+    if (fds[i] >= 0)
+      close (fds[i]);
+  free (r->image);
+  free (r->tmpfs_size);
+  free (r->upper);
+  free (r->work);
+  cell_image_root_init (r);
+}
+
+/* The detached way failed for want of kernel support: say so (debug) and forget that error. */
+static void
+use_mount2 (struct cell_error **err, const char *why)
+{
+  cell_debug ("%s; building the image root with mount(2) inside the mount namespace that uses it",
+              *err ? (*err)->msg : why);
+  cell_error_freep (err);
+}
+
 int
-cell_image_mount_root (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
-                       int *mnt_fd, struct cell_error **err)
+cell_image_root_prepare (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
+                         struct cell_image_root *r, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("image `%s`", image);
   cleanup_close int lower = -1;
   cleanup_close int tmp = -1;
-  cleanup_close int upper_dfd = -1;
-  cleanup_close int work_dfd = -1;
-  int m;
+  cleanup_close int tmp_upper = -1;
+  cleanup_close int tmp_work = -1;
+  bool mount2 = getenv ("CELL_IMAGE_MOUNT2") != NULL;
 
+  cell_image_root_init (r);
+  r->image = xstrdup (image);
+  r->readonly = readonly;
+  r->tmpfs_size = tmpfs_size ? xstrdup (tmpfs_size) : NULL;
+  if (mount2)
+    use_mount2 (err, "CELL_IMAGE_MOUNT2 is set");
   if (!readonly && upper && upper_fs_check (upper, what, err) < 0)
-    return -1;
-  if (squashfs_mount (image, what, &lower, err) < 0)
-    return -1;
-  if (readonly)
+    goto fail;
+  if (cell_image_loop_attach (image, &r->loop_fd, err) < 0)
+    goto fail;
+  if (!mount2 && squashfs_detached (r->loop_fd, what, &lower, err) < 0)
     {
-      *mnt_fd = steal_fd (&lower);
-      return 0;
+      /* no new mount API (before Linux 5.2, or a seccomp profile that hides it) */
+      if (errno != ENOSYS)
+        goto fail;
+      mount2 = true;
+      use_mount2 (err, NULL);
     }
-  if (upper == NULL)
-    m = tmpfs_upper (tmpfs_size, lower, &tmp, &upper_dfd, &work_dfd, what, err);
-  else
-    m = persistent_upper (upper, lower, &upper_dfd, &work_dfd, what, err);
-  /* overlayfs takes detached layers since Linux 6.15 (before, it wants them in the caller's namespace and
-     says EINVAL); the overlay then holds its layers and our fds of them close here */
-  if (m == 0)
-    m = overlay_create (lower, upper_dfd, work_dfd, what, err);
-  if (m < 0)
-    return -1;
-  *mnt_fd = m;
+  if (!readonly && upper && persistent_upper (upper, lower, r, what, err) < 0)
+    goto fail;
+  if (!mount2 && !readonly)
+    {
+      int u = r->upper_dfd, w = r->work_dfd, m;
+      if (!upper && tmpfs_upper (tmpfs_size, lower, &tmp, &tmp_upper, &tmp_work, what, err) < 0)
+        goto fail;
+      if (!upper)
+        u = tmp_upper, w = tmp_work;
+      /* the overlay holds its layers: our fds of them close here */
+      m = overlay_create (lower, u, w, what, err);
+      if (m >= 0)
+        {
+          cell_closep (&lower);
+          lower = m;
+        }
+      else if (errno == EINVAL)
+        {
+          /* overlayfs takes detached layers since Linux 6.15; before, it wants them attached in the caller's
+             mount namespace and says EINVAL */
+          mount2 = true;
+          use_mount2 (err, NULL);
+        }
+      else
+        goto fail;
+    }
+  if (mount2)
+    return 0;
+  /* whole and detached: the mount holds the loop device and the layers */
+  cell_image_root_release (r);
+  r->mnt_fd = steal_fd (&lower);
   return 0;
+fail:
+  cell_image_root_release (r);
+  return -1;
+}
+
+static int
+mount_at (const char *src, const char *dir, const char *fstype, unsigned long flags, const char *data,
+          const char *what, struct cell_error **err)
+{
+  if (mount (src, dir, fstype, flags, data) < 0)
+    return cell_err_errno (err, "%s: mount(2) %s on `%s`", what, fstype, dir);
+  return 0;
+}
+
+/* Opens `path` again in this mount namespace and checks it is the directory `fd` (opened in the runtime's).
+ */
+static int
+reopen_same (const char *path, int fd, const char *what, struct cell_error **err)
+{
+  cleanup_close int n = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat a, b;
+
+  if (n < 0)
+    return cell_err_errno (err, "%s: open `%s`", what, path);
+  if (fstat (n, &a) < 0 || fstat (fd, &b) < 0)
+    return cell_err_errno (err, "%s: stat `%s`", what, path);
+  if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+    return cell_err (err, 0, "%s: `%s` was replaced since it was checked", what, path);
+  return steal_fd (&n);
+}
+
+int
+cell_image_root_build (const struct cell_image_root *r, const char *dir, struct cell_error **err)
+{
+  cleanup_free char *what = xasprintf ("image `%s`", r->image);
+  cleanup_free char *data = NULL;
+  cleanup_close int top = -1;
+  cleanup_close int at = -1;
+  cleanup_close int lower = -1;
+  cleanup_close int up = -1;
+  cleanup_close int wk = -1;
+  char dev[32], lowerdir[32];
+
+  snprintf (dev, sizeof (dev), "/proc/self/fd/%d", r->loop_fd);
+  if (r->readonly)
+    return mount_at (dev, dir, "squashfs", MS_RDONLY, NULL, what, err);
+  if (!r->upper)
+    {
+      /* a tmpfs on `dir` holding the lower's mount point, the upper and the work dir */
+      data = r->tmpfs_size ? xasprintf ("mode=0755,size=%s", r->tmpfs_size) : xstrdup ("mode=0755");
+      if (mount_at ("tmpfs", dir, "tmpfs", 0, data, what, err) < 0)
+        return -1;
+      top = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (top < 0 || mkdirat (top, "lower", 0755) < 0 || mkdirat (top, "upper", 0755) < 0
+          || mkdirat (top, "work", 0700) < 0)
+        return cell_err_errno (err, "%s: create the tmpfs upper's directories", what);
+      at = openat (top, "lower", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (at < 0)
+        return cell_err_errno (err, "%s: open the lower's mount point", what);
+      snprintf (lowerdir, sizeof (lowerdir), "/proc/self/fd/%d", at);
+      if (mount_at (dev, lowerdir, "squashfs", MS_RDONLY, NULL, what, err) < 0)
+        return -1;
+      lower = openat (top, "lower", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      up = openat (top, "upper", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      wk = openat (top, "work", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (lower < 0 || up < 0 || wk < 0)
+        return cell_err_errno (err, "%s: open the layers", what);
+      if (copy_root_attrs (lower, up, what, err) < 0)
+        return -1;
+    }
+  else
+    {
+      /* the lower on `dir`, the overlay over it */
+      if (mount_at (dev, dir, "squashfs", MS_RDONLY, NULL, what, err) < 0)
+        return -1;
+      lower = open (dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (lower < 0)
+        return cell_err_errno (err, "%s: open the image root", what);
+      up = reopen_same (r->upper, r->upper_dfd, what, err);
+      if (up < 0)
+        return -1;
+      wk = reopen_same (r->work, r->work_dfd, what, err);
+      if (wk < 0)
+        return -1;
+      if (r->upper_fresh && copy_root_attrs (lower, up, what, err) < 0)
+        return -1;
+    }
+  /* layers by fds opened in this namespace: attached here, as overlayfs before 6.15 requires, and their
+     magic links need no escaping of ',' or ':' */
+  free (data);
+  data = xasprintf ("lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d", lower, up,
+                    wk);
+  for (size_t i = 0; i < ARRAY_SIZE (ovl_options); i++)
+    {
+      char *more = xasprintf ("%s,%s=%s", data, ovl_options[i][0], ovl_options[i][1]);
+      free (data);
+      data = more;
+    }
+  return mount_at ("overlay", dir, "overlay", 0, data, what, err);
 }
 
 /* Is `path` `dir` itself or below it (both canonical)? */

@@ -14,11 +14,32 @@ int cell_image_check (const char *path, struct cell_error **err);
    retrying the LOOP_CTL_GET_FREE race). *loop_fd is an O_RDONLY fd of /dev/loopN: the device goes away
    when the last fd and mount are gone. */
 int cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err);
-/* Mounts the whole image root as a detached mount (new mount API; the overlay needs Linux 6.15, which takes
-   detached layers): squashfs alone when readonly, else an overlay with a tmpfs upper (size `tmpfs_size`,
-   NULL = tmpfs default) or the persistent `upper` dir (work dir beside it). */
-int cell_image_mount_root (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
-                           int *mnt_fd, struct cell_error **err);
+/* An image root as the runtime prepares it. Where the kernel can, it is whole: one detached mount (mnt_fd:
+   squashfs alone when readonly, else an overlay with a tmpfs or persistent upper). Where it cannot
+   (overlayfs before Linux 6.15 takes only layers attached in the caller's mount namespace; no new mount API;
+   or CELL_IMAGE_MOUNT2 in the environment), mnt_fd is -1 and the parts are held open for
+   cell_image_root_build, which mounts them with mount(2) in the mount namespace that will use them. */
+struct cell_image_root
+{
+  int mnt_fd;
+  int loop_fd;             /* the image's loop device (parts only) */
+  int upper_dfd, work_dfd; /* a persistent upper and its work dir (parts only), or -1 */
+  char *upper, *work;      /* their canonical paths, resolved again (and checked) by the build */
+  bool upper_fresh;        /* the upper was created and still needs the image root's owner and mode */
+  bool readonly;
+  char *image;
+  char *tmpfs_size;
+};
+
+void cell_image_root_init (struct cell_image_root *r);
+void cell_image_root_release (struct cell_image_root *r);
+/* Checks the upper, attaches the loop device, creates a missing persistent upper (work dir beside it) and
+   builds the root detached if the kernel can. `tmpfs_size` NULL = tmpfs default. */
+int cell_image_root_prepare (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
+                             struct cell_image_root *r, struct cell_error **err);
+/* Parts only: mounts the root on `dir` with mount(2), in the caller's mount namespace, which must not
+   propagate to the host's. */
+int cell_image_root_build (const struct cell_image_root *r, const char *dir, struct cell_error **err);
 /* A squashfs image file mounted read-only as a detached mount. */
 int cell_image_mount_squashfs (const char *image, int *mnt_fd, struct cell_error **err);
 /* Checks an overlay mount's options before anything is created: every lowerdir, upperdir and workdir exists,

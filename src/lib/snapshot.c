@@ -9,6 +9,7 @@
 #include <string.h>
 #include <linux/mount.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -28,25 +29,47 @@ on_signal (int sig)
   interrupted = sig;
 }
 
+/* What to archive: a directory (path), a container's root (pid), or an image root prepared in parts (image,
+   built on the empty directory `scratch`). */
+struct source
+{
+  const char *path;
+  pid_t pid;
+  const struct cell_image_root *image;
+  const char *scratch;
+};
+
 /* In the mksquashfs child: make the cwd the root filesystem to archive. For a container, a clone of its root
    mount alone (taken inside its mount namespace, then used from ours): lower plus upper as its processes
-   see them, without /proc, /sys, /dev or volumes mounted below. */
+   see them, without /proc, /sys, /dev or volumes mounted below. An image root in parts is built in a
+   private mount namespace of the child's own, gone with it. */
 static int
-enter_source (const char *src, pid_t pid)
+enter_source (const struct source *src)
 {
   char p[64];
   int host, ctr, t;
-  if (pid <= 0)
+  if (src->image)
     {
-      if (chdir (src) < 0)
-        return dprintf (2, "cell: snapshot: chdir `%s`: %m\n", src), -1;
+      struct cell_error *e = NULL;
+      if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        return dprintf (2, "cell: snapshot: private mount namespace: %m\n"), -1;
+      if (cell_image_root_build (src->image, src->scratch, &e) < 0)
+        return dprintf (2, "cell: snapshot: %s\n", e->msg), -1;
+      if (chdir (src->scratch) < 0)
+        return dprintf (2, "cell: snapshot: chdir `%s`: %m\n", src->scratch), -1;
       return 0;
     }
-  snprintf (p, sizeof (p), "/proc/%d/ns/mnt", (int)pid);
+  if (src->pid <= 0)
+    {
+      if (chdir (src->path) < 0)
+        return dprintf (2, "cell: snapshot: chdir `%s`: %m\n", src->path), -1;
+      return 0;
+    }
+  snprintf (p, sizeof (p), "/proc/%d/ns/mnt", (int)src->pid);
   host = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
   ctr = open (p, O_RDONLY | O_CLOEXEC);
   if (host < 0 || ctr < 0 || setns (ctr, CLONE_NEWNS) < 0)
-    return dprintf (2, "cell: snapshot: enter the mount namespace of %d: %m\n", (int)pid), -1;
+    return dprintf (2, "cell: snapshot: enter the mount namespace of %d: %m\n", (int)src->pid), -1;
   t = (int)syscall (SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (t < 0 || setns (host, CLONE_NEWNS) < 0 || fchdir (t) < 0)
     return dprintf (2, "cell: snapshot: clone the container's root: %m\n"), -1;
@@ -54,11 +77,12 @@ enter_source (const char *src, pid_t pid)
 }
 
 static int
-run_mksquashfs (const char *src, pid_t src_pid, const char *out, const struct cell_snapshot_opts *opts,
+run_mksquashfs (struct source *src, const char *out, const struct cell_snapshot_opts *opts,
                 struct cell_error **err)
 {
   const char *bin = NULL;
   cleanup_free char *tmp = NULL;
+  cleanup_free char *scratch = NULL;
   const char *comp = opts && opts->compression ? opts->compression : "zstd";
   struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
   pid_t pid;
@@ -79,12 +103,25 @@ run_mksquashfs (const char *src, pid_t src_pid, const char *out, const struct ce
       bin = mksquashfs_paths[i];
   if (!bin)
     return cell_err (err, 0, "snapshot: mksquashfs not found (install the Debian package squashfs-tools)");
+  if (src->image)
+    {
+      /* beside the temporary image, never holding it; empty again (and removed) once the child is gone */
+      scratch = xasprintf ("%s.root", tmp);
+      if (mkdir (scratch, 0700) < 0)
+        return cell_err_errno (err, "snapshot: create `%s`", scratch);
+      src->scratch = scratch;
+    }
   /* SIGINT/SIGTERM stop mksquashfs and remove the temporary file: no half-written image */
   sigaction (SIGINT, &sa, &old_int);
   sigaction (SIGTERM, &sa, &old_term);
   pid = fork ();
   if (pid < 0)
-    return cell_err_errno (err, "snapshot: fork");
+    {
+      cell_err_errno (err, "snapshot: fork");
+      if (scratch)
+        rmdir (scratch);
+      return -1;
+    }
   if (pid == 0)
     {
       /* from inside: a source that is a symlink (/proc/PID/root, /proc/self/fd/N) would be stored as one */
@@ -94,7 +131,7 @@ run_mksquashfs (const char *src, pid_t src_pid, const char *out, const struct ce
       };
       signal (SIGINT, SIG_DFL);
       signal (SIGTERM, SIG_DFL);
-      if (enter_source (src, src_pid) < 0)
+      if (enter_source (src) < 0)
         _exit (126);
       /* -quiet would hide the bar too: on a terminal mksquashfs reports (bar, then summary) on our stderr,
          keeping our stdout clean */
@@ -113,6 +150,8 @@ run_mksquashfs (const char *src, pid_t src_pid, const char *out, const struct ce
       kill (pid, SIGTERM);
   sigaction (SIGINT, &old_int, NULL);
   sigaction (SIGTERM, &old_term, NULL);
+  if (scratch)
+    rmdir (scratch);
   if (interrupted || !WIFEXITED (st) || WEXITSTATUS (st) != 0)
     {
       unlink (tmp);
@@ -136,18 +175,30 @@ int
 cell_snapshot_pid (pid_t pid, const char *out, const struct cell_snapshot_opts *opts, struct cell_error **err)
 {
   cleanup_free char *root = xasprintf ("/proc/%d/root", (int)pid);
-  return run_mksquashfs (root, pid, out, opts, err);
+  struct source src = { .path = root, .pid = pid };
+  return run_mksquashfs (&src, out, opts, err);
 }
 
 int
 cell_snapshot_image (const char *image, const char *upper, const char *out,
                      const struct cell_snapshot_opts *opts, struct cell_error **err)
 {
-  cleanup_close int mnt = -1;
-  cleanup_free char *src = NULL;
-  if (cell_image_mount_root (image, upper == NULL, upper, NULL, &mnt, err) < 0)
+  struct cell_image_root r;
+  cleanup_free char *path = NULL;
+  struct source src = { 0 };
+  int ret;
+
+  if (cell_image_root_prepare (image, upper == NULL, upper, NULL, &r, err) < 0)
     return -1;
-  /* a detached mount, reachable by mksquashfs through the fd it inherits */
-  src = xasprintf ("/proc/self/fd/%d", mnt);
-  return run_mksquashfs (src, 0, out, opts, err);
+  if (r.mnt_fd >= 0)
+    {
+      /* a detached mount, reachable by mksquashfs through the fd it inherits */
+      path = xasprintf ("/proc/self/fd/%d", r.mnt_fd);
+      src.path = path;
+    }
+  else
+    src.image = &r;
+  ret = run_mksquashfs (&src, out, opts, err);
+  cell_image_root_release (&r);
+  return ret;
 }

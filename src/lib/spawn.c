@@ -6,6 +6,8 @@
      clone3(CLONE_NEW*|CLONE_PIDFD[|INTO_CGROUP])  non-dumpable, parent-death signal
        (joins by path: plain clone; child setns/unshare, then UNSHARED ->)
      write uid_map/gid_map; place in cgroups
+     [image root in parts: a helper builds it
+      in init's mount namespace]
      GO ------------------------------------->    [fork once more for a joined/unshared pid ns: <- PID]
                                                   cgroup ns, time ns, hostname; plan ops up to PIVOT
                                             <---- MOUNTS_DONE
@@ -174,7 +176,7 @@ child_setup (struct child *c, struct cell_fsop_ctx *ctx, char **hook_json, struc
       if (cell_sync_send (c->sock, CELL_SYNC_PID, "unshared", -1, err) < 0)
         return -1;
     }
-  if (cell_sync_expect (c->sock, CELL_SYNC_GO, NULL, NULL, err) < 0)
+  if (cell_sync_expect (c->sock, CELL_SYNC_GO, NULL, &ctx->image_root_fd, err) < 0)
     return -1;
   if (c->second_fork)
     {
@@ -264,6 +266,7 @@ child_main (struct child *c)
     int keep[16] = { c->sock, c->opts->state_dfd, c->stub_fd };
     size_t n = 3 + cell_fsop_ctx_fds (c->ctx, keep + 3, ARRAY_SIZE (keep) - 3);
     cell_close_all_except (3 + c->opts->preserve_fds, keep, n);
+    cell_fsop_ctx_forget_runtime_fds (&ctx);
   }
   if (child_setup (c, &ctx, &hook_json, &err) < 0 || cell_process_find_exec (&plan->process, &exe, &err) < 0)
     goto fail;
@@ -358,7 +361,7 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
             struct cell_error **err)
 {
   int sv[2] = { -1, -1 };
-  int create_flags = 0, pidfd = -1;
+  int create_flags = 0, pidfd = -1, image_root = -1, cwd = -1, r;
   bool joins = false;
   pid_t pid, init_pid = -1, middle = -1;
   struct cell_fsop_ctx ctx;
@@ -378,7 +381,8 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
   cell_fsop_ctx_init (&ctx, plan);
   ctx.image_mnt_dir = opts->state_dir;
   /* image roots are built here, by the runtime, as detached mounts init attaches in its own mount
-     namespace: init is already confined by the device cgroup, which denies loop devices */
+     namespace (or, where the kernel cannot, in parts built there by a helper before GO): init is already
+     confined by the device cgroup, which denies loop devices */
   if (cell_fsop_prepare (&ctx, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -415,14 +419,31 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
   c.direct = !joins;
   c.second_fork = joins && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path);
 
-  pid = do_clone (c.direct ? (uint64_t)(create_flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME)) : 0,
-                  opts->cgroup_dfd, &pidfd);
+  /* a whole image root goes on init's working directory: the state dir, carried into init's new mount
+     namespace (see struct cell_fsop_ctx) */
+  if (ctx.image.mnt_fd >= 0
+      && ((cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || chdir (ctx.image_mnt_dir) < 0))
+    {
+      cell_err_errno (err, "chdir `%s`", ctx.image_mnt_dir); /* the first error is the one reported */
+      pid = -1;
+    }
+  else
+    pid = do_clone (c.direct ? (uint64_t)(create_flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME)) : 0,
+                    opts->cgroup_dfd, &pidfd);
   if (pid < 0 && errno == ENOSYS)
     {
       /* no clone3: plain fork, namespaces by unshare in the child */
       c.direct = false;
       c.second_fork = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path;
       pid = fork ();
+    }
+  if (pid != 0 && cwd >= 0)
+    {
+      int e = errno;
+      if (fchdir (cwd) < 0)
+        cell_log (CELL_LOG_WARNING, "return to the working directory: %m");
+      close (cwd);
+      errno = e;
     }
   if (pid < 0)
     {
@@ -442,7 +463,6 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
   close (sv[1]);
   if (c.stub_fd >= 0)
     close (c.stub_fd);
-  cell_fsop_ctx_release (&ctx);
   middle = c.second_fork ? pid : -1;
   init_pid = c.second_fork ? -1 : pid;
 
@@ -452,7 +472,13 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
     goto fail;
   if (opts->cb.placed && opts->cb.placed (opts->cb.userdata, pid, err) < 0)
     goto fail;
-  if (cell_sync_send (sv[0], CELL_SYNC_GO, NULL, -1, err) < 0)
+  if (cell_fsop_build_in (&ctx, pid, &image_root, err) < 0)
+    goto fail;
+  cell_fsop_ctx_release (&ctx);
+  r = cell_sync_send (sv[0], CELL_SYNC_GO, NULL, image_root, err);
+  if (image_root >= 0)
+    close (image_root);
+  if (r < 0)
     goto fail;
   if (c.second_fork)
     {
@@ -507,6 +533,7 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
   return 0;
 
 fail:
+  cell_fsop_ctx_release (&ctx);
   close (sv[0]);
   if (master >= 0)
     close (master);

@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 52
+tap_plan 64
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -264,3 +264,61 @@ wait $sp
 tap_like "$?:$(cat "$M/int.err")" "^1:cell: snapshot .*int.sqfs.: interrupted$" "SIGINT stops a snapshot with a one-line error"
 ls "$M"/int.sqfs* >/dev/null 2>&1
 tap_result $(( $? == 0 )) "... and leaves neither the image nor a temporary file"
+
+# How the root is built: whole, as one detached mount (new mount API, Linux 6.15 for the overlay), or in
+# parts with mount(2) by a helper inside the container's mount namespace (older kernels; CELL_IMAGE_MOUNT2
+# forces it: image-mount2.sh runs this whole script so). The same checks hold either way.
+BW=$(make_bundle image-way)
+chmod 0711 "$BW/rootfs"
+mksquashfs "$BW/rootfs" "$BW/root.sqfs" -noappend -quiet -no-progress >/dev/null
+rm -rf "$BW/rootfs"
+bundle_set "$BW" '.root.path = "root.sqfs" | .annotations["run.cell.rootfs.size"] = "8m"
+  | .process.args = ["sh", "-c", "cell-helper mountinfo; stat -c mode=%a:%u:%g /; df -k / | tail -1"]'
+dbg=$(cellr --debug run --bundle "$BW" way-$$ </dev/null 2>&1)
+IFS=. read -r kmaj kmin _ <<<"$(uname -r)"
+if [ -n "$CELL_IMAGE_MOUNT2" ] || [ "$kmaj" -lt 6 ] || { [ "$kmaj" -eq 6 ] && [ "$kmin" -lt 15 ]; }; then
+  tap_like "$dbg" "building the image root with mount\(2\) inside the mount namespace that uses it" \
+    "the root is built in parts with mount(2) (CELL_IMAGE_MOUNT2 or a kernel before 6.15)"
+  tap_like "$dbg" " / / [^ ]+ - overlay overlay [^ ]*lowerdir=/proc/self/fd/[0-9]+,upperdir=/proc/self/fd/" \
+    "... seen from inside: an overlay on layers attached in the container's namespace"
+else
+  tap_result "$(grep -q 'with mount(2)' <<<"$dbg"; echo $(( $? == 0 )))" "the root is built whole and detached (Linux 6.15+)"
+  tap_like "$dbg" " / / [^ ]+ - overlay overlay " "... seen from inside: an overlay"
+fi
+dbg2=$(cellr --debug snapshot --bundle "$BM" "$M/way.sqfs" 2>&1)
+tap_is "$(grep -c 'image root with mount(2)' <<<"$dbg2")" "$(grep -c 'image root with mount(2)' <<<"$dbg")" \
+  "snapshot --bundle builds the root the same way"
+tap_result "$(unsquashfs -lls "$M/way.sqfs" 2>/dev/null | grep -q '/u1$' && ! ls -d "$M"/way.sqfs.* 2>/dev/null | grep -q .; echo $?)" \
+  "... the image holds the upper's files, and no temporary file or directory is left"
+tap_like "$dbg" "^mode=711:0:0$" "the tmpfs upper takes the image root's mode and owner"
+tap_like "$dbg" "^overlay +8192 " "the tmpfs upper has the annotated size (8m)"
+
+# while the container runs, the host sees neither its root nor the image's loop device mounted
+bundle_set "$BW" '.process.args = ["sleep", "30"]'
+cellr run --detach --bundle "$BW" way-$$ </dev/null
+lo=
+for l in /sys/block/loop*; do
+  [ "$(cat "$l/loop/backing_file" 2>/dev/null)" = "$BW/root.sqfs" ] && lo=$(cat "$l/dev")
+done
+tap_result "$([ -n "$lo" ] && ! awk -v d="$lo" '$3 == d' /proc/self/mountinfo | grep -q . \
+  && ! host_mounts_matching "$CELL_TEST_ROOT/" | grep -q .; echo $?)" \
+  "a running container's image root and loop device ($lo) are not in the host's mountinfo"
+cellr delete --force way-$$
+
+# a user namespace: init's mount namespace belongs to it; the image root is built there all the same
+bundle_set "$BW" '.linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .process.args = ["sh", "-c", "head -1 /proc/self/uid_map; echo u > /tmp/w && cat /tmp/w; cell-helper mountinfo"]'
+out=$(cellr run --bundle "$BW" userns-$$ </dev/null 2>&1)
+tap_like "$(tr -s ' \t' ' ' <<<"$out")" "^ ?0 100000 65536$" "user namespace on an image root: the uid map is in place"
+tap_like "$out" "^u$" "... the overlay takes the container's writes"
+tap_like "$out" " / / [^ ]+ - overlay " "... and the root is the image's overlay"
+
+# a failure after the root was built (no such executable) leaves nothing behind
+bundle_set "$BW" 'del(.linux.uidMappings, .linux.gidMappings) | .linux.namespaces -= [{"type": "user"}]
+  | .process.args = ["/no/such/program"]'
+out=$(cellr run --bundle "$BW" noexec-$$ </dev/null 2>&1)
+tap_like "$?:$out" "^1:cell: .*/no/such/program" "a missing executable on an image root fails with one line"
+loops_settled && state_empty && ! host_mounts_matching "$CELL_TEST_ROOT/" | grep -q .
+tap_result $? "... and leaves no loop device, state or mount"
