@@ -156,6 +156,7 @@ loop_bind (int lfd, int img_fd, const char *path)
   /* LOOP_CONFIGURE is Linux 5.8; only its absence (ENOTTY, or EINVAL on some kernels) means fall back */
   if (errno != EINVAL && errno != ENOTTY)
     return -1;
+  cell_debug ("image `%s`: LOOP_CONFIGURE: %m; LOOP_SET_FD and LOOP_SET_STATUS64 instead", path);
   /* the backing fd is O_RDONLY, which makes LOOP_SET_FD read-only; SET_STATUS64 adds autoclear */
   if (ioctl (lfd, LOOP_SET_FD, img_fd) < 0)
     return -1;
@@ -197,7 +198,10 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
         {
           /* another attacher may have bound and released it, or removed it: ask again */
           if (errno == ENXIO || errno == ENODEV)
-            continue;
+            {
+              cell_debug ("image `%s`: open `%s`: %m; asking for another", path, dev);
+              continue;
+            }
           if (errno == ENOENT)
             return cell_err (err, 0, "image `%s`: no free loop device: `%s` has no node in /dev", path, dev);
           return cell_err_errno (err, "image `%s`: open `%s`", path, dev);
@@ -210,6 +214,7 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
       /* EBUSY: someone else bound the device between GET_FREE and our ioctl */
       if (errno != EBUSY)
         return cell_err_errno (err, "image `%s`: attach to `%s`", path, dev);
+      cell_debug ("image `%s`: `%s` was taken by another attacher; asking for another", path, dev);
     }
   return cell_err (err, 0,
                    "image `%s`: no free loop device: every one was taken by another attacher, %d tries", path,

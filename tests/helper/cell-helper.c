@@ -5,6 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -515,6 +519,50 @@ cmd_sleep (int argc, char **argv)
   return 0;
 }
 
+static int usage (const char *why);
+
+/* fail-ioctl REQUEST ERRNO CMD...: runs CMD with every ioctl(_, REQUEST) failing with ERRNO (a seccomp
+   filter, inherited by CMD's children): a kernel without that ioctl, on this one. */
+static int
+cmd_fail_ioctl (int argc, char **argv)
+{
+#if defined(__x86_64__)
+  const unsigned arch = AUDIT_ARCH_X86_64;
+#elif defined(__aarch64__)
+  const unsigned arch = AUDIT_ARCH_AARCH64;
+#else
+  const unsigned arch = 0;
+#endif
+  unsigned req = (unsigned)strtoul (argv[0], NULL, 0);
+  int e = 0;
+
+  for (size_t i = 0; i < LEN (errno_names); i++)
+    if (strcmp (argv[1], errno_names[i].name) == 0)
+      e = errno_names[i].num;
+  if (e == 0 || arch == 0 || argc < 3)
+    return usage ("fail-ioctl REQUEST ERRNO-NAME CMD...");
+  struct sock_filter f[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, arch, 0, 5),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3),
+    /* the request's low 32 bits (little endian): all of it */
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, args[1])),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, req, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)e),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { .len = LEN (f), .filter = f };
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+    {
+      perror ("cell-helper: seccomp");
+      return 1;
+    }
+  execvp (argv[2], argv + 2);
+  perror ("cell-helper: exec");
+  return 127;
+}
+
 static int
 cmd_kill_self (int argc, char **argv)
 {
@@ -601,7 +649,8 @@ usage (const char *why)
       stderr,
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
       "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
-      "xattr-set PATH NAME VALUE|sleep SECS|exit N|kill-self SIG|signals|seccomp-try|all\n",
+      "xattr-set PATH NAME VALUE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit N|kill-self "
+      "SIG|signals|seccomp-try|all\n",
       why);
   return 2;
 }
@@ -675,6 +724,7 @@ static const struct
                  { "stat", NULL, cmd_stat, 1 },
                  { "xattr-set", NULL, cmd_xattr_set, 3 },
                  { "sleep", NULL, cmd_sleep, 1 },
+                 { "fail-ioctl", NULL, cmd_fail_ioctl, 3 },
                  { "exit", NULL, cmd_exit, 1 },
                  { "kill-self", NULL, cmd_kill_self, 1 },
                  { "signals", cmd_signals, NULL, 0 },
