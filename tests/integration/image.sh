@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 69
+tap_plan 74
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -357,3 +357,18 @@ done
 tap_is "$fails" 0 "32 containers on one image, 8 at a time: every one gets a loop device ($retries lost races retried)"
 loops_settled && state_empty
 tap_result $? "... and none is left behind"
+
+# an image is known by its magic, not its name; a file that is not one, or no file, is a one-line error
+cp "$BW/root.sqfs" "$BW/root-image.bin"
+printf 'just text\n' >"$BW/notes.sqfs"
+bundle_set "$BW" '.root.path = "root-image.bin" | .process.args = ["cat", "/proc/self/mountinfo"]'
+tap_like "$(cellr run --bundle "$BW" magic-$$ </dev/null 2>&1)" " / / [^ ]+ - overlay " "an image named root-image.bin is an image root"
+for p in notes.sqfs missing.sqfs; do
+  bundle_set "$BW" '.root.path = $p' --arg p "$p"
+  out=$(cellr run --bundle "$BW" bad-$$ </dev/null 2>&1)
+  rc=$?
+  tap_like "$rc:$out" "^1:cell: invalid rootfs \`$BW/$p\`: (neither a directory nor a squashfs image|No such file or directory)$" \
+    "root.path $p (not an image / missing): exit 1, one line naming the file"
+  loops_settled && state_empty
+  tap_result $? "... and nothing left behind"
+done

@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 27
+tap_plan 31
 T=$CELL_TEST_TMP
 
 # xattr_set PATH NAME VALUE / xattrs PATH: the host's side of xattrs, without the attr package
@@ -87,7 +87,33 @@ tap_like "$L" "^-rw-r--r-- 0/0 16777216 [-0-9]+ [0-9:]+ squashfs-root/livesparse
 unsquashfs -d "$T/x1" "$T/live.sqfs" >/dev/null 2>&1
 tap_result $? "unsquashfs extracts it"
 check_extracted "$T/live.sqfs" "$T/x1" live "live"
+
+# 1b. the same container paused (frozen through its cgroup: `cell pause` comes later)
+freeze() { # PID 1|0: the v1 freezer, else cgroup v2's cgroup.freeze
+  local p d=/sys/fs/cgroup
+  p=$(awk -F: '$2 == "freezer" {print $3}' "/proc/$1/cgroup")
+  if [ -n "$p" ] && [ -e "$d/freezer$p/freezer.state" ]; then
+    if [ "$2" = 1 ]; then echo FROZEN; else echo THAWED; fi >"$d/freezer$p/freezer.state"
+  else
+    [ -d "$d/unified" ] && d=$d/unified
+    echo "$2" >"$d$(awk -F: '$1 == "0" {print $3}' "/proc/$1/cgroup")/cgroup.freeze"
+  fi
+}
+freeze "$pid" 1
+st=$(cellr state snap-$$ | jq -r .status)
+cellr snapshot snap-$$ "$T/paused.sqfs"
+tap_is "$?:$st" "0:paused" "snapshot ID of a paused container"
+tap_like "$(listing "$T/paused.sqfs")" " squashfs-root/live1$" "... holds its writes"
+freeze "$pid" 0
 cellr delete --force snap-$$
+
+# 1c. a created container (its root set up, its process not started)
+bundle_set "$B" '.process.args = ["sh", "-c", "exit 0"]'
+cellr create --bundle "$B" created-$$ </dev/null >/dev/null 2>&1
+cellr snapshot created-$$ "$T/created.sqfs"
+tap_is "$?:$(cellr state created-$$ | jq -r .status)" "0:created" "snapshot ID of a created container, which stays created"
+tap_is "$(missing "$B/root.sqfs" "$T/created.sqfs")" "" "... holding the image's entries"
+cellr delete --force created-$$
 
 # 2. offline, a bundle whose persistent upper an earlier container wrote
 bundle_set "$B" '.annotations["run.cell.rootfs.upper"] = "upper"'
