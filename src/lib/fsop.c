@@ -2,17 +2,17 @@
 /* fsop.c: executes one plan filesystem operation inside the container's mount namespace; every container
    path is resolved from the root fd (path-util.c) and every mount lands on an fd. */
 #include <errno.h>
-#include <sched.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
@@ -48,7 +48,7 @@ cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
       const struct cell_op *op = &ctx->plan->ops[i];
       if (op->kind == CELL_OP_ROOT_IMAGE && !ctx->image_mnt_dir)
         return cell_err (err, 0, "image root `%s`: no directory to attach it on", op->source);
-      if (op->kind == CELL_OP_ROOT_IMAGE && ctx->image.image == NULL && ctx->image.mnt_fd < 0
+      if (op->kind == CELL_OP_ROOT_IMAGE && !cell_image_root_in_parts (&ctx->image) && ctx->image.mnt_fd < 0
           && cell_image_root_prepare (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
                                       ctx->plan->image_tmpfs_size, &ctx->image, err)
                  < 0)
@@ -109,7 +109,7 @@ cell_fsop_build_in (struct cell_fsop_ctx *ctx, pid_t pid, int *root_fd, struct c
   pid_t h;
 
   *root_fd = -1;
-  if (ctx->image.image == NULL)
+  if (!cell_image_root_in_parts (&ctx->image))
     return 0;
   snprintf (path, sizeof (path), "/proc/%d/ns/mnt", (int)pid);
   ns = open (path, O_RDONLY | O_CLOEXEC);

@@ -416,11 +416,10 @@ persistent_upper (const char *upper, int lower_fd, struct cell_image_root *r, co
         return -1;
       r->upper_fresh = false;
     }
-  /* a build in another mount namespace finds them again by these names (and checks they are these) */
-  r->upper = realpath (base, NULL);
-  r->work = realpath (work, NULL);
-  if (!r->upper || !r->work)
-    return cell_err_errno (err, "%s: resolve upper dir `%s`", what, base);
+  /* a build in another mount namespace finds them again by these (absolute) names, and checks they are
+     still these */
+  r->upper = steal_ptr (&base);
+  r->work = steal_ptr (&work);
   r->upper_dfd = steal_fd (&u);
   r->work_dfd = steal_fd (&w);
   return 0;

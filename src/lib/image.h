@@ -24,12 +24,19 @@ struct cell_image_root
   int mnt_fd;
   int loop_fd;             /* the image's loop device (parts only) */
   int upper_dfd, work_dfd; /* a persistent upper and its work dir (parts only), or -1 */
-  char *upper, *work;      /* their canonical paths, resolved again (and checked) by the build */
+  char *upper, *work;      /* their paths, resolved again (and checked to be the same) by the build */
   bool upper_fresh;        /* the upper was created and still needs the image root's owner and mode */
   bool readonly;
-  char *image;
+  char *image; /* set only while in parts */
   char *tmpfs_size;
 };
+
+/* Prepared, and in parts: cell_image_root_build has to build it. */
+static inline bool
+cell_image_root_in_parts (const struct cell_image_root *r)
+{
+  return r->mnt_fd < 0 && r->image != NULL;
+}
 
 void cell_image_root_init (struct cell_image_root *r);
 void cell_image_root_release (struct cell_image_root *r);

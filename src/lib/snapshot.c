@@ -190,7 +190,7 @@ cell_snapshot_image (const char *image, const char *upper, const char *out,
 
   if (cell_image_root_prepare (image, upper == NULL, upper, NULL, &r, err) < 0)
     return -1;
-  if (r.mnt_fd >= 0)
+  if (!cell_image_root_in_parts (&r))
     {
       /* a detached mount, reachable by mksquashfs through the fd it inherits */
       path = xasprintf ("/proc/self/fd/%d", r.mnt_fd);

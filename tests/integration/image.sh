@@ -14,11 +14,21 @@ B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
 rm -rf "$B/rootfs"
 bundle_set "$B" '.root.path = "root.sqfs" | .root.readonly = false'
-loops_before=$(losetup -a | wc -l)
-mounts_before=$(grep -c . /proc/self/mountinfo)
+# Only what this script made counts: other tests (image-mount2.sh among them) attach and mount in parallel.
+our_loops() { # loop devices backed by files of this test, as their major:minor
+  local l
+  for l in /sys/block/loop*; do
+    case "$(cat "$l/loop/backing_file" 2>/dev/null)" in "$CELL_TEST_TMP"/*) cat "$l/dev" ;; esac
+  done
+}
+our_mounts() { # host mountinfo lines on this test's paths or from its loop devices
+  awk -v t="$CELL_TEST_TMP" -v d=" $(our_loops | tr '\n' ' ') " 'index($0, t) || index(d, " " $3 " ")' /proc/self/mountinfo | wc -l
+}
+loops_before=$(our_loops | wc -l)
+mounts_before=$(our_mounts)
 
 loops_settled() { # the kernel drops autoclear loop devices asynchronously
-  for _ in $(seq 30); do [ "$(losetup -a | wc -l)" -eq "$loops_before" ] && return 0; sleep 0.1; done
+  for _ in $(seq 30); do [ "$(our_loops | wc -l)" -eq "$loops_before" ] && return 0; sleep 0.1; done
   return 1
 }
 
@@ -29,7 +39,7 @@ out=$(run_in "$B" sh -c 'cat /written 2>&1; true')
 tap_like "$out" "No such file" "the tmpfs upper is gone with the container"
 loops_settled
 tap_result $? "no loop device is left after the containers are gone"
-tap_is "$(grep -c . /proc/self/mountinfo)" "$mounts_before" "nothing was mounted in the host's mount namespace"
+tap_is "$(our_mounts)" "$mounts_before" "nothing was mounted in the host's mount namespace"
 
 run_in "$B" sh -c 'exit 7'
 tap_is "$?" 7 "a non-zero exit inside reaches the caller"
@@ -139,7 +149,7 @@ refused() { # ANNOTATION-VALUE PATTERN DESCRIPTION
   out=$(cellr run --bundle "$B" up-$$ </dev/null 2>&1)
   rc=$?
   tap_like "$out" "$2" "$3"
-  [ "$rc" = 1 ] && loops_settled && state_empty && [ ! -e "$1" ] && [ "$(grep -c . /proc/self/mountinfo)" -eq "$mounts_before" ]
+  [ "$rc" = 1 ] && loops_settled && state_empty && [ ! -e "$1" ] && [ "$(our_mounts)" -eq "$mounts_before" ]
   tap_result $? "... exit 1 and nothing left behind (upper dir, loop device, state, mount)"
 }
 O=$CELL_TEST_TMP/ovl-upper
@@ -147,15 +157,15 @@ mkdir -p "$O"/{l,u,w,m} "$CELL_TEST_TMP/sq"
 mount -t overlay overlay -o "lowerdir=$O/l,upperdir=$O/u,workdir=$O/w" "$O/m"
 mount -t squashfs -o loop,ro "$B/root.sqfs" "$CELL_TEST_TMP/sq"
 on_exit "umount '$O/m'; umount '$CELL_TEST_TMP/sq'"
-mounts_before=$(grep -c . /proc/self/mountinfo)
-loops_before=$(losetup -a | wc -l)
+mounts_before=$(our_mounts)
+loops_before=$(our_loops | wc -l)
 refused "$O/m/upper" "^cell: image \`.*root.sqfs\`: upper dir \`$O/m/upper\`: .* is on an overlay filesystem" \
   "an upper on an overlay filesystem is refused, naming it"
 refused "$CELL_TEST_TMP/sq/upper" "^cell: image .*: upper dir \`$CELL_TEST_TMP/sq/upper\`: .* is on a read-only filesystem" \
   "an upper inside a mounted lower (read-only squashfs) is refused"
 umount "$O/m" "$CELL_TEST_TMP/sq"
-mounts_before=$(grep -c . /proc/self/mountinfo)
-loops_settled; loops_before=$(losetup -a | wc -l)
+mounts_before=$(our_mounts)
+loops_settled; loops_before=$(our_loops | wc -l)
 
 # an overlay mount whose upperdir lies inside its lowerdir
 bundle_set "$B2" '.mounts[-1].options = [("lowerdir=" + $t + "/ol/l1"), ("upperdir=" + $t + "/ol/l1/up"), ("workdir=" + $t + "/ol/w")]' \
