@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 74
+tap_plan 76
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -382,3 +382,15 @@ for p in notes.sqfs missing.sqfs; do
   loops_settled && state_empty
   tap_result $? "... and nothing left behind"
 done
+
+# joining a namespace by path (init is cloned plainly and unshares its mount namespace itself)
+bundle_set "$BW" '.root.path = "root.sqfs" | .process.args = ["sleep", "30"]'
+cellr run --detach --bundle "$BW" join-a-$$ </dev/null >/dev/null 2>&1
+apid=$(cellr state join-a-$$ | jq -r .pid)
+bundle_set "$BW" '.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = $p else . end]
+  | .process.args = ["sh", "-c", "cell-helper ns; cell-helper mountinfo"]' --arg p "/proc/$apid/ns/net"
+out=$(cellr run --bundle "$BW" join-b-$$ </dev/null 2>&1)
+tap_is "$(grep '^net=' <<<"$out")" "net=$(stat -L -c %i "/proc/$apid/ns/net" 2>/dev/null)" \
+  "an image-root container joins another's network namespace by path"
+tap_like "$out" " / / [^ ]+ - overlay " "... on its own image root"
+cellr delete --force join-a-$$
