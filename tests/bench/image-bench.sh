@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# image-bench.sh: squashfs image roots: `cell run` of /bin/true on an image with a tmpfs upper against the
-# same done by hand as cosmk does (losetup + mount squashfs + tmpfs + overlay + runc run + umounts), and
+# image-bench.sh: squashfs image roots: `cell run` of /bin/true on an image with a tmpfs upper, built whole
+# and detached and built in parts with mount(2) (kernels before 6.15; forced here), against the same done
+# by hand as cosmk does (losetup + mount squashfs + tmpfs + overlay + runc run + umounts), and
 # `cell snapshot` of a ~200 MB root against plain mksquashfs. A benchmark, never part of the tests.
 # Usage (root): tests/bench/image-bench.sh [--cell PATH] [--runs N]
 set -eu
@@ -49,6 +50,7 @@ chmod +x "$T/by-hand.sh"
 echo "=== run /bin/true on a squashfs root with a tmpfs upper ($RUNS runs) ==="
 hyperfine -N --warmup 3 --runs "$RUNS" \
   -n cell "$CELL --root $T/cell run --bundle $T/b img" \
+  -n "cell, mount(2) way" "env CELL_IMAGE_MOUNT2=1 $CELL --root $T/cell run --bundle $T/b img" \
   -n "by hand + runc" "$T/by-hand.sh"
 
 echo
