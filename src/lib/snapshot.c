@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "image.h"
+#include "log.h"
 #include "snapshot.h"
 #include "xalloc.h"
 
@@ -76,14 +77,93 @@ enter_source (const struct source *src)
   return 0;
 }
 
-static int
-run_mksquashfs (struct source *src, const char *out, const struct cell_snapshot_opts *opts,
-                struct cell_error **err)
+/* The mksquashfs to run and its -comp argument (NULL: mksquashfs's own default). */
+struct tool
 {
-  const char *bin = NULL;
+  const char *bin;
+  const char *comp;
+};
+
+/* The compressors `bin -help` lists (lines "\tNAME" or "\tNAME (default)") as " a b c ", or "" when it
+   lists none this way (then mksquashfs judges -comp itself). */
+static char *
+list_compressors (const char *bin)
+{
+  char buf[65536], *out = xstrdup (" ");
+  size_t len = 0;
+  ssize_t n;
+  int p[2], st;
+  pid_t pid;
+
+  if (pipe2 (p, O_CLOEXEC) < 0)
+    return out;
+  pid = fork ();
+  if (pid == 0)
+    {
+      dup2 (p[1], 1);
+      dup2 (p[1], 2);
+      execl (bin, bin, "-help", (char *)NULL);
+      _exit (127);
+    }
+  close (p[1]);
+  while (pid > 0 && len < sizeof (buf) - 1
+         && ((n = read (p[0], buf + len, sizeof (buf) - 1 - len)) > 0 || (n < 0 && errno == EINTR)))
+    len += n > 0 ? (size_t)n : 0;
+  close (p[0]);
+  buf[len] = '\0';
+  while (pid > 0 && waitpid (pid, &st, 0) < 0 && errno == EINTR)
+    ;
+  for (char *save = NULL, *line = strtok_r (buf, "\n", &save); line; line = strtok_r (NULL, "\n", &save))
+    {
+      size_t w = line[0] == '\t' ? strspn (line + 1, "abcdefghijklmnopqrstuvwxyz0123456789") : 0;
+      if (w && (line[1 + w] == '\0' || strcmp (line + 1 + w, " (default)") == 0))
+        {
+          char *more = xasprintf ("%s%.*s ", out, (int)w, line + 1);
+          free (out);
+          out = more;
+        }
+    }
+  return out;
+}
+
+/* Finds mksquashfs and settles the compression, before anything is created. */
+static int
+choose_tool (const struct cell_snapshot_opts *opts, struct tool *t, struct cell_error **err)
+{
+  cleanup_free char *list = NULL;
+  cleanup_free char *want = NULL;
+  const char *c = opts ? opts->compression : NULL;
+
+  t->bin = NULL;
+  for (size_t i = 0; i < ARRAY_SIZE (mksquashfs_paths) && !t->bin; i++)
+    if (access (mksquashfs_paths[i], X_OK) == 0)
+      t->bin = mksquashfs_paths[i];
+  if (!t->bin)
+    return cell_err (err, 0, "snapshot: mksquashfs not found (install the Debian package squashfs-tools)");
+  if (c && (!*c || strchr (c, ' ')))
+    return cell_err (err, 0, "snapshot: --compression `%s`: not a compressor name", c);
+  list = list_compressors (t->bin);
+  want = xasprintf (" %s ", c ? c : "zstd");
+  if (c && strcmp (list, " ") != 0 && !strstr (list, want))
+    return cell_err (err, 0, "snapshot: --compression `%s`: %s offers%s", c, t->bin, list);
+  if (!c && strcmp (list, " ") != 0 && !strstr (list, want))
+    {
+      /* zstd when available, else mksquashfs's default */
+      cell_debug ("snapshot: %s has no zstd; its default compression instead", t->bin);
+      t->comp = NULL;
+      return 0;
+    }
+  t->comp = c ? c : "zstd";
+  return 0;
+}
+
+static int
+run_mksquashfs (struct source *src, const struct tool *tool, const char *out,
+                const struct cell_snapshot_opts *opts, struct cell_error **err)
+{
+  const char *bin = tool->bin;
   cleanup_free char *tmp = NULL;
   cleanup_free char *scratch = NULL;
-  const char *comp = opts && opts->compression ? opts->compression : "zstd";
   struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
   pid_t pid;
   int st = 0;
@@ -98,11 +178,6 @@ run_mksquashfs (struct source *src, const char *out, const struct cell_snapshot_
         return cell_err_errno (err, "snapshot: getcwd");
       tmp = xasprintf ("%s/%s.tmp.%d", cwd, out, (int)getpid ());
     }
-  for (size_t i = 0; i < ARRAY_SIZE (mksquashfs_paths) && !bin; i++)
-    if (access (mksquashfs_paths[i], X_OK) == 0)
-      bin = mksquashfs_paths[i];
-  if (!bin)
-    return cell_err (err, 0, "snapshot: mksquashfs not found (install the Debian package squashfs-tools)");
   if (src->image)
     {
       /* beside the temporary image, never holding it; empty again (and removed) once the child is gone */
@@ -125,21 +200,29 @@ run_mksquashfs (struct source *src, const char *out, const struct cell_snapshot_
   if (pid == 0)
     {
       /* from inside: a source that is a symlink (/proc/PID/root, /proc/self/fd/N) would be stored as one */
-      const char *argv[] = {
-        bin,      ".", tmp, "-noappend", "-comp", comp, opts && opts->progress ? "-progress" : "-no-progress",
-        "-quiet", NULL
-      };
+      const char *argv[10];
+      int n = 0;
+      argv[n++] = bin;
+      argv[n++] = ".";
+      argv[n++] = tmp;
+      argv[n++] = "-noappend";
+      if (tool->comp)
+        {
+          argv[n++] = "-comp";
+          argv[n++] = tool->comp;
+        }
+      argv[n++] = opts && opts->progress ? "-progress" : "-no-progress";
+      /* -quiet would hide the bar too: on a terminal mksquashfs reports (bar, then summary) on our stderr,
+         keeping our stdout clean */
+      if (opts && opts->progress)
+        dup2 (2, 1);
+      else
+        argv[n++] = "-quiet";
+      argv[n] = NULL;
       signal (SIGINT, SIG_DFL);
       signal (SIGTERM, SIG_DFL);
       if (enter_source (src) < 0)
         _exit (126);
-      /* -quiet would hide the bar too: on a terminal mksquashfs reports (bar, then summary) on our stderr,
-         keeping our stdout clean */
-      if (opts && opts->progress)
-        {
-          argv[7] = NULL;
-          dup2 (2, 1);
-        }
       execv (bin, (char **)argv);
       _exit (127);
     }
@@ -176,7 +259,10 @@ cell_snapshot_pid (pid_t pid, const char *out, const struct cell_snapshot_opts *
 {
   cleanup_free char *root = xasprintf ("/proc/%d/root", (int)pid);
   struct source src = { .path = root, .pid = pid };
-  return run_mksquashfs (&src, out, opts, err);
+  struct tool tool;
+  if (choose_tool (opts, &tool, err) < 0)
+    return -1;
+  return run_mksquashfs (&src, &tool, out, opts, err);
 }
 
 int
@@ -186,9 +272,11 @@ cell_snapshot_image (const char *image, const char *upper, const char *out,
   struct cell_image_root r;
   cleanup_free char *path = NULL;
   struct source src = { 0 };
+  struct tool tool;
   int ret;
 
-  if (cell_image_root_prepare (image, upper == NULL, upper, NULL, &r, err) < 0)
+  if (choose_tool (opts, &tool, err) < 0
+      || cell_image_root_prepare (image, upper == NULL, upper, NULL, &r, err) < 0)
     return -1;
   if (!cell_image_root_in_parts (&r))
     {
@@ -198,7 +286,7 @@ cell_snapshot_image (const char *image, const char *upper, const char *out,
     }
   else
     src.image = &r;
-  ret = run_mksquashfs (&src, out, opts, err);
+  ret = run_mksquashfs (&src, &tool, out, opts, err);
   cell_image_root_release (&r);
   return ret;
 }

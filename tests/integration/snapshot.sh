@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 31
+tap_plan 37
 T=$CELL_TEST_TMP
 
 # xattr_set PATH NAME VALUE / xattrs PATH: the host's side of xattrs, without the attr package
@@ -128,6 +128,31 @@ tap_like "$O" "^brw-r--r-- 0/0 7,201 [-0-9]+ [0-9:]+ squashfs-root/offbdev$" "--
 unsquashfs -d "$T/x2" "$T/offline.sqfs" >/dev/null 2>&1
 tap_result $? "unsquashfs extracts it"
 check_extracted "$T/offline.sqfs" "$T/x2" off "--bundle"
+
+# 2b. compression: zstd by default when mksquashfs has it, else its own default; --compression picks;
+# a compressor it lacks, or no mksquashfs at all, is a one-line error before anything is attached
+comp() { unsquashfs -s "$1" 2>/dev/null | sed -n 's/^Compression //p'; }
+tap_is "$(comp "$T/live.sqfs") $(comp "$T/offline.sqfs")" "zstd zstd" "snapshots are zstd by default"
+cellr snapshot --compression xz --bundle "$B" "$T/xz.sqfs"
+tap_is "$?:$(comp "$T/xz.sqfs")" "0:xz" "--compression xz"
+with_mksquashfs() { # FILE CMD...: CMD with FILE bound over /usr/bin/mksquashfs (a private mount namespace)
+  unshare -m --propagation private sh -c 'mount --bind "$1" /usr/bin/mksquashfs || exit 99; shift; exec "$@"' sh "$@"
+}
+cp "$(command -v mksquashfs)" "$T/real-mksquashfs"
+# a mksquashfs built without zstd
+printf '#!/bin/sh\nif [ "$1" = -help ]; then printf "Compressors available:\\n\\tgzip (default)\\n\\txz\\n"; exit 0; fi\necho "$@" >"%s/no-zstd.args"\nexec "%s/real-mksquashfs" "$@"\n' "$T" "$T" >"$T/no-zstd"
+chmod 755 "$T/no-zstd"
+with_mksquashfs "$T/no-zstd" "$CELL" --root "$CELL_TEST_ROOT" snapshot --bundle "$B" "$T/gz.sqfs" </dev/null
+tap_is "$?:$(comp "$T/gz.sqfs"):$(grep -c -- -comp "$T/no-zstd.args")" "0:gzip:0" \
+  "without zstd in mksquashfs, its default (gzip)"
+out=$(with_mksquashfs "$T/no-zstd" "$CELL" --root "$CELL_TEST_ROOT" snapshot --compression zstd --bundle "$B" "$T/z.sqfs" </dev/null 2>&1)
+tap_like "$?:$out" "^1:cell: snapshot: --compression \`zstd\`: /usr/bin/mksquashfs offers gzip xz $" \
+  "--compression of a compressor mksquashfs lacks: one line naming what it offers"
+out=$(with_mksquashfs /dev/null "$CELL" --root "$CELL_TEST_ROOT" snapshot --bundle "$B" "$T/none.sqfs" </dev/null 2>&1)
+tap_like "$?:$out" "^1:cell: snapshot: mksquashfs not found \(install the Debian package squashfs-tools\)$" \
+  "no mksquashfs: one line naming the Debian package"
+ls "$T"/z.sqfs* "$T"/none.sqfs* >/dev/null 2>&1
+tap_result $(($? == 0)) "... and neither leaves a file"
 
 # 3. nothing left behind
 # (by path: tests running in parallel mount and unmount things of their own)
