@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "image.h"
 #include "log.h"
+#include "path-util.h"
 #include "xalloc.h"
 
 /* "hsqs" read as a little-endian u32; "sqsh" is the big-endian squashfs 1-3 layout */
@@ -718,14 +719,18 @@ cell_image_overlay_check (const char *data, const char *what, struct cell_error 
   size_t n = 0;
   int r = -1;
 
-  for (char *save = NULL, *opt = strtok_r (copy, ",", &save); opt; opt = strtok_r (NULL, ",", &save))
+  /* the kernel's escapes: `\,` and `\:` belong to a path */
+  for (char *rest = copy, *opt; (opt = cell_strsep_escaped (&rest, ',')) != NULL;)
     {
       char **slot = NULL;
-      const char *val = NULL;
+      char *val = NULL;
       if (strncmp (opt, "lowerdir=", 9) == 0)
         {
-          for (char *s2 = NULL, *l = strtok_r (opt + 9, ":", &s2); l; l = strtok_r (NULL, ":", &s2))
+          for (char *rest2 = opt + 9, *l; (l = cell_strsep_escaped (&rest2, ':')) != NULL;)
             {
+              if (!*l)
+                continue;
+              cell_unescape (l);
               if (n == ARRAY_SIZE (lowers))
                 {
                   cell_err (err, 0, "%s: more than %zu lowerdir layers", what, ARRAY_SIZE (lowers));
@@ -747,6 +752,7 @@ cell_image_overlay_check (const char *data, const char *what, struct cell_error 
         slot = &work, val = opt + 8;
       else
         continue;
+      cell_unescape (val);
       free (*slot);
       if (slot == &upper && upper_fs_check (val, what, err) < 0)
         goto out;

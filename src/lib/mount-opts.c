@@ -64,6 +64,18 @@ cell_mount_opts_known (const char *name)
   return lookup (name) != NULL;
 }
 
+/* A `,` that would split one option in two (overlayfs takes `\,` inside a path). */
+static bool
+unescaped_comma (const char *s)
+{
+  for (; *s; s++)
+    if (*s == '\\' && s[1])
+      s++;
+    else if (*s == ',')
+      return true;
+  return false;
+}
+
 int
 cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out, const char *display,
                        const char *ptr, struct cell_error **err)
@@ -112,7 +124,7 @@ cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out
             out->flags |= (unsigned long)m->id;
           continue;
         }
-      if (bind || strchr (o, ',') || !*o)
+      if (bind || unescaped_comma (o) || !*o)
         return cell_err (err, 0, "%s: %s/%zu: unknown %smount option `%s`", display, ptr, i,
                          bind ? "bind " : "", o);
       /* filesystem data (mode=755, size=65536k, newinstance, ...), passed to the kernel as is */

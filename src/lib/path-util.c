@@ -227,3 +227,36 @@ cell_mkpath_in_root (int root_dfd, const char *path, bool file, mode_t mode)
   *slash = '/';
   return cell_open_in_root (root_dfd, clean, O_PATH, 0);
 }
+
+char *
+cell_strsep_escaped (char **s, char sep)
+{
+  char *start = *s, *p;
+
+  if (!start)
+    return NULL;
+  for (p = start; *p && *p != sep; p++)
+    if (*p == '\\' && p[1])
+      p++;
+  if (*p)
+    {
+      *p = '\0';
+      *s = p + 1;
+    }
+  else
+    *s = NULL;
+  return start;
+}
+
+void
+cell_unescape (char *s)
+{
+  char *w = s;
+  for (; *s; s++)
+    {
+      if (*s == '\\' && s[1])
+        s++;
+      *w++ = *s;
+    }
+  *w = '\0';
+}

@@ -13,6 +13,11 @@
 char *cell_path_clean (const char *path);
 /* Joins a base and a relative path ("/bundle" + "rootfs"); an absolute `rel` is returned as is. */
 char *cell_path_join (const char *base, const char *rel);
+/* strsep for option lists where a backslash escapes the next character (overlayfs's `\,` and `\:`):
+   splits *s at the first unescaped `sep`, keeping the escapes in the token; NULL when *s is used up. */
+char *cell_strsep_escaped (char **s, char sep);
+/* Removes those escapes in place. */
+void cell_unescape (char *s);
 
 /* Opens `path` (absolute or relative, interpreted inside root_dfd: symlinks and ".." cannot escape it,
    magic links are refused) with open(2) `flags`. Returns the fd or -1 with errno set. */

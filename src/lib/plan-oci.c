@@ -77,17 +77,20 @@ propagation_flags (const char *s)
 }
 
 /* Overlay layers given as relative paths are relative to the bundle, as for bind sources (runc runs from
-   the bundle directory); each of lowerdir's `:`-separated layers is joined. Takes and returns `data`. */
+   the bundle directory); each of lowerdir's `:`-separated layers is joined (`\:` and `\,` escapes kept).
+   Takes and returns `data`. */
 static char *
 overlay_data_absolute (const char *bundle, char *data)
 {
   static const char *const keys[] = { "lowerdir=", "upperdir=", "workdir=" };
   char *out = xstrdup ("");
 
-  for (char *save = NULL, *opt = strtok_r (data, ",", &save); opt; opt = strtok_r (NULL, ",", &save))
+  for (char *rest = data, *opt; (opt = cell_strsep_escaped (&rest, ',')) != NULL;)
     {
       const char *key = NULL;
       char *next;
+      if (!*opt)
+        continue;
       for (size_t k = 0; k < ARRAY_SIZE (keys) && !key; k++)
         if (strncmp (opt, keys[k], strlen (keys[k])) == 0)
           key = keys[k];
@@ -96,9 +99,11 @@ overlay_data_absolute (const char *bundle, char *data)
       else
         {
           char *val = xstrdup (key);
-          for (char *s2 = NULL, *layer = strtok_r (opt + strlen (key), ":", &s2); layer;
-               layer = strtok_r (NULL, ":", &s2))
+          /* a layer may hold an escaped `\:` or `\,`: split at the others, keep the escapes for the kernel */
+          for (char *rest2 = opt + strlen (key), *layer; (layer = cell_strsep_escaped (&rest2, ':')) != NULL;)
             {
+              if (!*layer)
+                continue;
               cleanup_free char *abs = cell_path_join (bundle, layer);
               char *v = xasprintf ("%s%s%s", val, val[strlen (key)] ? ":" : "", abs);
               free (val);

@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 76
+tap_plan 78
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -394,3 +394,16 @@ tap_is "$(grep '^net=' <<<"$out")" "net=$(stat -L -c %i "/proc/$apid/ns/net" 2>/
   "an image-root container joins another's network namespace by path"
 tap_like "$out" " / / [^ ]+ - overlay " "... on its own image root"
 cellr delete --force join-a-$$
+
+# overlay layers whose names hold `:` and `,`, escaped as overlayfs wants (`\:`, `\,`); relative ones
+# are relative to the bundle
+mkdir -p "$BW/esc/l:1" "$BW/esc/l,2" "$BW/esc/u" "$BW/esc/w"
+echo colon >"$BW/esc/l:1/c"
+echo comma >"$BW/esc/l,2/d"
+bundle_set "$BW" '.linux.namespaces = [.linux.namespaces[] | del(.path)]
+  | .mounts += [{"destination": "/mnt/esc", "type": "overlay", "source": "overlay",
+   "options": ["lowerdir=esc/l\\:1:esc/l\\,2", "upperdir=esc/u", "workdir=esc/w"]}]
+  | .process.args = ["sh", "-c", "cat /mnt/esc/c /mnt/esc/d && echo new > /mnt/esc/n"]'
+tap_is "$(cellr run --bundle "$BW" esc-$$ </dev/null 2>&1 | tr '\n' ' ')" "colon comma " \
+  "an overlay mount on layers named with escaped \`:\` and \`,\`"
+tap_is "$(cat "$BW/esc/u/n" 2>/dev/null)" new "... writing to its (bundle-relative) upper"
