@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 78
+tap_plan 79
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -407,3 +407,10 @@ bundle_set "$BW" '.linux.namespaces = [.linux.namespaces[] | del(.path)]
 tap_is "$(cellr run --bundle "$BW" esc-$$ </dev/null 2>&1 | tr '\n' ' ')" "colon comma " \
   "an overlay mount on layers named with escaped \`:\` and \`,\`"
 tap_is "$(cat "$BW/esc/u/n" 2>/dev/null)" new "... writing to its (bundle-relative) upper"
+
+# no fd of the runtime (loop device, layers, the root's fd) reaches the container's process
+bundle_set "$BW" '.mounts |= map(select(.destination != "/mnt/esc")) | .annotations["run.cell.rootfs.upper"] = "upper"
+  | .process.args = ["cell-helper", "fds"]'
+out=$(cellr run --bundle "$BW" fds-$$ </dev/null 2>&1)
+tap_is "$(sed -n 's/^fd=\([0-9]*\) .*/\1/p' <<<"$out" | tr '\n' ' ')" "0 1 2 " \
+  "an image-root container's process starts with only fds 0, 1, 2"
