@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 37
+tap_plan 40
 T=$CELL_TEST_TMP
 
 # xattr_set PATH NAME VALUE / xattrs PATH: the host's side of xattrs, without the attr package
@@ -153,6 +153,16 @@ tap_like "$?:$out" "^1:cell: snapshot: mksquashfs not found \(install the Debian
   "no mksquashfs: one line naming the Debian package"
 ls "$T"/z.sqfs* "$T"/none.sqfs* >/dev/null 2>&1
 tap_result $(($? == 0)) "... and neither leaves a file"
+
+# on a terminal (stderr) mksquashfs's progress bar shows there and stdout stays clean; otherwise nothing
+if command -v script >/dev/null; then
+  out=$(script -qec "stty cols 80 rows 24; $CELL --root $CELL_TEST_ROOT snapshot --bundle $B $T/tty.sqfs >$T/tty.stdout" /dev/null </dev/null | tr '\r' '\n')
+  tap_like "$out" "\] [0-9]+/[0-9]+ +100%$" "on a terminal mksquashfs's progress bar shows"
+  tap_is "$(wc -c <"$T/tty.stdout")" 0 "... on stderr: stdout stays clean"
+  tap_is "$(cellr snapshot --bundle "$B" "$T/notty.sqfs" </dev/null 2>&1)" "" "... and without a terminal nothing is printed"
+else
+  tap_skip 3 "script(1) is not installed"
+fi
 
 # 3. nothing left behind
 # (by path: tests running in parallel mount and unmount things of their own)
