@@ -269,12 +269,10 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
     if (S_ISREG (sb.st_mode))
       {
         bool image = false;
-        if (cell_image_is_squashfs (rootfs, &image, err) < 0)
+        if (cell_image_probe (rootfs, &image, err) < 0)
           return -1;
         if (!image)
           return cell_err (err, 0, "invalid rootfs `%s`: neither a directory nor a squashfs image", rootfs);
-        if (cell_image_check (rootfs, err) < 0)
-          return -1;
         popts.root_image = true;
       }
     else if (!S_ISDIR (sb.st_mode))

@@ -43,36 +43,46 @@ cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan)
 int
 cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
 {
+  /* everything checked first: a failure attaches no loop device */
   for (size_t i = 0; i < ctx->plan->n_ops; i++)
     {
       const struct cell_op *op = &ctx->plan->ops[i];
+      cleanup_free char *what = NULL;
+      bool image = false;
       if (op->kind == CELL_OP_ROOT_IMAGE && !ctx->image_mnt_dir)
         return cell_err (err, 0, "image root `%s`: no directory to attach it on", op->source);
-      if (op->kind == CELL_OP_ROOT_IMAGE && !cell_image_root_in_parts (&ctx->image) && ctx->image.mnt_fd < 0
-          && cell_image_root_prepare (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
-                                      ctx->plan->image_tmpfs_size, &ctx->image, err)
-                 < 0)
-        return -1;
       if (op->kind == CELL_OP_OVERLAY)
         {
-          cleanup_free char *what = xasprintf ("`overlay` on `%s`", op->dest);
+          what = xasprintf ("`overlay` on `%s`", op->dest);
           if (cell_image_overlay_check (op->data, what, err) < 0)
             return -1;
         }
       if (op->kind == CELL_OP_IMAGE)
         {
-          if (!ctx->op_fds)
-            {
-              ctx->op_fds = xcalloc (ctx->plan->n_ops, sizeof (int));
-              for (size_t k = 0; k < ctx->plan->n_ops; k++)
-                ctx->op_fds[k] = -1;
-            }
-          if (ctx->n_op_fds >= CELL_FSOP_MAX_IMAGES)
+          if (++ctx->n_op_fds > CELL_FSOP_MAX_IMAGES)
             return cell_err (err, 0, "more than %d squashfs image mounts", CELL_FSOP_MAX_IMAGES);
-          if (cell_image_mount_squashfs (op->source, &ctx->op_fds[i], err) < 0)
+          if (cell_image_probe (op->source, &image, err) < 0)
             return -1;
-          ctx->n_op_fds++;
+          if (!image)
+            return cell_err (err, 0, "image `%s` on `%s`: not a squashfs image", op->source, op->dest);
         }
+    }
+  if (ctx->n_op_fds)
+    {
+      ctx->op_fds = xcalloc (ctx->plan->n_ops, sizeof (int));
+      for (size_t k = 0; k < ctx->plan->n_ops; k++)
+        ctx->op_fds[k] = -1;
+    }
+  for (size_t i = 0; i < ctx->plan->n_ops; i++)
+    {
+      const struct cell_op *op = &ctx->plan->ops[i];
+      if (op->kind == CELL_OP_ROOT_IMAGE
+          && cell_image_root_prepare (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
+                                      ctx->plan->image_tmpfs_size, &ctx->image, err)
+                 < 0)
+        return -1;
+      if (op->kind == CELL_OP_IMAGE && cell_image_mount_squashfs (op->source, &ctx->op_fds[i], err) < 0)
+        return -1;
     }
   return 0;
 }
@@ -230,7 +240,7 @@ op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_
   struct statfs sf;
   long want = (op->mflags & MS_RDONLY) ? SQUASHFS_MAGIC : OVERLAYFS_SUPER_MAGIC;
 
-  if (ctx->image.mnt_fd < 0 && ctx->image_root_fd < 0)
+  if ((ctx->image.mnt_fd < 0 && ctx->image_root_fd < 0) || !ctx->image_mnt_dir)
     return cell_err (err, 0, "image root `%s` was not prepared", op->source);
   if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set propagation of `/`");
@@ -238,11 +248,9 @@ op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_
     {
       /* whole: on our working directory, the state dir (image_mnt_dir) in this mount namespace only, by no
          path; the mount fd then names the attached root */
-      if (syscall (SYS_move_mount, ctx->image.mnt_fd, "", AT_FDCWD, "",
-                   MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH)
-          < 0)
-        return cell_err_errno (err, "attach image root `%s` on `%s`", op->source,
-                               ctx->image_mnt_dir ? ctx->image_mnt_dir : ".");
+      cleanup_free char *what = xasprintf ("image root `%s` on `%s`", op->source, ctx->image_mnt_dir);
+      if (cell_move_mount_at (ctx->image.mnt_fd, AT_FDCWD, what, err) < 0)
+        return -1;
       ctx->root_dfd = openat (ctx->image.mnt_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
       close (ctx->image.mnt_fd);
       ctx->image.mnt_fd = -1;
@@ -403,14 +411,15 @@ op_mask (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error 
     return cell_err_errno (err, "%s", what);
   if (S_ISDIR (st.st_mode))
     {
-      cleanup_close int fs = (int)syscall (SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+      cleanup_close int fs = cell_fs_open ("tmpfs");
       cleanup_close int mnt = -1;
-      if (fs < 0 || syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return cell_err_errno (err, "%s: tmpfs", what);
-      mnt = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC,
-                          MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+      if (fs < 0)
+        return cell_err_errno (err, "%s: fsopen `tmpfs`", what);
+      mnt = cell_fs_create (fs, "tmpfs",
+                            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+                            what, err);
       if (mnt < 0)
-        return cell_err_errno (err, "%s: tmpfs", what);
+        return -1;
       return cell_move_mount_at (mnt, target, what, err);
     }
   return cell_bind_at (NULL, ctx->devnull_fd, false, 0, 0, 0, target, what, err);

@@ -24,7 +24,7 @@ struct cell_fsop_ctx
   struct cell_image_root image; /* ROOT_IMAGE: made by cell_fsop_prepare, whole or in parts */
   int image_root_fd; /* ROOT_IMAGE in parts: the root built by cell_fsop_build_in (O_PATH), or -1 */
   int *op_fds;       /* per op: the detached squashfs mount of an IMAGE op (cell_fsop_prepare), or -1 */
-  int n_op_fds;      /* how many of op_fds are open */
+  int n_op_fds;      /* how many IMAGE ops the plan has (op_fds is allocated when there is one) */
   int devnull_fd;    /* the host's /dev/null (O_PATH, checked 1:3), opened by init: masks bind it */
   const char *image_mnt_dir; /* ROOT_IMAGE: where the image root is attached in init's mount namespace (the
                                 front-end's choice: the OCI one gives the container's state dir). Init never

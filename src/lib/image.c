@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "image.h"
 #include "log.h"
+#include "mount.h"
 #include "path-util.h"
 #include "xalloc.h"
 
@@ -44,66 +45,37 @@ _Static_assert(sizeof (struct sqfs_super) == 96, "squashfs superblock is 96 byte
 static const char *const compressors[] = { "?", "gzip", "lzma", "lzo", "xz", "lz4", "zstd" };
 
 int
-cell_image_is_squashfs (const char *path, bool *is_squashfs, struct cell_error **err)
+cell_image_probe (const char *path, bool *is_image, struct cell_error **err)
 {
   /* O_NONBLOCK and O_NOCTTY: `path` may be a fifo or a tty; neither may block or become ours */
-  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  struct stat st;
-  uint32_t magic = 0;
-  ssize_t n;
-
-  *is_squashfs = false;
-  if (fd < 0)
-    return errno == ENOENT || errno == ENOTDIR ? 0 : cell_err_errno (err, "open image `%s`", path);
-  if (fstat (fd, &st) < 0)
-    return cell_err_errno (err, "stat image `%s`", path);
-  if (!S_ISREG (st.st_mode))
-    return 0;
-  n = pread (fd, &magic, sizeof (magic), 0);
-  if (n < 0)
-    return cell_err_errno (err, "read image `%s`", path);
-  /* a truncated image still says what it is meant to be, so cell_image_check can say what is wrong */
-  *is_squashfs = n == (ssize_t)sizeof (magic) && le32toh (magic) == SQUASHFS_MAGIC;
-  return 0;
-}
-
-static int
-read_super (int fd, const char *path, struct sqfs_super *sb, struct stat *st, struct cell_error **err)
-{
-  ssize_t n;
-
-  if (fstat (fd, st) < 0)
-    return cell_err_errno (err, "stat image `%s`", path);
-  if (!S_ISREG (st->st_mode))
-    return cell_err (err, 0, "image `%s`: not a regular file", path);
-  n = pread (fd, sb, sizeof (*sb), 0);
-  if (n < 0)
-    return cell_err_errno (err, "read image `%s`", path);
-  if (n >= 4 && le32toh (sb->magic) == SQUASHFS_MAGIC_SWAPPED)
-    return cell_err (err, 0, "image `%s`: a big-endian squashfs (3.x or older) image, not squashfs 4.0",
-                     path);
-  if (n < 4 || le32toh (sb->magic) != SQUASHFS_MAGIC)
-    return cell_err (err, 0, "image `%s`: not a squashfs image (bad magic)", path);
-  if (n < (ssize_t)sizeof (*sb))
-    return cell_err (err, 0, "image `%s`: truncated: superblock needs %zu bytes, file has %lld", path,
-                     sizeof (*sb), (long long)st->st_size);
-  return 0;
-}
-
-int
-cell_image_check (const char *path, struct cell_error **err)
-{
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   struct sqfs_super sb;
   struct stat st;
   uint64_t used;
   uint32_t bs;
   unsigned comp, log;
+  ssize_t n;
 
+  *is_image = false;
   if (fd < 0)
-    return cell_err_errno (err, "open image `%s`", path);
-  if (read_super (fd, path, &sb, &st, err) < 0)
-    return -1;
+    return errno == ENOENT || errno == ENOTDIR ? 0 : cell_err_errno (err, "open image `%s`", path);
+  if (fstat (fd, &st) < 0)
+    return cell_err_errno (err, "stat image `%s`", path);
+  if (!S_ISREG (st.st_mode))
+    return 0;
+  n = pread (fd, &sb, sizeof (sb), 0);
+  if (n < 0)
+    return cell_err_errno (err, "read image `%s`", path);
+  if (n >= 4 && le32toh (sb.magic) == SQUASHFS_MAGIC_SWAPPED)
+    return cell_err (err, 0, "image `%s`: a big-endian squashfs (3.x or older) image, not squashfs 4.0",
+                     path);
+  if (n < 4 || le32toh (sb.magic) != SQUASHFS_MAGIC)
+    return 0;
+  /* from here on it says it is an image: what is wrong with it is an error */
+  *is_image = true;
+  if (n < (ssize_t)sizeof (sb))
+    return cell_err (err, 0, "image `%s`: truncated: superblock needs %zu bytes, file has %lld", path,
+                     sizeof (sb), (long long)st.st_size);
   if (le16toh (sb.major) != 4)
     return cell_err (err, 0, "image `%s`: not a squashfs 4.0 image (version %u.%u)", path, le16toh (sb.major),
                      le16toh (sb.minor));
@@ -222,90 +194,22 @@ cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
                    LOOP_ATTACH_TRIES);
 }
 
-/* --- the new mount API (Linux 5.2); raw syscalls so an older libc still builds --- */
-
-static int
-fs_open (const char *fstype)
-{
-  return (int)syscall (SYS_fsopen, fstype, FSOPEN_CLOEXEC);
-}
-
-/* The kernel's own words for a failed fsconfig, from the context's log ("e overlay: ..."): " (...)" or "". */
-static const char *
-fs_reason (int fs, char *buf, size_t size)
-{
-  char msg[256];
-  ssize_t n;
-
-  buf[0] = '\0';
-  while ((n = read (fs, msg, sizeof (msg) - 1)) > 0)
-    {
-      msg[n] = '\0';
-      if (msg[0] == 'e' && msg[1] == ' ')
-        snprintf (buf, size, " (%s)", msg + 2);
-    }
-  return buf;
-}
-
-static int
-fs_set (int fs, const char *key, const char *value, const char *what, struct cell_error **err)
-{
-  char why[300];
-  int e;
-
-  if (syscall (SYS_fsconfig, fs, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value, 0) == 0)
-    return 0;
-  e = errno;
-  fs_reason (fs, why, sizeof (why));
-  cell_err (err, 0, "%s: option `%s%s%s`: %s%s", what, key, value ? "=" : "", value ? value : "",
-            strerror (e), why);
-  errno = e; /* callers tell a kernel that cannot from one that will not */
-  return -1;
-}
-
-static int
-fs_set_fd (int fs, const char *key, int fd)
-{
-  return (int)syscall (SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, fd);
-}
-
-/* Creates the superblock and returns its detached mount fd, or -1. */
-static int
-fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct cell_error **err)
-{
-  int m;
-
-  if (syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-    {
-      char why[300];
-      int e = errno;
-      fs_reason (fs, why, sizeof (why));
-      cell_err (err, 0, "%s: mount %s: %s%s", what, fstype, strerror (e), why);
-      errno = e;
-      return -1;
-    }
-  m = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
-  if (m < 0)
-    return cell_err_errno (err, "%s: fsmount %s", what, fstype);
-  return m;
-}
-
 /* The image on its loop device `loop` as a detached read-only squashfs mount; -1 with errno set on failure.
  */
 static int
 squashfs_detached (int loop, const char *what, int *mnt_fd, struct cell_error **err)
 {
-  cleanup_close int fs = fs_open ("squashfs");
+  cleanup_close int fs = cell_fs_open ("squashfs");
   char src[32];
 
   if (fs < 0)
     return cell_err_errno (err, "%s: fsopen `squashfs`", what);
   /* name the very device we bound, not a /dev path someone could swap */
   snprintf (src, sizeof (src), "/proc/self/fd/%d", loop);
-  if (fs_set (fs, "source", src, what, err) < 0 || fs_set (fs, "ro", NULL, what, err) < 0)
+  if (cell_fs_set (fs, "source", src, what, err) < 0 || cell_fs_set (fs, "ro", NULL, what, err) < 0)
     return -1;
   /* read-only only: the image may carry setuid programs and device nodes its container relies on */
-  *mnt_fd = fs_create (fs, "squashfs", MOUNT_ATTR_RDONLY, what, err);
+  *mnt_fd = cell_fs_create (fs, "squashfs", MOUNT_ATTR_RDONLY, what, err);
   return *mnt_fd < 0 ? -1 : 0;
 }
 
@@ -431,18 +335,18 @@ static int
 tmpfs_upper (const char *tmpfs_size, int lower_fd, int *tmp_fd, int *upper_dfd, int *work_dfd,
              const char *what, struct cell_error **err)
 {
-  cleanup_close int fs = fs_open ("tmpfs");
+  cleanup_close int fs = cell_fs_open ("tmpfs");
   cleanup_close int m = -1;
   cleanup_close int u = -1;
   cleanup_close int w = -1;
 
   if (fs < 0)
     return cell_err_errno (err, "%s: fsopen `tmpfs`", what);
-  if (fs_set (fs, "source", "tmpfs", what, err) < 0 || fs_set (fs, "mode", "0755", what, err) < 0
-      || (tmpfs_size && fs_set (fs, "size", tmpfs_size, what, err) < 0))
+  if (cell_fs_set (fs, "source", "tmpfs", what, err) < 0 || cell_fs_set (fs, "mode", "0755", what, err) < 0
+      || (tmpfs_size && cell_fs_set (fs, "size", tmpfs_size, what, err) < 0))
     return -1;
   /* no nodev/nosuid: overlayfs opens copied-up files through this mount */
-  m = fs_create (fs, "tmpfs", 0, what, err);
+  m = cell_fs_create (fs, "tmpfs", 0, what, err);
   if (m < 0)
     return -1;
   if (mkdirat (m, "upper", 0755) < 0 || mkdirat (m, "work", 0700) < 0)
@@ -472,24 +376,24 @@ static const char *const ovl_options[][2] = {
 static int
 overlay_create (int lower_fd, int upper_dfd, int work_dfd, const char *what, struct cell_error **err)
 {
-  cleanup_close int fs = fs_open ("overlay");
+  cleanup_close int fs = cell_fs_open ("overlay");
   cleanup_close int lower_dfd = -1;
   char lower[32], upperdir[32], workdir[32];
 
   if (fs < 0)
     return cell_err_errno (err, "%s: fsopen `overlay`", what);
-  if (fs_set (fs, "source", "overlay", what, err) < 0)
+  if (cell_fs_set (fs, "source", "overlay", what, err) < 0)
     return -1;
   /* layers by fd (overlayfs, Linux 6.13) need real files: fsconfig's fget() refuses the O_PATH file fsmount
      returns, so reopen the lower's root */
   lower_dfd = openat (lower_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (lower_dfd < 0)
     return cell_err_errno (err, "%s: open image root", what);
-  if (fs_set_fd (fs, "lowerdir+", lower_dfd) == 0)
+  if (cell_fs_set_fd (fs, "lowerdir+", lower_dfd) == 0)
     {
-      if (fs_set_fd (fs, "upperdir", upper_dfd) < 0)
+      if (cell_fs_set_fd (fs, "upperdir", upper_dfd) < 0)
         return cell_err_errno (err, "%s: overlay option `upperdir`", what);
-      if (fs_set_fd (fs, "workdir", work_dfd) < 0)
+      if (cell_fs_set_fd (fs, "workdir", work_dfd) < 0)
         return cell_err_errno (err, "%s: overlay option `workdir`", what);
     }
   else
@@ -498,14 +402,15 @@ overlay_create (int lower_fd, int upper_dfd, int work_dfd, const char *what, str
       snprintf (lower, sizeof (lower), "/proc/self/fd/%d", lower_dfd);
       snprintf (upperdir, sizeof (upperdir), "/proc/self/fd/%d", upper_dfd);
       snprintf (workdir, sizeof (workdir), "/proc/self/fd/%d", work_dfd);
-      if (fs_set (fs, "lowerdir", lower, what, err) < 0 || fs_set (fs, "upperdir", upperdir, what, err) < 0
-          || fs_set (fs, "workdir", workdir, what, err) < 0)
+      if (cell_fs_set (fs, "lowerdir", lower, what, err) < 0
+          || cell_fs_set (fs, "upperdir", upperdir, what, err) < 0
+          || cell_fs_set (fs, "workdir", workdir, what, err) < 0)
         return -1;
     }
   for (size_t i = 0; i < ARRAY_SIZE (ovl_options); i++)
-    if (fs_set (fs, ovl_options[i][0], ovl_options[i][1], what, err) < 0)
+    if (cell_fs_set (fs, ovl_options[i][0], ovl_options[i][1], what, err) < 0)
       return -1;
-  return fs_create (fs, "overlay", 0, what, err);
+  return cell_fs_create (fs, "overlay", 0, what, err);
 }
 
 void

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include "error.h"
 
-/* Is `path` a regular file holding a squashfs image (by magic)? No side effects. */
-int cell_image_is_squashfs (const char *path, bool *is_squashfs, struct cell_error **err);
-/* Validates an image (superblock sane, size consistent) without attaching it; errors name the file. */
-int cell_image_check (const char *path, struct cell_error **err);
+/* Is `path` a squashfs image (a regular file with its magic)? *is_image false (and 0) for anything else,
+   a missing path included; for an image, an error naming the file when it is not one a loop device and the
+   kernel can mount (old version, corrupt or truncated superblock, unpadded). Reads the superblock only. */
+int cell_image_probe (const char *path, bool *is_image, struct cell_error **err);
 /* Attaches `path` read-only to a free loop device (LOOP_CONFIGURE + autoclear, LOOP_SET_FD fallback,
    retrying the LOOP_CTL_GET_FREE race). *loop_fd is an O_RDONLY fd of /dev/loopN: the device goes away
    when the last fd and mount are gone. */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mount.c: mount primitives on fds (mount(2) via /proc/self/fd, open_tree/mount_setattr/move_mount), and the
-   container's view of its own cgroups at /sys/fs/cgroup on v1, hybrid and v2 hosts. */
+/* mount.c: mount primitives on fds (mount(2) via /proc/self/fd, fsopen/fsconfig/fsmount,
+   open_tree/mount_setattr/move_mount), and the container's view of its own cgroups at /sys/fs/cgroup on
+   v1, hybrid and v2 hosts. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -121,6 +122,73 @@ cell_bind_at (const char *source, int source_fd, bool recursive, unsigned long m
 out:
   close (t);
   return r;
+}
+
+/* ---- filesystem contexts (the new mount API) ---- */
+
+int
+cell_fs_open (const char *fstype)
+{
+  return (int)syscall (SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+}
+
+/* The kernel's own words for a failed fsconfig, from the context's log ("e overlay: ..."): " (...)" or "". */
+static const char *
+fs_reason (int fs, char *buf, size_t size)
+{
+  char msg[256];
+  ssize_t n;
+
+  buf[0] = '\0';
+  while ((n = read (fs, msg, sizeof (msg) - 1)) > 0)
+    {
+      msg[n] = '\0';
+      if (msg[0] == 'e' && msg[1] == ' ')
+        snprintf (buf, size, " (%s)", msg + 2);
+    }
+  return buf;
+}
+
+int
+cell_fs_set (int fs, const char *key, const char *value, const char *what, struct cell_error **err)
+{
+  char why[300];
+  int e;
+
+  if (syscall (SYS_fsconfig, fs, value ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, key, value, 0) == 0)
+    return 0;
+  e = errno;
+  fs_reason (fs, why, sizeof (why));
+  cell_err (err, 0, "%s: option `%s%s%s`: %s%s", what, key, value ? "=" : "", value ? value : "",
+            strerror (e), why);
+  errno = e; /* callers tell a kernel that cannot from one that will not */
+  return -1;
+}
+
+int
+cell_fs_set_fd (int fs, const char *key, int fd)
+{
+  return (int)syscall (SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, fd);
+}
+
+int
+cell_fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct cell_error **err)
+{
+  int m;
+
+  if (syscall (SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+    {
+      char why[300];
+      int e = errno;
+      fs_reason (fs, why, sizeof (why));
+      cell_err (err, 0, "%s: mount %s: %s%s", what, fstype, strerror (e), why);
+      errno = e;
+      return -1;
+    }
+  m = (int)syscall (SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+  if (m < 0)
+    return cell_err_errno (err, "%s: fsmount %s", what, fstype);
+  return m;
 }
 
 /* ---- cgroups ---- */

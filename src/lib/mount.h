@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mount.h: mount primitives that act on fds: fs mounts onto a target fd, detached bind trees with
-   attributes applied before they are attached, propagation/attribute changes, the container's cgroup
-   view at /sys/fs/cgroup. */
+/* mount.h: mount primitives that act on fds: fs mounts onto a target fd, new-API filesystem contexts,
+   detached bind trees with attributes applied before they are attached, propagation/attribute changes,
+   the container's cgroup view at /sys/fs/cgroup. */
 #ifndef CELL_MOUNT_H
 #define CELL_MOUNT_H
 
@@ -20,11 +20,20 @@ int cell_mount_fs_at (const char *source, const char *fstype, unsigned long flag
    attached onto `target_fd`. */
 int cell_bind_at (const char *source, int source_fd, bool recursive, unsigned long ms, uint64_t attr_set,
                   uint64_t attr_clr, int target_fd, const char *what, struct cell_error **err);
-/* Attaches a detached mount fd onto `target_fd`. */
+/* Attaches a detached mount fd onto `target_fd` (AT_FDCWD: onto the working directory). */
 int cell_move_mount_at (int mnt_fd, int target_fd, const char *what, struct cell_error **err);
 /* mount_setattr on the mount whose root is `fd` (recursive with `recursive`), incl. propagation. */
 int cell_mount_setattr (int fd, bool recursive, uint64_t set, uint64_t clr, unsigned long propagation,
                         const char *what, struct cell_error **err);
+/* A filesystem context (fsopen, FSOPEN_CLOEXEC); -1 with errno. */
+int cell_fs_open (const char *fstype);
+/* fsconfig of a string option (a flag when value is NULL); errors carry the kernel's own words from the
+   context's log; errno is kept for callers that tell "cannot" from "will not". */
+int cell_fs_set (int fs, const char *key, const char *value, const char *what, struct cell_error **err);
+/* fsconfig of an fd option; -1 with errno, no error set (callers fall back). */
+int cell_fs_set_fd (int fs, const char *key, int fd);
+/* Creates the superblock and returns its detached mount fd (MOUNT_ATTR_* `attrs`), or -1 (errno kept). */
+int cell_fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct cell_error **err);
 /* The container's cgroups at `target_fd` (/sys/fs/cgroup): a cgroup2 mount or bind of the container's own
    directory on a v2 host; on v1/hybrid a tmpfs with one entry per hierarchy (and links for co-mounted
    controllers). `own_ns`: the container has a cgroup namespace, so fresh cgroup mounts show its root. */

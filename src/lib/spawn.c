@@ -384,7 +384,10 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
      namespace (or, where the kernel cannot, in parts built there by a helper before GO): init is already
      confined by the device cgroup, which denies loop devices */
   if (cell_fsop_prepare (&ctx, err) < 0)
-    return -1;
+    {
+      cell_fsop_ctx_release (&ctx);
+      return -1;
+    }
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     {
       cell_fsop_ctx_release (&ctx);

@@ -37,7 +37,7 @@ snapshot_bundle (const char *bundle, const char *out, const struct cell_snapshot
     }
   joined = cell_path_join (dir, spec->root.path);
   image = cell_path_clean (joined);
-  if (cell_image_is_squashfs (image, &is_image, err) < 0)
+  if (cell_image_probe (image, &is_image, err) < 0)
     goto out;
   if (!is_image)
     {

@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 79
+tap_plan 81
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -414,3 +414,12 @@ bundle_set "$BW" '.mounts |= map(select(.destination != "/mnt/esc")) | .annotati
 out=$(cellr run --bundle "$BW" fds-$$ </dev/null 2>&1)
 tap_is "$(sed -n 's/^fd=\([0-9]*\) .*/\1/p' <<<"$out" | tr '\n' ' ')" "0 1 2 " \
   "an image-root container's process starts with only fds 0, 1, 2"
+
+# a `squashfs` mount whose source is no image is refused before any loop device is attached
+bundle_set "$BW" '.mounts += [{"destination": "/mnt/img", "type": "squashfs", "source": ($b + "/notes.sqfs")}]
+  | .process.args = ["true"]' --arg b "$BW"
+out=$(cellr run --bundle "$BW" notimg-$$ </dev/null 2>&1)
+tap_like "$?:$out" "^1:cell: image \`$BW/notes.sqfs\` on \`/mnt/img\`: not a squashfs image$" \
+  "a squashfs mount of a file that is no image: exit 1, one line"
+loops_settled && state_empty && [ "$(our_mounts)" -eq "$mounts_before" ]
+tap_result $? "... and nothing left behind"
