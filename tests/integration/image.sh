@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 81
+tap_plan 83
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -423,3 +423,12 @@ tap_like "$?:$out" "^1:cell: image \`$BW/notes.sqfs\` on \`/mnt/img\`: not a squ
   "a squashfs mount of a file that is no image: exit 1, one line"
 loops_settled && state_empty && [ "$(our_mounts)" -eq "$mounts_before" ]
 tap_result $? "... and nothing left behind"
+
+# snapshot --bundle checks the image as create does: a truncated one is a one-line error, nothing attached
+head -c 4096 "$BW/root.sqfs" >"$BW/cut.sqfs"
+bundle_set "$BW" '.root.path = "cut.sqfs" | .mounts |= map(select(.destination != "/mnt/img"))'
+out=$(cellr snapshot --bundle "$BW" "$CELL_TEST_TMP/cut-snap.sqfs" </dev/null 2>&1)
+tap_like "$?:$out" "^1:cell: image \`$BW/cut.sqfs\`: truncated: superblock says [0-9]+ bytes, file has 4096$" \
+  "snapshot --bundle of a truncated image: exit 1, one line naming the cause"
+loops_settled && [ ! -e "$CELL_TEST_TMP/cut-snap.sqfs" ]
+tap_result $? "... and nothing attached or written"
