@@ -16,6 +16,7 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include "caps.h"
 #include "container.h"
 #include "hooks.h"
 #include "image.h"
@@ -229,6 +230,30 @@ write_pid_file (const char *path, pid_t pid, struct cell_error **err)
   return 0;
 }
 
+/* runtime-spec 1.1 config.md: a capability that cannot be granted is logged and left out, never fatal. What
+   the runtime cannot hand on is what its own bounding set lacks (a VM may withhold CAP_SYS_RESOURCE). */
+static void
+fit_caps_to_runtime (struct cell_plan_process *p)
+{
+  uint64_t avail = cell_caps_bounding_self ();
+  uint64_t *sets[]
+      = { &p->cap_bounding, &p->cap_effective, &p->cap_permitted, &p->cap_inheritable, &p->cap_ambient };
+  uint64_t missing = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE (sets); i++)
+    {
+      missing |= *sets[i] & ~avail;
+      *sets[i] &= avail;
+    }
+  for (int c = 0; c < 64; c++)
+    if (missing & (UINT64_C (1) << c))
+      {
+        cleanup_free char *name = cell_caps_name (c);
+        cell_warn ("config.json: /process/capabilities: %s is not in the runtime's bounding set: left out",
+                   name);
+      }
+}
+
 /* Everything static first (runtime.md: an error MUST leave the environment as if the operation were never
    attempted): ID, config.json, plan, rootfs, console socket; then state dir, cgroup, process. */
 static int
@@ -254,9 +279,7 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   if (cell_spec_validate (job->spec, "config.json", err) < 0)
     return -1;
   popts.bundle = bundle;
-  popts.id = job->id;
   popts.no_pivot = opts->no_pivot;
-  popts.rootless = geteuid () != 0;
   {
     /* rootfs: a directory, or a squashfs image (issue 4); a symlink is refused (it would be resolved by
        name later) */
@@ -278,8 +301,9 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
     else if (!S_ISDIR (sb.st_mode))
       return cell_err (err, 0, "invalid rootfs `%s`: not a directory", rootfs);
   }
-  if (cell_plan_from_oci (job->spec, &popts, &job->plan, err) < 0)
-    return -1;
+  job->plan = cell_plan_from_oci (job->spec, &popts);
+  if (job->plan->process.present)
+    fit_caps_to_runtime (&job->plan->process);
   if (job->spec->linux_.seccomp
       && cell_seccomp_compile (job->spec->linux_.seccomp, "config.json", &job->seccomp, err) < 0)
     return -1;
@@ -291,8 +315,7 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
      sealed copy of itself first (before anything was created: it starts over). */
   job->exec_stub = foreground && cell_exec_stub_built () && job->plan->ns[CELL_NS_PID].create
                    && !job->plan->ns[CELL_NS_PID].path && job->seccomp == NULL
-                   && !(job->plan->hooks
-                        && (job->plan->hooks->n_create_container || job->plan->hooks->n_start_container));
+                   && !(job->plan->hooks.n_create_container || job->plan->hooks.n_start_container);
   if (!job->exec_stub && job->ctx->argv && cell_sealed_exe_ensure (job->ctx->argv, err) < 0)
     return -1;
   if (cell_log_debug_enabled ())

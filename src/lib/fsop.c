@@ -215,13 +215,35 @@ post_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, const char *wha
   return 0;
 }
 
+/* Before anything is mounted in a mount namespace of the container's own: nothing may propagate back to
+   the host. Everything becomes a slave (host mounts still show up, as with runc), or private when the
+   configured propagation is not a slave one; that propagation itself goes on "/" after the root switch
+   (op_pivot), when "/" is the container's root and no peer of the host's. A joined mount namespace is
+   left as its owner made it. */
+static int
+isolate_from_host (struct cell_fsop_ctx *ctx, struct cell_error **err)
+{
+  unsigned long want = ctx->plan->rootfs_propagation;
+  unsigned long flags = MS_REC | ((want == 0 || (want & MS_SLAVE)) ? MS_SLAVE : MS_PRIVATE);
+  if (!ctx->plan->ns[CELL_NS_MOUNT].create)
+    return 0;
+  if (mount (NULL, "/", NULL, flags, NULL) < 0)
+    return cell_err_errno (err, "make the container's mounts %s", (flags & MS_SLAVE) ? "slaves" : "private");
+  return 0;
+}
+
 static int
 op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
   cleanup_close int t = -1;
-  /* nothing we mount may propagate back to the host */
-  if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
-    return cell_err_errno (err, "set propagation of `/`");
+  if (isolate_from_host (ctx, err) < 0)
+    return -1;
+  if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
+    {
+      /* not our mount namespace: nothing is mounted, the root is only chrooted into */
+      ctx->root_dfd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      return ctx->root_dfd < 0 ? cell_err_errno (err, "open rootfs `%s`", op->source) : 0;
+    }
   /* bind the rootfs onto itself so it is a mount point pivot_root accepts */
   t = (int)syscall (SYS_open_tree, AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
   if (t < 0)
@@ -242,8 +264,8 @@ op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_
 
   if ((ctx->image.mnt_fd < 0 && ctx->image_root_fd < 0) || !ctx->image_mnt_dir)
     return cell_err (err, 0, "image root `%s` was not prepared", op->source);
-  if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
-    return cell_err_errno (err, "set propagation of `/`");
+  if (isolate_from_host (ctx, err) < 0)
+    return -1;
   if (ctx->image.mnt_fd >= 0)
     {
       /* whole: on our working directory, the state dir (image_mnt_dir) in this mount namespace only, by no
@@ -364,7 +386,13 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
 {
   if (fchdir (ctx->root_dfd) < 0)
     return cell_err_errno (err, "chdir to the rootfs");
-  if (ctx->plan->no_pivot)
+  if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
+    {
+      /* not our mount namespace: its root stays, ours is a chroot */
+      if (chroot (".") < 0)
+        return cell_err_errno (err, "chroot");
+    }
+  else if (ctx->plan->root_switch == CELL_ROOT_MOVE)
     {
       if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
         return cell_err_errno (err, "move the rootfs to `/`");
@@ -387,7 +415,7 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
   ctx->root_dfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "open `/`");
-  if ((ctx->plan->rootfs_propagation & (MS_SHARED | MS_PRIVATE | MS_UNBINDABLE))
+  if (ctx->plan->rootfs_propagation && ctx->plan->root_switch != CELL_ROOT_CHROOT
       && mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set rootfs propagation");
   ctx->pivoted = true;
@@ -467,7 +495,7 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       }
     case CELL_OP_DEV_DEFAULT:
       return cell_devices_default (ctx->root_dfd, (op->flags & CELL_OPF_USERNS) != 0,
-                                   (op->flags & CELL_OPF_DEST_DIR) != 0, err);
+                                   (op->flags & CELL_OPF_PTMX_LINK) != 0, err);
     case CELL_OP_DEVICE:
       return cell_device_create (ctx->root_dfd, op->dest, op->dev_type, op->major, op->minor, op->mode,
                                  op->uid, op->gid, (op->flags & CELL_OPF_USERNS) != 0, err);

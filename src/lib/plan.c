@@ -6,7 +6,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include "names.h"
 #include "plan.h"
+#include "spec-tables.h"
 #include "strv.h"
 #include "xalloc.h"
 
@@ -38,9 +40,7 @@ cell_op_kind_name (enum cell_op_kind kind)
 struct cell_plan *
 cell_plan_new (void)
 {
-  struct cell_plan *p = xzalloc (sizeof (*p));
-  p->rootfs_propagation = MS_SLAVE | MS_REC;
-  return p;
+  return xzalloc (sizeof (struct cell_plan));
 }
 
 struct cell_op *
@@ -78,6 +78,16 @@ cell_plan_free (struct cell_plan *plan)
   free (plan->rootfs);
   free (plan->hostname);
   free (plan->domainname);
+  for (size_t i = 0; i < plan->n_sysctl; i++)
+    {
+      free (plan->sysctl[i].key);
+      free (plan->sysctl[i].value);
+    }
+  free (plan->sysctl);
+  if (plan->resources)
+    cell_spec_free_object (&cell_spec_resources_desc, plan->resources);
+  free (plan->resources);
+  cell_spec_free_object (&cell_spec_hooks_desc, &plan->hooks);
   free (plan->cgroup_path);
   free (plan->personality);
   free (plan->time_offsets);
@@ -90,6 +100,9 @@ cell_plan_free (struct cell_plan *plan)
   free (plan->process.rlimits);
   free (plan->process.apparmor_profile);
   free (plan->process.selinux_label);
+  if (plan->process.seccomp)
+    cell_spec_free_object (&cell_spec_seccomp_desc, plan->process.seccomp);
+  free (plan->process.seccomp);
   free (plan);
 }
 
@@ -162,22 +175,58 @@ dump_caps (struct buf *b, const char *name, uint64_t mask)
   bprintf (b, "  caps.%s=%016llx\n", name, (unsigned long long)mask);
 }
 
+struct emit_ctx
+{
+  struct buf *b;
+  const char *what;
+};
+
+static void
+emit_line (void *ud, const char *path, const char *value)
+{
+  struct emit_ctx *e = ud;
+  bprintf (e->b, "%s%s %s\n", e->what, path, value);
+}
+
+/* One line per property that is set, named by its JSON pointer: "resources /memory/limit 1048576". */
+static void
+dump_object (struct buf *b, const char *what, const struct cell_object_desc *desc, const void *obj)
+{
+  struct emit_ctx e = { .b = b, .what = what };
+  cell_spec_dump_object (desc, obj, "", emit_line, &e);
+}
+
+static const char *const switch_names[] = {
+  [CELL_ROOT_PIVOT] = "pivot-root",
+  [CELL_ROOT_MOVE] = "move-root",
+  [CELL_ROOT_CHROOT] = "chroot",
+};
+
 char *
 cell_plan_dump (const struct cell_plan *plan)
 {
   struct buf b = { 0 };
   const struct cell_plan_process *p = &plan->process;
 
+  bprintf (&b, "%s", "");
   bprintf (&b, "rootfs %s\n", plan->rootfs ? plan->rootfs : "-");
-  bprintf (&b, "rootfs-propagation ");
-  flag_names (&b, plan->rootfs_propagation);
-  bprintf (&b, "\n%s\n", plan->no_pivot ? "no-pivot" : "pivot-root");
+  if (plan->rootfs_propagation)
+    {
+      bprintf (&b, "rootfs-propagation ");
+      flag_names (&b, plan->rootfs_propagation);
+      bprintf (&b, "\n");
+    }
+  bprintf (&b, "%s\n", switch_names[plan->root_switch]);
   for (int i = 0; i < CELL_NS_COUNT; i++)
     {
       const struct cell_plan_ns *ns = &plan->ns[i];
       if (ns->create || ns->path)
         bprintf (&b, "ns %s %s\n", cell_ns_type_name ((enum cell_ns_type)i), ns->path ? ns->path : "new");
     }
+  if (plan->image_upper)
+    bprintf (&b, "image-upper %s\n", plan->image_upper);
+  if (plan->image_tmpfs_size)
+    bprintf (&b, "image-tmpfs-size %s\n", plan->image_tmpfs_size);
   if (plan->uid_map)
     bprintf (&b, "uid_map %s", plan->uid_map);
   if (plan->gid_map)
@@ -217,8 +266,10 @@ cell_plan_dump (const struct cell_plan *plan)
         bprintf (&b, " try");
       if (op->flags & CELL_OPF_USERNS)
         bprintf (&b, " userns");
-      if (op->flags & CELL_OPF_AFTER_PIVOT)
-        bprintf (&b, " after-pivot");
+      if (op->flags & CELL_OPF_PTMX_LINK)
+        bprintf (&b, " ptmx-link");
+      if (op->flags & CELL_OPF_COPYUP)
+        bprintf (&b, " copyup");
       if (op->idmap_uid)
         bprintf (&b, " idmap");
       bprintf (&b, "\n");
@@ -231,10 +282,18 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "sysctl %s=%s\n", plan->sysctl[i].key, plan->sysctl[i].value);
   if (plan->cgroup_path)
     bprintf (&b, "cgroup %s\n", plan->cgroup_path);
+  if (plan->resources)
+    dump_object (&b, "resources ", &cell_spec_resources_desc, plan->resources);
+  dump_object (&b, "hook ", &cell_spec_hooks_desc, &plan->hooks);
   if (plan->personality)
     bprintf (&b, "personality %s\n", plan->personality);
   if (plan->time_offsets)
     bprintf (&b, "time-offsets %s", plan->time_offsets);
+  if (!p->present)
+    {
+      bprintf (&b, "no process\n");
+      return b.s;
+    }
   bprintf (&b, "process\n");
   for (size_t i = 0; p->args && p->args[i]; i++)
     bprintf (&b, "  arg %s\n", p->args[i]);
@@ -255,8 +314,11 @@ cell_plan_dump (const struct cell_plan *plan)
       dump_caps (&b, "ambient", p->cap_ambient);
     }
   for (size_t i = 0; i < p->n_rlimits; i++)
-    bprintf (&b, "  rlimit %d %llu %llu\n", p->rlimits[i].resource, (unsigned long long)p->rlimits[i].soft,
-             (unsigned long long)p->rlimits[i].hard);
+    {
+      const char *name = cell_rlimit_name (p->rlimits[i].resource);
+      bprintf (&b, "  rlimit %s %llu %llu\n", name ? name : "?", (unsigned long long)p->rlimits[i].soft,
+               (unsigned long long)p->rlimits[i].hard);
+    }
   if (p->no_new_privileges)
     bprintf (&b, "  no-new-privileges\n");
   if (p->has_oom_score_adj)
@@ -265,9 +327,11 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "  terminal\n");
   if (p->has_console_size)
     bprintf (&b, "  console-size %ux%u\n", p->console_rows, p->console_cols);
+  if (p->apparmor_profile)
+    bprintf (&b, "  apparmor %s\n", p->apparmor_profile);
+  if (p->selinux_label)
+    bprintf (&b, "  selinux %s\n", p->selinux_label);
   if (p->seccomp)
-    bprintf (&b, "  seccomp %s (%zu rules)\n", p->seccomp->default_action, p->seccomp->n_syscalls);
-  if (!b.s)
-    bprintf (&b, "%s", "");
+    dump_object (&b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
   return b.s;
 }

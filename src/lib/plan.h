@@ -32,11 +32,10 @@ enum cell_op_kind
 };
 
 /* op flags */
-#define CELL_OPF_TRY 0x1       /* a missing source is not an error (bwrap --*-try) */
-#define CELL_OPF_DEST_FILE 0x2 /* create dest as a file, not a dir (decided at run time when neither) */
-#define CELL_OPF_DEST_DIR 0x4
-#define CELL_OPF_USERNS 0x8       /* DEVICE: bind from host instead of mknod */
-#define CELL_OPF_AFTER_PIVOT 0x10 /* resolve dest from the new "/" (set for MASK/READONLY/REMOUNT_RO) */
+#define CELL_OPF_TRY 0x1       /* a missing source or destination is not an error (bwrap --*-try, masks) */
+#define CELL_OPF_USERNS 0x2    /* DEVICE, DEV_DEFAULT: bind the host's nodes instead of mknod */
+#define CELL_OPF_PTMX_LINK 0x4 /* DEV_DEFAULT: /dev/ptmx links to pts/ptmx (there is a devpts mount) */
+#define CELL_OPF_COPYUP 0x8    /* MOUNT tmpfs: starts with a copy of what the root had at dest (tmpcopyup) */
 
 struct cell_op
 {
@@ -72,9 +71,18 @@ struct cell_plan_rlimit
   uint64_t soft, hard;
 };
 
+/* How init makes the prepared root its root (after the ops before PIVOT). */
+enum cell_root_switch
+{
+  CELL_ROOT_PIVOT,  /* pivot_root(2): the container has its own new mount namespace */
+  CELL_ROOT_MOVE,   /* MS_MOVE onto / and chroot (--no-pivot, e.g. on a ramfs root) */
+  CELL_ROOT_CHROOT, /* chroot only: a joined or the runtime's mount namespace, whose root is not ours */
+};
+
 struct cell_plan_process
 {
-  char **args; /* NULL-terminated; args[0] resolved against env PATH inside the container at exec */
+  bool present; /* false: no process (create without `process`; `start` then fails) */
+  char **args;  /* NULL-terminated; args[0] resolved against env PATH inside the container at exec */
   char **env;
   char *cwd;
   uid_t uid;
@@ -95,7 +103,7 @@ struct cell_plan_process
   unsigned short console_rows, console_cols;
   char *apparmor_profile; /* NULL: none */
   char *selinux_label;
-  const struct cell_spec_seccomp *seccomp; /* borrowed from the spec; NULL = none */
+  struct cell_spec_seccomp *seccomp; /* the profile (owned); NULL = none */
 };
 
 struct cell_plan
@@ -105,19 +113,19 @@ struct cell_plan
   char *uid_map; /* "0 1000 1\n..." as written to /proc/PID/uid_map; NULL without userns maps */
   char *gid_map;
   char *rootfs;                     /* host path of the root (dir or image), absolute, for state + hooks */
-  unsigned long rootfs_propagation; /* MS_PRIVATE|MS_REC by default (runc), or as configured */
-  bool no_pivot;
+  unsigned long rootfs_propagation; /* applied to "/" after the root switch; 0: left as it is (rslave) */
+  enum cell_root_switch root_switch;
   struct cell_op *ops;
   size_t n_ops, cap_ops;
   char *hostname; /* NULL: leave */
   char *domainname;
-  struct cell_spec_kv *sysctl; /* borrowed */
+  struct cell_spec_kv *sysctl; /* keys in dotted form, values as written */
   size_t n_sysctl;
   char *cgroup_path; /* cgroupsPath as given (relative or absolute), NULL = default /cell/<id> chosen by
                         caller */
-  const struct cell_spec_resources *resources; /* borrowed; NULL when none */
-  const struct cell_spec_hooks *hooks;         /* borrowed; may be NULL (sandbox) */
-  char *personality;                           /* "LINUX" / "LINUX32" or NULL */
+  struct cell_spec_resources *resources; /* NULL when none */
+  struct cell_spec_hooks hooks;          /* empty for a sandbox */
+  char *personality;                     /* "LINUX" / "LINUX32" or NULL */
   char *time_offsets; /* /proc/self/timens_offsets content for a new time namespace, or NULL */
   struct cell_plan_process process;
   /* image roots (issue 4): overlay upper dir for ROOT_IMAGE (NULL = tmpfs), tmpfs size string */
@@ -135,18 +143,15 @@ struct cell_op *cell_plan_add (struct cell_plan *plan, enum cell_op_kind kind);
 char *cell_plan_dump (const struct cell_plan *plan);
 const char *cell_op_kind_name (enum cell_op_kind kind);
 
-/* OCI front-end compiler: spec -> plan. `bundle` is the absolute bundle dir (root.path is relative to
-   it); `id` the container ID. No syscalls. Errors name the JSON path: "config.json: /mounts/2/options/1:
-   unknown propagation `rshard`". */
+/* OCI front-end compiler: a spec that passed cell_spec_validate -> a plan. `bundle` is the absolute bundle
+   dir (root.path and relative mount sources are relative to it). Only translates: no syscalls, no
+   refusals (every refusal lives in spec-validate.c), so it cannot fail. Caller frees. */
 struct cell_plan_oci_opts
 {
   const char *bundle;
-  const char *id;
   bool no_pivot;
-  bool rootless;   /* running without CAP_SYS_ADMIN on the host */
   bool root_image; /* root.path names a squashfs image (the caller looked; the compiler does not) */
 };
-int cell_plan_from_oci (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts,
-                        struct cell_plan **out, struct cell_error **err);
+struct cell_plan *cell_plan_from_oci (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts);
 
 #endif

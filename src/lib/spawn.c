@@ -219,8 +219,8 @@ child_setup (struct child *c, struct cell_fsop_ctx *ctx, char **hook_json, struc
   if (cell_sync_send (c->sock, CELL_SYNC_MOUNTS_DONE, NULL, -1, err) < 0
       || cell_sync_expect (c->sock, CELL_SYNC_HOOKS_DONE, hook_json, NULL, err) < 0)
     return -1;
-  if (plan->hooks && plan->hooks->n_create_container
-      && cell_hooks_run (plan->hooks->create_container, plan->hooks->n_create_container, *hook_json,
+  if (plan->hooks.n_create_container
+      && cell_hooks_run (plan->hooks.create_container, plan->hooks.n_create_container, *hook_json,
                          "createContainer", err)
              < 0)
     return -1;
@@ -284,8 +284,8 @@ child_main (struct child *c)
       close (fifo);
       close (c->opts->state_dfd);
     }
-  if (plan->hooks && plan->hooks->n_start_container
-      && cell_hooks_run (plan->hooks->start_container, plan->hooks->n_start_container, hook_json,
+  if (plan->hooks.n_start_container
+      && cell_hooks_run (plan->hooks.start_container, plan->hooks.n_start_container, hook_json,
                          "startContainer", &err)
              < 0)
     goto fail;

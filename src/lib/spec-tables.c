@@ -2,6 +2,7 @@
 /* spec-tables.c: the descriptor tables of every config.json object cell reads, and the custom decoders
    for the few properties that are not plain scalars (enums, one-letter types, hugepage limits). */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include "spec-tables.h"
 #include "spec.h"
@@ -51,10 +52,10 @@
     .name = n, .kind = CELL_F_OBJECT, .offset = 0, .has_offset = offsetof (T, h), .count_offset = NOFF,      \
     .sub = &s                                                                                                \
   }
-#define CUSTOM(n, T, m, h, fn, req)                                                                          \
+#define CUSTOM(n, T, m, h, fn, sh, req)                                                                      \
   {                                                                                                          \
     .name = n, .kind = CELL_F_CUSTOM, .offset = offsetof (T, m), .has_offset = h, .count_offset = NOFF,      \
-    .decode = fn, .required = req                                                                            \
+    .decode = fn, .show = sh, .required = req                                                                \
   }
 #define PRESENT(n, T, h)                                                                                     \
   {                                                                                                          \
@@ -87,6 +88,21 @@ dec_ns_type (const struct cell_json *j, void *dst, const char *display, const ch
     return bad (err, display, ptr, "unknown namespace type", j->s);
   *(enum cell_ns_type *)dst = (enum cell_ns_type)t;
   return 0;
+}
+
+static const char *
+show_ns_type (const void *v, char *buf, size_t size)
+{
+  (void)buf;
+  (void)size;
+  return cell_ns_type_name (*(const enum cell_ns_type *)v);
+}
+
+static const char *
+show_char (const void *v, char *buf, size_t size)
+{
+  snprintf (buf, size, "%c", *(const char *)v ? *(const char *)v : '-');
+  return buf;
 }
 
 static int
@@ -241,17 +257,17 @@ static const struct cell_field hooks_rows[] = {
   ARR ("poststart", struct cell_spec_hooks, poststart, n_poststart, hook_desc),
   ARR ("poststop", struct cell_spec_hooks, poststop, n_poststop, hook_desc),
 };
-static DESC (hooks_desc, "hooks", struct cell_spec_hooks, hooks_rows);
+DESC (cell_spec_hooks_desc, "hooks", struct cell_spec_hooks, hooks_rows);
 
 static const struct cell_field namespace_rows[] = {
-  CUSTOM ("type", struct cell_spec_namespace, type, NOFF, dec_ns_type, true),
+  CUSTOM ("type", struct cell_spec_namespace, type, NOFF, dec_ns_type, show_ns_type, true),
   ROW ("path", CELL_F_STRING, struct cell_spec_namespace, path),
 };
 static DESC (namespace_desc, "linux.namespace", struct cell_spec_namespace, namespace_rows);
 
 static const struct cell_field device_rows[] = {
   ROWR ("path", CELL_F_STRING, struct cell_spec_device, path),
-  CUSTOM ("type", struct cell_spec_device, type, NOFF, dec_device_type, true),
+  CUSTOM ("type", struct cell_spec_device, type, NOFF, dec_device_type, show_char, true),
   ROWH ("major", CELL_F_I64, struct cell_spec_device, major, has_major),
   ROWH ("minor", CELL_F_I64, struct cell_spec_device, minor, has_minor),
   ROWH ("fileMode", CELL_F_U32, struct cell_spec_device, file_mode, has_file_mode),
@@ -262,7 +278,7 @@ static DESC (device_desc, "linux.device", struct cell_spec_device, device_rows);
 
 static const struct cell_field device_rule_rows[] = {
   ROWR ("allow", CELL_F_BOOL, struct cell_spec_device_rule, allow),
-  CUSTOM ("type", struct cell_spec_device_rule, type, NOFF, dec_rule_type, false),
+  CUSTOM ("type", struct cell_spec_device_rule, type, NOFF, dec_rule_type, show_char, false),
   ROWH ("major", CELL_F_I64, struct cell_spec_device_rule, major, has_major),
   ROWH ("minor", CELL_F_I64, struct cell_spec_device_rule, minor, has_minor),
   ROW ("access", CELL_F_STRING, struct cell_spec_device_rule, access),
@@ -363,7 +379,7 @@ static const struct cell_field seccomp_rows[] = {
   ROW ("listenerMetadata", CELL_F_STRING, struct cell_spec_seccomp, listener_metadata),
   ARR ("syscalls", struct cell_spec_seccomp, syscalls, n_syscalls, seccomp_syscall_desc),
 };
-static DESC (seccomp_desc, "linux.seccomp", struct cell_spec_seccomp, seccomp_rows);
+DESC (cell_spec_seccomp_desc, "linux.seccomp", struct cell_spec_seccomp, seccomp_rows);
 
 static const struct cell_field personality_rows[] = {
   ROWR ("domain", CELL_F_STRING, struct cell_spec_linux, personality_domain),
@@ -405,7 +421,7 @@ static const struct cell_field linux_rows[] = {
     .offset = offsetof (LNX, seccomp),
     .has_offset = NOFF,
     .count_offset = NOFF,
-    .sub = &seccomp_desc },
+    .sub = &cell_spec_seccomp_desc },
   FLAT ("personality", personality_desc),
   FLATH ("timeOffsets", LNX, has_time_offsets, time_offsets_desc),
   PRESENT ("intelRdt", LNX, has_intel_rdt),
@@ -422,7 +438,7 @@ static const struct cell_field spec_rows[] = {
   OBJH ("process", struct cell_spec, process, has_process, cell_spec_process_desc),
   ROW ("hostname", CELL_F_STRING, struct cell_spec, hostname),
   ROW ("domainname", CELL_F_STRING, struct cell_spec, domainname),
-  OBJ ("hooks", struct cell_spec, hooks, hooks_desc),
+  OBJ ("hooks", struct cell_spec, hooks, cell_spec_hooks_desc),
   ROWC ("annotations", CELL_F_KV, struct cell_spec, annotations, n_annotations),
   OBJH ("linux", struct cell_spec, linux_, has_linux, linux_desc),
   /* other platforms' sections: valid in a config.json, meaningless here */
