@@ -67,5 +67,8 @@ int cell_spec_decode_object (const struct cell_object_desc *desc, const struct c
                              const char *display, const char *ptr, struct cell_error **err);
 /* Frees everything decode_object allocated inside `dst` (not dst itself). */
 void cell_spec_free_object (const struct cell_object_desc *desc, void *dst);
+/* Makes `dst`, a byte copy of a decoded object, own copies of everything the original owned (strings,
+   arrays, nested objects), so that both can be freed with cell_spec_free_object. */
+void cell_spec_dup_object (const struct cell_object_desc *desc, void *dst);
 
 #endif

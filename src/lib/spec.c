@@ -296,6 +296,81 @@ cell_spec_free_object (const struct cell_object_desc *desc, void *dst)
     }
 }
 
+static struct cell_spec_kv *
+kv_dup (const struct cell_spec_kv *kv, size_t n)
+{
+  struct cell_spec_kv *v;
+  if (kv == NULL)
+    return NULL;
+  v = xcalloc (n + 1, sizeof (*v));
+  for (size_t i = 0; i < n; i++)
+    {
+      v[i].key = xstrdup (kv[i].key);
+      v[i].value = xstrdup (kv[i].value);
+    }
+  return v;
+}
+
+void
+cell_spec_dup_object (const struct cell_object_desc *desc, void *dst)
+{
+  for (size_t i = 0; i < desc->n_fields; i++)
+    {
+      const struct cell_field *f = &desc->fields[i];
+      void *p = f->offset == CELL_NO_OFFSET ? NULL : AT (dst, f->offset);
+      switch (f->kind)
+        {
+        case CELL_F_STRING:
+          if (*(char **)p)
+            *(char **)p = xstrdup (*(char **)p);
+          break;
+        case CELL_F_STRV:
+          if (*(char ***)p)
+            *(char ***)p = cell_strv_copy (*(char ***)p);
+          break;
+        case CELL_F_U32V:
+          if (*(uint32_t **)p)
+            {
+              size_t n = *(size_t *)AT (dst, f->count_offset);
+              uint32_t *v = xcalloc (n + 1, sizeof (uint32_t));
+              memcpy (v, *(uint32_t **)p, n * sizeof (uint32_t));
+              *(uint32_t **)p = v;
+            }
+          break;
+        case CELL_F_KV:
+        case CELL_F_CUSTOM_KV:
+          *(struct cell_spec_kv **)p
+              = kv_dup (*(struct cell_spec_kv **)p, *(size_t *)AT (dst, f->count_offset));
+          break;
+        case CELL_F_OBJECT:
+          cell_spec_dup_object (f->sub, p);
+          break;
+        case CELL_F_OBJECT_PTR:
+          if (*(void **)p)
+            {
+              void *o = xmalloc (f->sub->size);
+              memcpy (o, *(void **)p, f->sub->size);
+              cell_spec_dup_object (f->sub, o);
+              *(void **)p = o;
+            }
+          break;
+        case CELL_F_ARRAY:
+          if (*(char **)p)
+            {
+              size_t n = *(size_t *)AT (dst, f->count_offset);
+              char *arr = xcalloc (n + 1, f->sub->size);
+              memcpy (arr, *(char **)p, n * f->sub->size);
+              for (size_t k = 0; k < n; k++)
+                cell_spec_dup_object (f->sub, arr + k * f->sub->size);
+              *(char **)p = arr;
+            }
+          break;
+        default:
+          break;
+        }
+    }
+}
+
 static int
 load_json (const struct cell_json *j, const struct cell_object_desc *desc, size_t size, const char *display,
            void **out, struct cell_error **err)
@@ -384,10 +459,7 @@ cell_spec_resources_load_buffer (const char *buf, size_t len, const char *displa
 void
 cell_spec_resources_free (struct cell_spec_resources *r)
 {
-  if (!r)
-    return;
-  cell_spec_free_object (&cell_spec_resources_desc, r);
-  free (r);
+  cell_resources_free (r);
 }
 
 const char *
