@@ -4,6 +4,7 @@
    cgroup.procs, hugetlb, the eBPF device program), OOM-kill notification and stats. Needs root; only
    touches cgroups below a parent named after its own pid, and restores the unified root's
    cgroup.subtree_control. */
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -18,6 +19,43 @@
 #include "xalloc.h"
 
 #define UNIFIED "/sys/fs/cgroup/unified"
+
+/* rmdir -r of a cgroup directory (only directories can be removed there) */
+static void
+rm_tree (const char *path)
+{
+  DIR *d = opendir (path);
+  struct dirent *de;
+  if (d == NULL)
+    return;
+  while ((de = readdir (d)) != NULL)
+    if (de->d_type == DT_DIR && de->d_name[0] != '.')
+      {
+        char *sub = xasprintf ("%s/%s", path, de->d_name);
+        rm_tree (sub);
+        free (sub);
+      }
+  closedir (d);
+  rmdir (path);
+}
+
+/* Removes whatever is left of `parent` (a failed test's directories included) in every hierarchy. */
+static void
+cleanup (const char *parent)
+{
+  DIR *d = opendir ("/sys/fs/cgroup");
+  struct dirent *de;
+  if (d == NULL)
+    return;
+  while ((de = readdir (d)) != NULL)
+    if (de->d_name[0] != '.')
+      {
+        char *p = xasprintf ("/sys/fs/cgroup/%s%s", de->d_name, parent);
+        rm_tree (p);
+        free (p);
+      }
+  closedir (d);
+}
 
 static char *
 slurp (const char *path)
@@ -265,6 +303,74 @@ test_v1 (const char *parent, enum cell_cgroup_mode mode)
   free (path);
 }
 
+/* Concurrent creates under a parent that does not exist yet: every one must be able to take tasks. On v1
+   cpuset a new group starts with empty cpus/mems; the create that finds the parent made by another must
+   still see it filled (or fill it), or its tasks get ENOSPC. */
+static void
+test_parallel_create (const char *parent, enum cell_cgroup_mode mode)
+{
+  int failed = 0, rounds = 5, n = 6;
+  for (int round = 0; round < rounds; round++)
+    {
+      pid_t kids[6];
+      for (int i = 0; i < n; i++)
+        {
+          kids[i] = fork ();
+          if (kids[i] == 0)
+            {
+              char *path = xasprintf ("%s/race%d/c%d", parent, round, i);
+              struct cell_cgroup *cg = make (NULL, mode, path);
+              struct cell_error *err = NULL;
+              int bad = cg == NULL || cell_cgroup_enter (cg, getpid (), &err) < 0;
+              if (err)
+                printf ("# %s\n", err->msg);
+              fflush (stdout);
+              _exit (bad);
+            }
+        }
+      for (int i = 0; i < n; i++)
+        failed += exit_code (kids[i]) != 0;
+    }
+  tap_ok (failed == 0, "%d concurrent creates under %d fresh parents: every cgroup takes tasks (%d failed)",
+          n, rounds, failed);
+}
+
+/* The state that race leaves, made on purpose: a cpuset parent another create has just made and not yet
+   filled. A create finding it must fill it, or its own group stays empty and refuses tasks (ENOSPC). */
+static void
+test_unfilled_parent (const char *parent, enum cell_cgroup_mode mode)
+{
+  char *pre = xasprintf ("/sys/fs/cgroup/cpuset%s/pre", parent), *path = xasprintf ("%s/pre/c", parent);
+  char *top = xasprintf ("/sys/fs/cgroup/cpuset%s", parent);
+  struct cell_cgroup *cg;
+  struct cell_error *err = NULL;
+  pid_t pid;
+  int gofd = -1, code;
+
+  mkdir (top, 0755);
+  if (mkdir (pre, 0755) < 0)
+    {
+      tap_ok (0, "mkdir %s", pre);
+      return;
+    }
+  cg = make (NULL, mode, path);
+  pid = child ("sleep", &gofd);
+  code = cg ? cell_cgroup_enter (cg, pid, &err) : -1;
+  tap_ok (code == 0, "a create under an unfilled cpuset parent can take tasks%s%s", err ? ": " : "",
+          err ? err->msg : "");
+  go (&gofd);
+  if (cg)
+    cell_cgroup_destroy (cg, NULL);
+  kill (pid, SIGKILL);
+  exit_code (pid);
+  rmdir (pre);
+  cell_error_free (err);
+  cell_cgroup_free (cg);
+  free (pre);
+  free (path);
+  free (top);
+}
+
 int
 main (void)
 {
@@ -272,6 +378,7 @@ main (void)
   char *saved;
   struct statfs sf;
   enum cell_cgroup_mode mode = cell_cgroup_detect ();
+  bool unified;
 
   if (geteuid () != 0)
     {
@@ -279,32 +386,34 @@ main (void)
       return 0;
     }
   snprintf (parent, sizeof parent, "/cell-test-host-%d", (int)getpid ());
+  unified = statfs (UNIFIED, &sf) == 0 && sf.f_type == 0x63677270
+            && file_has (UNIFIED "/cgroup.controllers", "hugetlb");
+  saved = slurp (UNIFIED "/cgroup.subtree_control");
   if (mode == CELL_CGROUP_HYBRID || mode == CELL_CGROUP_V1)
-    test_v1 (parent, mode);
-  else
-    tap_ok (1, "# SKIP no v1 hierarchies (mode %d)", (int)mode);
-  if (statfs (UNIFIED, &sf) == 0 && sf.f_type == 0x63677270
-      && file_has (UNIFIED "/cgroup.controllers", "hugetlb"))
     {
-      saved = slurp (UNIFIED "/cgroup.subtree_control");
-      test_v2 (parent);
-      {
-        char *d = xasprintf (UNIFIED "%s", parent);
-        rmdir (d);
-        free (d);
-      }
-      /* restore the unified root: this test enabled hugetlb there */
-      if (strstr (saved, "hugetlb") == NULL)
-        {
-          int fd = open (UNIFIED "/cgroup.subtree_control", O_WRONLY);
-          if (fd >= 0 && write (fd, "-hugetlb", 8) < 0)
-            printf ("# could not disable hugetlb again\n");
-          if (fd >= 0)
-            close (fd);
-        }
-      free (saved);
+      test_v1 (parent, mode);
+      test_parallel_create (parent, mode);
+      if (access ("/sys/fs/cgroup/cpuset", F_OK) == 0)
+        test_unfilled_parent (parent, mode);
+      else
+        tap_ok (1, "# SKIP no v1 cpuset hierarchy");
     }
   else
+    tap_ok (1, "# SKIP no v1 hierarchies (mode %d)", (int)mode);
+  if (unified)
+    test_v2 (parent);
+  else
     tap_ok (1, "# SKIP no cgroup2 hierarchy with hugetlb at " UNIFIED);
+  cleanup (parent);
+  /* the unified root as it was: the v2 test enabled hugetlb there (after cleanup: no child uses it now) */
+  if (unified && strstr (saved, "hugetlb") == NULL)
+    {
+      int fd = open (UNIFIED "/cgroup.subtree_control", O_WRONLY);
+      if (fd < 0 || write (fd, "-hugetlb", 8) < 0)
+        printf ("# could not disable hugetlb in " UNIFIED "/cgroup.subtree_control again\n");
+      if (fd >= 0)
+        close (fd);
+    }
+  free (saved);
   return tap_done ();
 }
