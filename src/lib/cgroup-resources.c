@@ -40,8 +40,9 @@ struct writes
 };
 
 PRINTF_LIKE (6, 7)
-static void add (struct writes *w, const struct cell_cgroup_hier *h, const char *ptr, unsigned flags,
-                 const char *file, const char *fmt, ...)
+static void
+add (struct writes *w, const struct cell_cgroup_hier *h, const char *ptr, unsigned flags, const char *file,
+     const char *fmt, ...)
 {
   va_list ap;
   struct setting *s;
