@@ -359,10 +359,7 @@ compile (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts, st
   if (l->cgroups_path && *l->cgroups_path)
     plan->cgroup_path = xstrdup (l->cgroups_path);
   if (l->has_resources)
-    {
-      plan->resources = xzalloc (sizeof (*plan->resources));
-      cell_spec_copy_object (&cell_spec_resources_desc, &l->resources, plan->resources);
-    }
+    plan->resources = cell_resources_dup (&l->resources);
   cell_spec_copy_object (&cell_spec_hooks_desc, &spec->hooks, &plan->hooks);
   if (l->has_time_offsets)
     plan->time_offsets

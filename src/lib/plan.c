@@ -84,9 +84,7 @@ cell_plan_free (struct cell_plan *plan)
       free (plan->sysctl[i].value);
     }
   free (plan->sysctl);
-  if (plan->resources)
-    cell_spec_free_object (&cell_spec_resources_desc, plan->resources);
-  free (plan->resources);
+  cell_resources_free (plan->resources);
   cell_spec_free_object (&cell_spec_hooks_desc, &plan->hooks);
   free (plan->cgroup_path);
   free (plan->personality);

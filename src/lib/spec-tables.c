@@ -159,6 +159,47 @@ dec_hugepages (const struct cell_json *j, void *dst, const char *display, const 
   return 0;
 }
 
+/* rdma: {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}} -> kv (device, "hca_handle=3 hca_object=10000"),
+   the line rdma.max takes after the device name. Each entry names at least one limit (config-linux.md
+   "RDMA": MUST). */
+static int
+dec_rdma (const struct cell_json *j, void *dst, const char *display, const char *ptr, struct cell_error **err)
+{
+  struct cell_spec_resources *r
+      = (struct cell_spec_resources *)((char *)dst - offsetof (struct cell_spec_resources, rdma));
+  static const char *const props[][2] = { { "hcaHandles", "hca_handle" }, { "hcaObjects", "hca_object" } };
+  if (j->type != CELL_JSON_OBJECT)
+    return bad (err, display, ptr, "expected object", NULL);
+  r->rdma = xcalloc (j->len + 1, sizeof (*r->rdma));
+  for (size_t i = 0; i < j->len; i++)
+    {
+      const struct cell_json *e = j->items[i];
+      cleanup_free char *line = xstrdup ("");
+      if (e->type != CELL_JSON_OBJECT)
+        return cell_err (err, 0, "%s: %s/%s: expected object", display, ptr, j->keys[i]);
+      for (size_t k = 0; k < ARRAY_SIZE (props); k++)
+        {
+          const struct cell_json *v = cell_json_get (e, props[k][0]);
+          char *next;
+          if (v == NULL || v->type == CELL_JSON_NULL)
+            continue;
+          if (v->type != CELL_JSON_NUMBER || v->s[strspn (v->s, "0123456789")] != '\0' || strlen (v->s) > 10
+              || strtoull (v->s, NULL, 10) > UINT32_MAX)
+            return cell_err (err, 0, "%s: %s/%s/%s: expected unsigned 32-bit integer", display, ptr,
+                             j->keys[i], props[k][0]);
+          next = xasprintf ("%s%s%s=%s", line, *line ? " " : "", props[k][1], v->s);
+          free (line);
+          line = next;
+        }
+      if (*line == '\0')
+        return cell_err (err, 0, "%s: %s/%s: needs hcaHandles or hcaObjects", display, ptr, j->keys[i]);
+      r->rdma[i].key = xstrdup (j->keys[i]);
+      r->rdma[i].value = steal_ptr (&line);
+      r->n_rdma++;
+    }
+  return 0;
+}
+
 /* ---- tables ---- */
 
 static const struct cell_field idmap_rows[] = {
@@ -317,20 +358,44 @@ static const struct cell_field pids_rows[] = {
 };
 static DESC (pids_desc, "linux.resources.pids", RES, pids_rows);
 
+static const struct cell_field blkio_weight_device_rows[] = {
+  ROWR ("major", CELL_F_I64, struct cell_spec_blkio_weight_device, major),
+  ROWR ("minor", CELL_F_I64, struct cell_spec_blkio_weight_device, minor),
+  ROWH ("weight", CELL_F_U16, struct cell_spec_blkio_weight_device, weight, has_weight),
+  ROWH ("leafWeight", CELL_F_U16, struct cell_spec_blkio_weight_device, leaf_weight, has_leaf_weight),
+};
+static DESC (blkio_weight_device_desc, "linux.resources.blockIO.weightDevice",
+             struct cell_spec_blkio_weight_device, blkio_weight_device_rows);
+
+static const struct cell_field blkio_throttle_rows[] = {
+  ROWR ("major", CELL_F_I64, struct cell_spec_blkio_throttle, major),
+  ROWR ("minor", CELL_F_I64, struct cell_spec_blkio_throttle, minor),
+  ROWR ("rate", CELL_F_U64, struct cell_spec_blkio_throttle, rate),
+};
+static DESC (blkio_throttle_desc, "linux.resources.blockIO.throttleDevice", struct cell_spec_blkio_throttle,
+             blkio_throttle_rows);
+
 static const struct cell_field blkio_rows[] = {
   ROWH ("weight", CELL_F_U16, RES, blkio_weight, has_blkio_weight),
   ROWH ("leafWeight", CELL_F_U16, RES, blkio_leaf_weight, has_blkio_leaf_weight),
-  PRESENT ("weightDevice", RES, has_blkio_devices),
-  PRESENT ("throttleReadBpsDevice", RES, has_blkio_devices),
-  PRESENT ("throttleWriteBpsDevice", RES, has_blkio_devices),
-  PRESENT ("throttleReadIOPSDevice", RES, has_blkio_devices),
-  PRESENT ("throttleWriteIOPSDevice", RES, has_blkio_devices),
+  ARR ("weightDevice", RES, blkio_weight_device, n_blkio_weight_device, blkio_weight_device_desc),
+  ARR ("throttleReadBpsDevice", RES, blkio_read_bps, n_blkio_read_bps, blkio_throttle_desc),
+  ARR ("throttleWriteBpsDevice", RES, blkio_write_bps, n_blkio_write_bps, blkio_throttle_desc),
+  ARR ("throttleReadIOPSDevice", RES, blkio_read_iops, n_blkio_read_iops, blkio_throttle_desc),
+  ARR ("throttleWriteIOPSDevice", RES, blkio_write_iops, n_blkio_write_iops, blkio_throttle_desc),
 };
 static DESC (blkio_desc, "linux.resources.blockIO", RES, blkio_rows);
 
+static const struct cell_field net_priority_rows[] = {
+  ROWR ("name", CELL_F_STRING, struct cell_spec_net_priority, name),
+  ROWR ("priority", CELL_F_U32, struct cell_spec_net_priority, priority),
+};
+static DESC (net_priority_desc, "linux.resources.network.priority", struct cell_spec_net_priority,
+             net_priority_rows);
+
 static const struct cell_field network_rows[] = {
   ROWH ("classID", CELL_F_U32, RES, net_class_id, has_net_class_id),
-  PRESENT ("priorities", RES, has_net_priorities),
+  ARR ("priorities", RES, net_priorities, n_net_priorities, net_priority_desc),
 };
 static DESC (network_desc, "linux.resources.network", RES, network_rows);
 
@@ -347,7 +412,12 @@ static const struct cell_field resources_rows[] = {
     .count_offset = offsetof (RES, n_hugepage_limits),
     .decode = dec_hugepages },
   FLAT ("network", network_desc),
-  PRESENT ("rdma", RES, has_rdma),
+  { .name = "rdma",
+    .kind = CELL_F_CUSTOM_KV,
+    .offset = offsetof (RES, rdma),
+    .has_offset = NOFF,
+    .count_offset = offsetof (RES, n_rdma),
+    .decode = dec_rdma },
   ROWC ("unified", CELL_F_KV, RES, unified, n_unified),
 };
 DESC (cell_spec_resources_desc, "linux.resources", RES, resources_rows);

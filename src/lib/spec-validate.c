@@ -250,13 +250,8 @@ check_linux (const struct cell_spec *spec, const char *display, struct cell_erro
     return cell_err (err, 0, "%s: /linux/netDevices: not supported by cell", display);
   if (l->has_memory_policy)
     return cell_err (err, 0, "%s: /linux/memoryPolicy: not supported by cell", display);
-  for (size_t i = 0; l->has_resources && i < l->resources.n_devices; i++)
-    {
-      const struct cell_spec_device_rule *r = &l->resources.devices[i];
-      if (r->access && (!*r->access || r->access[strspn (r->access, "rwm")] != '\0'))
-        return cell_err (err, 0, "%s: /linux/resources/devices/%zu/access: invalid access `%s`", display, i,
-                         r->access);
-    }
+  if (l->has_resources && cell_resources_validate (&l->resources, display, "/linux/resources", err) < 0)
+    return -1;
   return 0;
 }
 

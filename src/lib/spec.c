@@ -607,10 +607,7 @@ cell_spec_resources_load_buffer (const char *buf, size_t len, const char *displa
 void
 cell_spec_resources_free (struct cell_spec_resources *r)
 {
-  if (!r)
-    return;
-  cell_spec_free_object (&cell_spec_resources_desc, r);
-  free (r);
+  cell_resources_free (r);
 }
 
 const char *
