@@ -8,7 +8,6 @@
 #include "spec-tables.h"
 #include "xalloc.h"
 
-
 struct cell_spec_resources *
 cell_resources_dup (const struct cell_spec_resources *r)
 {

@@ -83,7 +83,7 @@ static const struct
   { "{" BASE "," PROC ",\"linux\":{\"namespaces\":[{\"type\":\"user\"}]}}",
     "config.json: /linux/uidMappings: a new user namespace needs uid and gid mappings" },
   { "{" BASE "," PROC ",\"linux\":{\"devices\":[{\"path\":\"/dev/"
-                      "x\",\"type\":\"b\",\"major\":1,\"minor\":1,\"fileMode\":8576}]}}",
+    "x\",\"type\":\"b\",\"major\":1,\"minor\":1,\"fileMode\":8576}]}}",
     "config.json: /linux/devices/0/fileMode: 20600 is not a file mode of type `b`" },
 };
 
@@ -93,7 +93,7 @@ static const char *const good_too[] = {
   "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"r\"}}",
   /* podman writes the file type bits into fileMode (S_IFCHR|0600) */
   "{" BASE "," PROC ",\"linux\":{\"devices\":[{\"path\":\"/dev/"
-                    "x\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":8576}]}}",
+  "x\",\"type\":\"c\",\"major\":1,\"minor\":3,\"fileMode\":8576}]}}",
   /* config.md: an unknown capability SHOULD NOT fail (a warning) */
   "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
   "\"capabilities\":{\"bounding\":[\"CAP_TYPO\"]}}}",
