@@ -65,7 +65,8 @@ check_sysctl (const struct cell_spec *spec, const char *display, const char *key
   static const char *const ipc[]
       = { "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
           "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced" };
-  if (!*key || strstr (key, "..") || key[0] == '.' || key[0] == '/')
+  /* CVE-2022-0811: a key that walks out of /proc/sys, or carries a second assignment */
+  if (!*key || strstr (key, "..") || key[0] == '.' || key[strcspn (key, "/= \t\n\r")] != '\0')
     return cell_err (err, 0, "%s: /linux/sysctl/%s: invalid sysctl name", display, key);
   for (size_t i = 0; i < ARRAY_SIZE (ipc); i++)
     if (streq (key, ipc[i]))
@@ -234,8 +235,12 @@ check_linux (const struct cell_spec *spec, const char *display, struct cell_erro
     if (l->readonly_paths[i][0] != '/')
       return cell_err (err, 0, "%s: /linux/readonlyPaths/%zu: must be an absolute path", display, i);
   for (size_t i = 0; i < l->n_sysctl; i++)
-    if (check_sysctl (spec, display, l->sysctl[i].key, err) < 0)
-      return -1;
+    {
+      if (check_sysctl (spec, display, l->sysctl[i].key, err) < 0)
+        return -1;
+      if (strpbrk (l->sysctl[i].value, "\n\r"))
+        return cell_err (err, 0, "%s: /linux/sysctl/%s: a value holds a newline", display, l->sysctl[i].key);
+    }
   if (l->personality_domain && !streq (l->personality_domain, "LINUX")
       && !streq (l->personality_domain, "LINUX32"))
     return cell_err (err, 0, "%s: /linux/personality/domain: unknown domain `%s`", display,

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* state.c: the per-container state directory: atomic creation, locking, state.json, derived status. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include "fd-util.h"
 #include "json.h"
 #include "state.h"
 #include "xalloc.h"
@@ -117,7 +123,7 @@ cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, str
   if (fd < 0)
     {
       if (errno == ENOENT)
-        return cell_err (err, -ENOENT, "container `%s` does not exist", id);
+        return cell_err_as (err, ENOENT, "container `%s` does not exist", id);
       return cell_err_errno (err, "open state directory of `%s`", id);
     }
   if (lock_dir (fd, exclusive, id, err) < 0)
@@ -200,8 +206,12 @@ gen_state (struct cell_json_gen *g, const struct cell_state *st, const char *sta
         cell_json_gen_kv_string (g, "cgroup", st->cgroup);
       cell_json_gen_key (g, "ownPidns");
       cell_json_gen_bool (g, st->own_pidns);
-      if (st->config)
-        cell_json_gen_kv_string (g, "config", st->config);
+      cell_json_gen_key (g, "process");
+      cell_json_gen_bool (g, st->has_process);
+      cell_json_gen_key (g, "poststart");
+      cell_json_gen_bool (g, st->has_poststart);
+      cell_json_gen_key (g, "poststop");
+      cell_json_gen_bool (g, st->has_poststop);
       cell_json_gen_map_close (g);
     }
   cell_json_gen_map_close (g);
@@ -240,76 +250,226 @@ cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err)
   return 0;
 }
 
-static char *
-dup_member (const struct cell_json *obj, const char *key)
+static const struct cell_json *
+member (const struct cell_json *obj, const char *key, enum cell_json_type type)
 {
   const struct cell_json *v = cell_json_get (obj, key);
-  return v && v->type == CELL_JSON_STRING ? xstrdup (v->s) : NULL;
+  return v && v->type == type ? v : NULL;
 }
 
-static unsigned long long
-num_member (const struct cell_json *obj, const char *key)
+static bool
+number_member (const struct cell_json *obj, const char *key, unsigned long long max, unsigned long long *out)
 {
-  const struct cell_json *v = cell_json_get (obj, key);
-  return v && v->type == CELL_JSON_NUMBER ? strtoull (v->s, NULL, 10) : 0;
+  const struct cell_json *v = member (obj, key, CELL_JSON_NUMBER);
+  char *end;
+  if (!v || v->s[0] == '-')
+    return false;
+  errno = 0;
+  *out = strtoull (v->s, &end, 10);
+  return errno == 0 && *end == '\0' && *out <= max;
+}
+
+/* Fills st from doc; the name of the first member that is missing or of the wrong type, or NULL. */
+static const char *
+decode_state (const struct cell_json *doc, struct cell_state *st)
+{
+  const struct cell_json *ann, *priv, *v;
+  unsigned long long pid, start;
+  static const char *const flags[] = { "ownPidns", "process", "poststart", "poststop" };
+  bool *dst[] = { &st->own_pidns, &st->has_process, &st->has_poststart, &st->has_poststop };
+
+  if (doc->type != CELL_JSON_OBJECT)
+    return "/";
+  if (!number_member (doc, "pid", INT32_MAX, &pid))
+    return "/pid";
+  st->pid = (pid_t)pid;
+  if (!(v = member (doc, "bundle", CELL_JSON_STRING)))
+    return "/bundle";
+  st->bundle = xstrdup (v->s);
+  if ((v = member (doc, "rootfs", CELL_JSON_STRING)))
+    st->rootfs = xstrdup (v->s);
+  if ((v = member (doc, "created", CELL_JSON_STRING)))
+    st->created = xstrdup (v->s);
+  if ((v = member (doc, "owner", CELL_JSON_STRING)))
+    st->owner = xstrdup (v->s);
+  ann = member (doc, "annotations", CELL_JSON_OBJECT);
+  if (!ann)
+    return "/annotations";
+  st->annotations = xcalloc (ann->len + 1, sizeof *st->annotations);
+  for (size_t i = 0; i < ann->len; i++)
+    {
+      if (ann->items[i]->type != CELL_JSON_STRING)
+        return "/annotations";
+      st->annotations[st->n_annotations].key = xstrdup (ann->keys[i]);
+      st->annotations[st->n_annotations++].value = xstrdup (ann->items[i]->s);
+    }
+  if (!(priv = member (doc, "cell", CELL_JSON_OBJECT)))
+    return "/cell";
+  if (!number_member (priv, "startTime", ULLONG_MAX, &start))
+    return "/cell/startTime";
+  st->start_time = start;
+  if ((v = cell_json_get (priv, "cgroup")))
+    {
+      if (v->type != CELL_JSON_STRING)
+        return "/cell/cgroup";
+      st->cgroup = xstrdup (v->s);
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (flags); i++)
+    {
+      if (!(v = member (priv, flags[i], CELL_JSON_BOOL)))
+        return flags[i];
+      *dst[i] = v->b;
+    }
+  /* a pid without the start time that proves it, or one with a start time of nothing */
+  if ((st->pid == 0) != (st->start_time == 0))
+    return "/cell/startTime";
+  return NULL;
+}
+
+static int
+parse_state (int dfd, const char *id, struct cell_json **doc, struct cell_error **err)
+{
+  cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  char path[64];
+  if (fd < 0)
+    return errno == ENOENT ? 1 : cell_err_errno (err, "read state of `%s`", id);
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, doc, err) < 0)
+    {
+      cell_err_wrap (err, "container `%s`", id);
+      if (err && *err)
+        (*err)->code = EBADMSG; /* unreadable: `delete --force` still removes it */
+      return -1;
+    }
+  return 0;
 }
 
 int
 cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err)
 {
-  cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   struct cell_json *doc = NULL;
-  const struct cell_json *ann, *priv;
-  struct cell_state *st;
-  char path[64];
+  struct cell_state *st = xzalloc (sizeof *st);
+  const char *bad;
+  int r;
 
-  if (fd < 0)
-    {
-      if (errno == ENOENT)
-        {
-          /* Being created: the directory exists, state.json not yet. */
-          st = xzalloc (sizeof *st);
-          st->id = xstrdup (id);
-          st->bundle = xstrdup ("");
-          *out = st;
-          return 0;
-        }
-      return cell_err_errno (err, "read state of `%s`", id);
-    }
-  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
-  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, &doc, err) < 0)
-    return cell_err_wrap (err, "container `%s`", id);
-  st = xzalloc (sizeof *st);
   st->id = xstrdup (id);
-  st->pid = (pid_t)num_member (doc, "pid");
-  st->bundle = dup_member (doc, "bundle");
-  if (st->bundle == NULL)
-    st->bundle = xstrdup ("");
-  st->rootfs = dup_member (doc, "rootfs");
-  st->created = dup_member (doc, "created");
-  st->owner = dup_member (doc, "owner");
-  ann = cell_json_get (doc, "annotations");
-  if (ann && ann->type == CELL_JSON_OBJECT && ann->len > 0)
+  r = parse_state (dfd, id, &doc, err);
+  if (r < 0)
     {
-      st->annotations = xcalloc (ann->len, sizeof *st->annotations);
-      for (size_t i = 0; i < ann->len; i++)
-        if (ann->items[i]->type == CELL_JSON_STRING)
-          {
-            st->annotations[st->n_annotations].key = xstrdup (ann->keys[i]);
-            st->annotations[st->n_annotations++].value = xstrdup (ann->items[i]->s);
-          }
+      cell_state_free (st);
+      return -1;
     }
-  priv = cell_json_get (doc, "cell");
-  if (priv && priv->type == CELL_JSON_OBJECT)
+  if (r == 1)
     {
-      const struct cell_json *b = cell_json_get (priv, "ownPidns");
-      st->start_time = num_member (priv, "startTime");
-      st->cgroup = dup_member (priv, "cgroup");
-      st->config = dup_member (priv, "config");
-      st->own_pidns = b && b->type == CELL_JSON_BOOL && b->b;
+      /* being created: the directory exists, state.json not yet */
+      st->bundle = xstrdup ("");
+      *out = st;
+      return 0;
+    }
+  bad = decode_state (doc, st);
+  cell_json_free (doc);
+  if (bad)
+    {
+      cell_state_free (st);
+      return cell_err_as (err, EBADMSG,
+                          "container `%s`: state.json: %s%s: missing or invalid (the file was changed?)", id,
+                          bad[0] == '/' ? "" : "/cell/", bad);
+    }
+  *out = st;
+  return 0;
+}
+
+void
+cell_state_salvage (int dfd, const char *id, struct cell_state **out)
+{
+  struct cell_json *doc = NULL;
+  struct cell_state *st = xzalloc (sizeof *st);
+  const struct cell_json *priv;
+  unsigned long long pid = 0, start = 0;
+
+  st->id = xstrdup (id);
+  st->bundle = xstrdup ("");
+  if (parse_state (dfd, id, &doc, NULL) == 0 && doc->type == CELL_JSON_OBJECT
+      && (priv = member (doc, "cell", CELL_JSON_OBJECT)) && number_member (doc, "pid", INT32_MAX, &pid)
+      && number_member (priv, "startTime", ULLONG_MAX, &start) && pid > 0 && start > 0)
+    {
+      st->pid = (pid_t)pid;
+      st->start_time = start;
     }
   cell_json_free (doc);
   *out = st;
+}
+
+int
+cell_state_config_write (int dfd, const char *buf, size_t len, const char *id, struct cell_error **err)
+{
+  cleanup_close int fd
+      = openat (dfd, CELL_STATE_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  size_t off = 0;
+  if (fd < 0)
+    return cell_err_errno (err, "keep the config of `%s`", id);
+  while (off < len)
+    {
+      ssize_t n = write (fd, buf + off, len - off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return cell_err (err, n < 0 ? errno : EIO, "keep the config of `%s`", id);
+      off += (size_t)n;
+    }
+  return 0;
+}
+
+int
+cell_state_config_load (int dfd, const char *id, struct cell_spec **out, struct cell_error **err)
+{
+  cleanup_close int fd = openat (dfd, CELL_STATE_CONFIG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  char path[64];
+  if (fd < 0)
+    return cell_err_errno (err, "container `%s`: its config", id);
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  /* it passed validation at create, and nothing but root can write the state dir */
+  if (cell_spec_load_file (path, "config.json", out, err) < 0)
+    return cell_err_wrap (err, "container `%s`", id);
+  return 0;
+}
+
+/* The socket's path through the state dir's fd: short whatever --root is (sun_path has 108 bytes). */
+static void
+sock_addr (int dfd, struct sockaddr_un *a)
+{
+  memset (a, 0, sizeof (*a));
+  a->sun_family = AF_UNIX;
+  snprintf (a->sun_path, sizeof (a->sun_path), "/proc/self/fd/%d/%s", dfd, CELL_STATE_SOCK);
+}
+
+int
+cell_state_start_listen (int dfd, const char *id, int *fd, struct cell_error **err)
+{
+  struct sockaddr_un a;
+  cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sock_addr (dfd, &a);
+  if (s < 0 || bind (s, (struct sockaddr *)&a, sizeof (a)) < 0 || listen (s, 1) < 0)
+    return cell_err_errno (err, "create the start socket of `%s`", id);
+  *fd = steal_fd (&s);
+  return 0;
+}
+
+int
+cell_state_start_connect (int dfd, const char *id, int *fd, struct cell_error **err)
+{
+  struct sockaddr_un a;
+  cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sock_addr (dfd, &a);
+  if (s < 0)
+    return cell_err_errno (err, "start `%s`: socket", id);
+  if (connect (s, (struct sockaddr *)&a, sizeof (a)) < 0)
+    {
+      if (errno == ECONNREFUSED)
+        return cell_err (err, 0, "start `%s`: container init exited", id);
+      return cell_err_errno (err, "start `%s`: connect to its init", id);
+    }
+  *fd = steal_fd (&s);
   return 0;
 }
 
@@ -324,7 +484,6 @@ cell_state_free (struct cell_state *st)
   free (st->created);
   free (st->owner);
   free (st->cgroup);
-  free (st->config);
   for (size_t i = 0; i < st->n_annotations; i++)
     {
       free (st->annotations[i].key);
@@ -389,7 +548,7 @@ cell_state_status (int dfd, const struct cell_state *st, bool frozen)
     return CELL_STATUS_STOPPED;
   if (frozen)
     return CELL_STATUS_PAUSED;
-  if (fstatat (dfd, CELL_STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+  if (fstatat (dfd, CELL_STATE_SOCK, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     return CELL_STATUS_CREATED;
   return CELL_STATUS_RUNNING;
 }

@@ -66,7 +66,7 @@ cell_cmd_snapshot (struct cell_context *ctx, int argc, char **argv, struct cell_
   static const struct option longopts[] = { { "bundle", required_argument, NULL, 'b' },
                                             { "compression", required_argument, NULL, 'c' },
                                             { NULL, 0, NULL, 0 } };
-  struct cell_snapshot_opts o = { .progress = isatty (2) };
+  struct cell_snapshot_opts o = { .progress = isatty (2), .force_mount2 = ctx->force_mount2 };
   const char *bundle = NULL;
   int c;
 

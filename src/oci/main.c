@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "cmd.h"
 #include "log.h"
+#include "path-util.h"
 #include "xalloc.h"
 
 struct command
@@ -167,6 +168,9 @@ main (int argc, char **argv)
     }
   if (ctx.root == NULL)
     ctx.root = cell_state_default_root ();
+  /* test switches: the mount(2) way for image roots, the O_NOFOLLOW walk instead of openat2 */
+  ctx.force_mount2 = getenv ("CELL_IMAGE_MOUNT2") != NULL;
+  cell_path_force_fallback (getenv ("CELL_NO_OPENAT2") != NULL);
   if (optind >= argc)
     {
       usage (stderr);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-state.c: container ID rules, signal names, and the state directory (create, lock, write, read). */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -36,6 +37,61 @@ check_signal (const char *s, int want)
     tap_ok (r < 0 && err && strstr (err->msg, s) != NULL, "signal `%s` rejected: %s", s,
             err ? err->msg : "-");
   cell_error_free (err);
+}
+
+/* A state.json that is not what cell wrote is an error naming the member, with code EBADMSG, and
+   salvage keeps only what is proven. */
+static void
+tampered (int dfd)
+{
+  static const struct
+  {
+    const char *json, *want;
+  } cases[] = {
+    { "{\"pid\":1,\"bundle\":\"/b\",\"annotations\":{},\"cell\":{\"startTime\":5}}",
+      "container `c1`: state.json: /cell/ownPidns: missing or invalid (the file was changed?)" },
+    { "{\"pid\":1,\"bundle\":\"/b\",\"annotations\":{}}",
+      "container `c1`: state.json: /cell: missing or invalid (the file was changed?)" },
+    { "{\"pid\":-1,\"bundle\":\"/b\",\"annotations\":{},\"cell\":{}}",
+      "container `c1`: state.json: /pid: missing or invalid (the file was changed?)" },
+    { "{\"pid\":\"1\",\"bundle\":\"/b\",\"annotations\":{},\"cell\":{}}",
+      "container `c1`: state.json: /pid: missing or invalid (the file was changed?)" },
+    { "{\"pid\":7,\"bundle\":\"/b\",\"annotations\":{},\"cell\":{\"startTime\":0,\"ownPidns\":true,"
+      "\"process\":true,\"poststart\":false,\"poststop\":false}}",
+      "container `c1`: state.json: /cell/startTime: missing or invalid (the file was changed?)" },
+  };
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+    {
+      struct cell_state *st = NULL;
+      struct cell_error *err = NULL;
+      int fd = openat (dfd, "state.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (fd < 0 || write (fd, cases[i].json, strlen (cases[i].json)) < 0)
+        tap_ok (0, "write a tampered state");
+      if (fd >= 0)
+        close (fd);
+      tap_ok (cell_state_read (dfd, "c1", &st, &err) < 0 && err && err->code == EBADMSG
+                  && strcmp (err->msg, cases[i].want) == 0,
+              "tampered state %zu: %s (got: %s)", i, cases[i].want, err ? err->msg : "accepted");
+      cell_error_free (err);
+      cell_state_free (st);
+    }
+  {
+    struct cell_state *st = NULL;
+    int fd = openat (dfd, "state.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const char *half = "{\"pid\":4242,\"bundle\":7,\"cell\":{\"startTime\":99}}";
+    if (fd >= 0 && write (fd, half, strlen (half)) > 0)
+      close (fd);
+    cell_state_salvage (dfd, "c1", &st);
+    tap_ok (st && st->pid == 4242 && st->start_time == 99 && st->cgroup == NULL,
+            "salvage keeps the pid and start time, and no cgroup");
+    cell_state_free (st);
+    fd = openat (dfd, "state.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0 && write (fd, "{garbage", 8) > 0)
+      close (fd);
+    cell_state_salvage (dfd, "c1", &st);
+    tap_ok (st && st->pid == 0, "salvage of garbage proves nothing");
+    cell_state_free (st);
+  }
 }
 
 int
@@ -99,10 +155,16 @@ main (void)
               && back->cgroup && strcmp (back->cgroup, "v1:/cell/c1") == 0,
           "state round-trips pid, start time, bundle and cgroup");
   tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_RUNNING,
-          "a live pid without fifo is running");
+          "a live pid without the start socket is running");
   tap_ok (back && cell_state_status (dfd, back, true) == CELL_STATUS_PAUSED, "frozen is paused");
-  mkfifoat (dfd, CELL_STATE_FIFO, 0600);
-  tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_CREATED, "with the exec fifo: created");
+  {
+    int ls = -1;
+    tap_ok (cell_state_start_listen (dfd, "c1", &ls, &err) == 0, "the start socket is made");
+    tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_CREATED,
+            "with the start socket: created");
+    close (ls);
+  }
+  tampered (dfd);
   if (back)
     back->start_time++;
   tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_STOPPED,
