@@ -146,6 +146,19 @@ cb_mounts_done (void *userdata, pid_t pid, char **state_json, struct cell_error 
   return 0;
 }
 
+/* SCMP_ACT_NOTIFY: init loaded the filter; its listener goes to the agent with the state ("creating"). */
+static int
+cb_seccomp_listener (void *userdata, pid_t pid, int notify_fd, struct cell_error **err)
+{
+  struct create_job *job = userdata;
+  const struct cell_spec_seccomp *s = job->spec->linux_.seccomp;
+  cleanup_free char *json = NULL;
+
+  job->st.pid = pid;
+  json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
+  return cell_seccomp_notify_send (s->listener_path, notify_fd, pid, json, s->listener_metadata, err);
+}
+
 static int
 connect_console_socket (const char *path, int *fd, struct cell_error **err)
 {
@@ -403,6 +416,7 @@ do_create (struct create_job *job, bool foreground, struct cell_error **err)
   sopts.cb.userdata = job;
   sopts.cb.placed = cb_placed;
   sopts.cb.mounts_done = cb_mounts_done;
+  sopts.cb.seccomp_listener = cb_seccomp_listener;
   if (cell_spawn (job->plan, &sopts, &res, err) < 0)
     return -1;
   job->pid = res.pid;

@@ -14,6 +14,7 @@
      prestart + createRuntime hooks
      HOOKS_DONE (state JSON) ---------------->    createContainer hooks; PIVOT and the ops after it;
                                                   sysctls; pty (<- PTY master); limits; exec lookup
+     [seccomp agent <- listener]            <---- [SECCOMP fd: a filter with SCMP_ACT_NOTIFY, loaded here]
                                             <---- READY
      create: return (init blocks in open(exec.fifo, O_WRONLY) until `start`)
      run: wait for EOF (exec done) or ERROR       startContainer hooks; identity, caps, seccomp; execve
@@ -237,6 +238,26 @@ child_setup (struct child *c, struct cell_fsop_ctx *ctx, char **hook_json, struc
   return cell_process_setup_limits (plan, ctx->proc_dfd, err);
 }
 
+/* A filter with SCMP_ACT_NOTIFY rules is loaded before READY, while the runtime still listens (`create`
+   returns at READY, and init reaches the identity steps only after `start`): its listener must reach the
+   seccomp agent through the runtime. Right after loading comes one sendmsg(2) and nothing else, because
+   until the runtime has the listener nobody could answer a notification (the compiler refuses NOTIFY on
+   sendmsg). Everything init does afterwards, up to and including execve, runs under the filter; a
+   notified call waits for the agent. */
+static int
+load_notify_filter (struct child *c, struct cell_error **err)
+{
+  const char type = CELL_SYNC_SECCOMP;
+  int nfd = -1, r, e;
+  if (cell_seccomp_load (c->opts->seccomp, &nfd, err) < 0)
+    return -1;
+  r = cell_sendmsg_fd (c->sock, &type, 1, nfd);
+  e = errno;
+  close (nfd);
+  errno = e;
+  return r < 0 ? cell_err_errno (err, "send the seccomp listener to the runtime") : 0;
+}
+
 static int
 child_main (struct child *c)
 {
@@ -269,6 +290,8 @@ child_main (struct child *c)
     cell_fsop_ctx_forget_runtime_fds (&ctx);
   }
   if (child_setup (c, &ctx, &hook_json, &err) < 0 || cell_process_find_exec (&plan->process, &exe, &err) < 0)
+    goto fail;
+  if (cell_seccomp_has_notify (c->opts->seccomp) && load_notify_filter (c, &err) < 0)
     goto fail;
   /* from here on init outlives `cell create` */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -303,7 +326,9 @@ child_main (struct child *c)
       if (fl >= 0)
         fcntl (fd, F_SETFD, fl & ~FD_CLOEXEC);
     }
-  if (cell_process_setup_identity (&plan->process, c->opts->seccomp, &err) < 0)
+  if (cell_process_setup_identity (&plan->process,
+                                   cell_seccomp_has_notify (c->opts->seccomp) ? NULL : c->opts->seccomp, &err)
+      < 0)
     goto fail;
   cell_process_exec (&plan->process, exe, c->opts->preserve_fds, c->stub_fd, &err);
 fail:
@@ -513,6 +538,18 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
           close (master);
           master = -1;
         }
+    }
+  if (cell_seccomp_has_notify (opts->seccomp))
+    {
+      int nfd = -1;
+      if (cell_sync_expect (sv[0], CELL_SYNC_SECCOMP, NULL, &nfd, err) < 0)
+        goto fail;
+      r = opts->cb.seccomp_listener ? opts->cb.seccomp_listener (opts->cb.userdata, init_pid, nfd, err)
+                                    : cell_err (err, 0, "seccomp: nobody takes the SCMP_ACT_NOTIFY listener");
+      if (nfd >= 0)
+        close (nfd);
+      if (r < 0)
+        goto fail;
     }
   if (cell_sync_expect (sv[0], CELL_SYNC_READY, NULL, NULL, err) < 0)
     goto fail;

@@ -22,6 +22,10 @@ struct cell_spawn_callbacks
      (caller-owned string, freed by spawn), or NULL when there are none. */
   int (*mounts_done) (void *userdata, pid_t pid, char **state_json_for_child, struct cell_error **err);
   /* startContainer hooks run in the child right before execve; it needs the state JSON too. */
+  /* The seccomp filter has SCMP_ACT_NOTIFY rules: init loaded it and sent its listener `notify_fd`
+     (borrowed: spawn closes it): hand it to the seccomp agent (listenerPath). Init goes on meanwhile; a
+     notified syscall of init's waits until the agent answers. */
+  int (*seccomp_listener) (void *userdata, pid_t pid, int notify_fd, struct cell_error **err);
 };
 
 struct cell_spawn_opts

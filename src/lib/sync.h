@@ -16,6 +16,7 @@ enum cell_sync_type
   CELL_SYNC_PID,         /* child -> parent: payload = decimal pid of init (after a second fork) */
   CELL_SYNC_READY,       /* child -> parent: set up, waiting for start (create) or about to exec (run) */
   CELL_SYNC_ERROR,       /* either way: payload = error message; the sender gives up */
+  CELL_SYNC_SECCOMP, /* child -> parent: fd = the seccomp listener (SCMP_ACT_NOTIFY), right after loading */
 };
 
 #define CELL_SYNC_MAX (256 * 1024)

@@ -25,6 +25,7 @@ feat=$("$CELL" features)
 tap_is "$(jq -r .linux.seccomp.enabled <<<"$feat")" true "features: seccomp is enabled"
 bad=
 for a in $(jq -r '.linux.seccomp.actions[]' <<<"$feat"); do
+  [ "$a" = SCMP_ACT_NOTIFY ] && continue # needs an agent: the notify tests below
   for op in $(jq -r '.linux.seccomp.operators[]' <<<"$feat"); do
     bundle_set "$B" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "flags": $f,
       "syscalls": [{"names": ["syslog"], "action": $a, "args": [{"index": 0, "value": 99, "valueTwo": 99, "op": $op}]}]}' \
