@@ -110,6 +110,20 @@ static const char *const archs[][2] = {
   { "SCMP_ARCH_SHEB", "sheb" },
 };
 
+/* Whether a filter for this machine can take the architecture: libseccomp knows it and it has the
+   native byte order (libseccomp refuses to mix them: EDOM). */
+static bool
+arch_usable (uint32_t arch)
+{
+  scmp_filter_ctx ctx;
+  int r;
+  if (arch == 0 || (ctx = seccomp_init (SCMP_ACT_ALLOW)) == NULL)
+    return false;
+  r = seccomp_arch_add (ctx, arch);
+  seccomp_release (ctx);
+  return r == 0 || r == -EEXIST;
+}
+
 /* Whether the kernel has an action: SECCOMP_GET_ACTION_AVAIL (Linux 4.14). Before it there is no way to
    ask; the actions of Linux 3.5 are there. */
 static bool
@@ -151,7 +165,7 @@ cell_seccomp_list (enum cell_seccomp_list which)
       break;
     case CELL_SECCOMP_ARCHS:
       for (size_t i = 0; i < ARRAY_SIZE (archs); i++)
-        if (seccomp_arch_resolve_name (archs[i][1]) != 0)
+        if (arch_usable (seccomp_arch_resolve_name (archs[i][1])))
           v[n++] = archs[i][0];
       break;
     case CELL_SECCOMP_KNOWN_FLAGS:
@@ -227,6 +241,11 @@ add_architectures (scmp_filter_ctx ctx, char **names, const char *display, struc
                          "%s: /linux/seccomp/architectures/%zu: `%s` is not supported by libseccomp %u.%u",
                          display, i, names[i], SCMP_VER_MAJOR, SCMP_VER_MINOR);
       r = seccomp_arch_add (ctx, arch);
+      if (r == -EDOM)
+        return cell_err (err, 0,
+                         "%s: /linux/seccomp/architectures/%zu: `%s` cannot share a filter with this "
+                         "machine's architecture (another byte order)",
+                         display, i, names[i]);
       if (r < 0 && r != -EEXIST)
         return cell_err (err, -r, "%s: /linux/seccomp/architectures/%zu: add `%s`", display, i, names[i]);
     }
