@@ -150,7 +150,9 @@ flag_supported (unsigned int flag)
 const char **
 cell_seccomp_list (enum cell_seccomp_list which)
 {
-  const char **v = xcalloc (ARRAY_SIZE (archs) + ARRAY_SIZE (actions) + 1, sizeof *v);
+  const char **v = xcalloc (ARRAY_SIZE (archs) + ARRAY_SIZE (actions) + ARRAY_SIZE (operators)
+                                + ARRAY_SIZE (filter_flags) + 1,
+                            sizeof *v);
   size_t n = 0;
   switch (which)
     {

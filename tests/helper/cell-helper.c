@@ -664,7 +664,7 @@ usage (const char *why)
       "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
       "xattr-set PATH NAME VALUE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit N|kill-self "
       "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
-      "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|all\n",
+      "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO CMD...|all\n",
       why);
   return 2;
 }
@@ -746,6 +746,7 @@ static const struct
                  { "syscalls", NULL, cmd_syscalls, 1 },
                  { "seccomp-agent", NULL, cmd_seccomp_agent, 2 },
                  { "seccomp-bpf", NULL, cmd_seccomp_bpf, 1 },
+                 { "fail-syscall", NULL, cmd_fail_syscall, 5 },
                  { "all", cmd_all, NULL, 0 } };
 
 int

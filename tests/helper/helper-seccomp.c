@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
@@ -65,6 +66,7 @@ static const struct
   { "fcntl", SYS_fcntl, 221 },
   { "sendmsg", SYS_sendmsg, 370 },
   { "unshare", SYS_unshare, 310 },
+  { "seccomp", SYS_seccomp, 354 },
 };
 
 static int
@@ -364,7 +366,8 @@ cmd_seccomp_agent (int argc, char **argv)
   return answer (listener, argc - 2, argv + 2);
 }
 
-/* ---- seccomp-bpf NAME=ERRNO... ---------------------------------------------------------------------- */
+/* ---- fail-syscall NAME ARG MASK ERRNO CMD... ------------------------------------------------------------
+ */
 
 #if defined(__x86_64__)
 #define NATIVE_AUDIT_ARCH AUDIT_ARCH_X86_64
@@ -373,6 +376,40 @@ cmd_seccomp_agent (int argc, char **argv)
 #else
 #define NATIVE_AUDIT_ARCH 0
 #endif
+
+/* Runs CMD where NAME fails with ERRNO whenever argument ARG has a bit of MASK (its low 32 bits) set: a
+   kernel without that flag, on this one (e.g. seccomp 1 0x20 EINVAL: no
+   SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV). Inherited by CMD's children; needs CAP_SYS_ADMIN or no_new_privs.
+ */
+int
+cmd_fail_syscall (int argc, char **argv)
+{
+  int k = sys_lookup (argv[0]), e = errno_from_name (argv[3]);
+  unsigned arg = (unsigned)strtoul (argv[1], NULL, 0), mask = (unsigned)strtoul (argv[2], NULL, 0);
+  if (k < 0 || e < 0 || arg > 5 || argc < 5 || NATIVE_AUDIT_ARCH == 0)
+    {
+      fprintf (stderr, "cell-helper: fail-syscall NAME ARG MASK ERRNO CMD...\n");
+      return 2;
+    }
+  struct sock_filter f[] = {
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, arch)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, NATIVE_AUDIT_ARCH, 0, 5),
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, offsetof (struct seccomp_data, nr)),
+    BPF_JUMP (BPF_JMP | BPF_JEQ | BPF_K, (unsigned)sysnames[k].nr, 0, 3),
+    /* little endian: the low half of the argument comes first */
+    BPF_STMT (BPF_LD | BPF_W | BPF_ABS, (unsigned)offsetof (struct seccomp_data, args[0]) + 8 * arg),
+    BPF_JUMP (BPF_JMP | BPF_JSET | BPF_K, mask, 0, 1),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (unsigned)e),
+    BPF_STMT (BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+  };
+  struct sock_fprog prog = { .len = LEN (f), .filter = f };
+  if (prctl (PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+    return fail ("seccomp");
+  execvp (argv[4], argv + 4);
+  return fail ("exec");
+}
+
+/* ---- seccomp-bpf NAME=ERRNO... ---------------------------------------------------------------------- */
 
 /* Writes a raw classic-BPF program (bwrap's --seccomp format) to stdout: each named call of the native
    ABI fails with its errno (0: returns 0 and does nothing), everything else is allowed. */

@@ -16,5 +16,6 @@ int fail (const char *what);
 int cmd_syscalls (int argc, char **argv);
 int cmd_seccomp_agent (int argc, char **argv);
 int cmd_seccomp_bpf (int argc, char **argv);
+int cmd_fail_syscall (int argc, char **argv);
 
 #endif

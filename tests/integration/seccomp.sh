@@ -6,7 +6,7 @@
 # cell-helper's raw system calls.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 36
+tap_plan 38
 
 T=$CELL_TEST_TMP
 B=$(make_bundle seccomp)
@@ -131,6 +131,15 @@ profile "{$ALLOW, \"flags\": [\"SECCOMP_FILTER_FLAG_TSYNC\", \"SECCOMP_FILTER_FL
   \"syscalls\": [$(rule SCMP_ACT_ERRNO 95)]}"
 tap_is "$(run_in "$B" cell-helper syscalls getpriority:4711:0)" "getpriority:4711:0=EOPNOTSUPP" \
   "SECCOMP_FILTER_FLAG_TSYNC and SPEC_ALLOW are accepted and the filter holds"
+# a kernel without WAIT_KILLABLE_RECV (Linux < 5.19): seccomp(2) refuses flag 0x20, as it would there
+old_kernel() { "$CELL_HELPER" fail-syscall seccomp 1 0x20 EINVAL "$@"; }
+tap_is "$(old_kernel "$CELL" features | jq -c '.linux.seccomp | [(.knownFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") != null), (.supportedFlags | index("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") != null)]')" \
+  "[true,false]" "a kernel without SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV: known, not in supportedFlags (probed)"
+profile "{$ALLOW, \"flags\": [\"SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV\"]}"
+old_kernel "$CELL" --root "$CELL_TEST_ROOT" create --bundle "$B" oldk-$$ </dev/null >/dev/null 2>"$T/create.err"
+tap_like "$(cat "$T/create.err"; state_empty || echo LEFT-BEHIND)" \
+  "^cell: config.json: /linux/seccomp/flags/0: .SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV. is not supported by this kernel$" \
+  "... and asking for it there is an error naming its JSON pointer, with nothing left behind"
 
 # architectures: the compat ABIs reach the filter as their own architecture
 if [ "$(uname -m)" = x86_64 ] && [ "$("$CELL_HELPER" syscalls i386/getppid)" != "i386/getppid=ENOSYS" ]; then
@@ -180,9 +189,11 @@ start_agent() {
   return 1
 }
 NOTIFY_NAMES='["mkdir", "mkdirat", "getppid", "execve", "close", "openat", "fcntl", "write", "prctl", "setresuid", "capset"]'
+# notify_profile NAME [FLAGS-JSON]
 notify_profile() {
   profile '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p, "listenerMetadata": "cell-test metadata",
-    "syscalls": [{"names": $n, "action": "SCMP_ACT_NOTIFY"}]}' --arg p "$T/$1.sock" --argjson n "$NOTIFY_NAMES"
+    "flags": $f, "syscalls": [{"names": $n, "action": "SCMP_ACT_NOTIFY"}]}' \
+    --arg p "$T/$1.sock" --argjson n "$NOTIFY_NAMES" --argjson f "${2:-[]}"
 }
 start_agent run mkdirat=EXDEV mkdir=EXDEV getppid=4242
 notify_profile run
@@ -199,7 +210,7 @@ tap_is "$(grep -c '^fds=1$' "$T/run.log"):$(grep -c '^notified=execve$' "$T/run.
 
 # create + start: the listener is handed over during create
 start_agent create mkdirat=EXDEV getppid=4343
-notify_profile create
+notify_profile create '["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", "SECCOMP_FILTER_FLAG_TSYNC"]'
 bundle_set "$B" '.process.args = ["cell-helper", "syscalls", "mkdirat:-100:/tmp/x:448", "getppid"]'
 cellr create --bundle "$B" notify-$$ >"$T/create.out" </dev/null
 rc=$?
@@ -209,7 +220,7 @@ tap_is "$rc:$(jq -r .state.status "$T/create.json" 2>/dev/null):$([ "$st_pid" = 
 cellr start notify-$$
 wait $AGENT
 tap_is "$(tr '\n' ' ' <"$T/create.out")" "mkdirat:-100:/tmp/x:448=EXDEV getppid=4343 " \
-  "... and after start the container's calls get the agent's answers"
+  "... and after start the container's calls get the agent's answers (with WAIT_KILLABLE_RECV and TSYNC)"
 cellr delete --force notify-$$ >/dev/null 2>&1
 
 # nobody listening at listenerPath: an error, nothing left behind

@@ -412,6 +412,32 @@ test_raw_bpf (void)
   tap_ok (!f0 && !f12 && !fbig, "... and none of them gives a filter");
 }
 
+/* cell-helper seccomp-bpf writes a program as bwrap takes it, read here from a pipe (`--seccomp 3 3<...`) */
+static void
+test_helper_bpf (void)
+{
+  const char *helper = getenv ("CELL_HELPER");
+  cleanup_free char *cmd = NULL;
+  struct cell_seccomp *f = NULL;
+  struct cell_error *err = NULL;
+  FILE *p;
+  if (helper == NULL || access (helper, X_OK) < 0)
+    {
+      printf ("ok %d # SKIP CELL_HELPER is not set\n", ++tap_n);
+      return;
+    }
+  cmd = xasprintf ("'%s' seccomp-bpf getpriority=ESTALE", helper);
+  p = popen (cmd, "re");
+  if (p && cell_seccomp_from_bpf_fd (fileno (p), &f, &err) < 0)
+    printf ("#   %s\n", err->msg);
+  if (p)
+    pclose (p);
+  tap_ok (f && getprio_errno (f, 77) == ESTALE,
+          "cell-helper seccomp-bpf's program, read from a pipe, fails getpriority with ESTALE");
+  cell_error_free (err);
+  cell_seccomp_free (f);
+}
+
 /* ---- the suppress filters ------------------------------------------------------------------------- */
 
 struct suppress_probe
@@ -630,6 +656,7 @@ main (void)
   test_default_errno ();
   test_notify ();
   test_raw_bpf ();
+  test_helper_bpf ();
   test_suppress ();
   test_notify_send ();
   return tap_done ();
