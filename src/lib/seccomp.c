@@ -206,21 +206,24 @@ parse_action (const char *name, bool has_errno, uint32_t errno_ret, const char *
   return cell_err (err, 0, "%s: %s: unknown action `%s`", display, pa, name);
 }
 
-static int
-check_top (const struct cell_spec_seccomp *s, const char *display, struct cell_error **err)
+/* An empty listenerPath is no listenerPath (Go clients write unset strings as ""). */
+static bool
+has_listener (const struct cell_spec_seccomp *s)
 {
-  if (s->listener_metadata && s->listener_path == NULL)
+  return s->listener_path && s->listener_path[0];
+}
+
+/* config-linux.md: listenerMetadata "MUST NOT be set if listenerPath is not set"; listenerPath "is ignored"
+   without SCMP_ACT_NOTIFY, so it is only checked with it. */
+static int
+check_listener (const struct cell_spec_seccomp *s, bool notify, const char *display, struct cell_error **err)
+{
+  if (s->listener_metadata && !has_listener (s))
     return cell_err (err, 0, "%s: /linux/seccomp/listenerMetadata: set without /linux/seccomp/listenerPath",
                      display);
-  if (s->listener_path)
-    {
-      if (s->listener_path[0] == '\0')
-        return cell_err (err, 0, "%s: /linux/seccomp/listenerPath: must not be empty", display);
-      if (strlen (s->listener_path) >= sizeof (((struct sockaddr_un *)NULL)->sun_path))
-        return cell_err (err, 0,
-                         "%s: /linux/seccomp/listenerPath: longer than %zu bytes (a unix socket path)",
-                         display, sizeof (((struct sockaddr_un *)NULL)->sun_path) - 1);
-    }
+  if (notify && strlen (s->listener_path) >= sizeof (((struct sockaddr_un *)NULL)->sun_path))
+    return cell_err (err, 0, "%s: /linux/seccomp/listenerPath: longer than %zu bytes (a unix socket path)",
+                     display, sizeof (((struct sockaddr_un *)NULL)->sun_path) - 1);
   return 0;
 }
 
@@ -330,7 +333,7 @@ add_syscalls (scmp_filter_ctx ctx, const struct cell_spec_seccomp *s, uint32_t d
 
       if (r == 0)
         r = parse_args (sc, i, display, cmp, &split, err);
-      if (r == 0 && action == SCMP_ACT_NOTIFY && s->listener_path == NULL)
+      if (r == 0 && action == SCMP_ACT_NOTIFY && !has_listener (s))
         r = cell_err (err, 0, "%s: %s: SCMP_ACT_NOTIFY needs /linux/seccomp/listenerPath", display, pa);
       if (r == 0 && (sc->names == NULL || sc->names[0] == NULL))
         r = cell_err (err, 0, "%s: /linux/seccomp/syscalls/%zu/names: must not be empty", display, i);
@@ -404,10 +407,9 @@ compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *
   uint32_t def;
   int r;
 
-  if (check_top (s, display, err) < 0
-      || parse_action (s->default_action, s->has_default_errno_ret, s->default_errno_ret, display,
-                       "/linux/seccomp/defaultAction", "/linux/seccomp/defaultErrnoRet", &def, err)
-             < 0
+  if (parse_action (s->default_action, s->has_default_errno_ret, s->default_errno_ret, display,
+                    "/linux/seccomp/defaultAction", "/linux/seccomp/defaultErrnoRet", &def, err)
+          < 0
       || parse_flags (s->flags, display, &f->flags, err) < 0)
     return -1;
   /* every syscall init makes after loading would wait for an agent that cannot have the listener yet */
@@ -420,6 +422,8 @@ compile (struct cell_seccomp *f, const struct cell_spec_seccomp *s, const char *
   r = add_architectures (ctx, s->architectures, display, err);
   if (r == 0)
     r = add_syscalls (ctx, s, def, display, &f->notify, err);
+  if (r == 0)
+    r = check_listener (s, f->notify, display, err);
   /* a binary tree of syscall numbers for long profiles (docker's has ~350 names): shorter paths */
   if (r == 0 && s->n_syscalls > 32 && seccomp_attr_set (ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0)
     cell_debug ("seccomp: libseccomp cannot optimise the filter as a binary tree");

@@ -74,10 +74,15 @@ static const struct
       "listener over with it)" },
   { SC ("{" ALLOW ",\"listenerMetadata\":\"m\"}"),
     P "listenerMetadata: set without /linux/seccomp/listenerPath" },
-  { SC ("{" ALLOW ",\"listenerPath\":\"\"}"), P "listenerPath: must not be empty" },
+  { SC ("{" ALLOW
+        ",\"listenerPath\":\"\",\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
+    P "syscalls/0/action: SCMP_ACT_NOTIFY needs /linux/seccomp/listenerPath" },
+  { SC ("{" ALLOW ",\"listenerPath\":\"\",\"listenerMetadata\":\"m\"}"),
+    P "listenerMetadata: set without /linux/seccomp/listenerPath" },
   { SC ("{" ALLOW
         ",\"listenerPath\":\"/run/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}"),
+        "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"syscalls\":[{\"names\":[\"mkdir\"],"
+        "\"action\":\"SCMP_ACT_NOTIFY\"}]}"),
     P "listenerPath: longer than 107 bytes (a unix socket path)" },
   { SC ("{" ALLOW ",\"syscalls\":[{\"names\":[],\"action\":\"SCMP_ACT_ERRNO\"}]}"),
     P "syscalls/0/names: must not be empty" },
@@ -186,6 +191,45 @@ static int
 getprio_errno (const struct cell_seccomp *f, unsigned long long which)
 {
   return in_child (f, call_getpriority, &which);
+}
+
+/* The profile of the podman fixture (defaultAction SCMP_ACT_ERRNO, defaultErrnoRet 38, x86_64 + x86 + x32;
+   read, write, exit_group and personality(0) allowed): what is not allowed fails with ENOSYS. */
+static int
+podman_child (void *arg)
+{
+  (void)arg;
+  if (syscall (SYS_personality, 0) < 0)
+    return 1;
+  /* the query form 0xffffffff works on its own, and reboot fails with EPERM or EINVAL, never ENOSYS */
+  if (syscall (SYS_personality, 0xffffffffUL) != -1 || errno != ENOSYS)
+    return 2;
+  if (syscall (SYS_reboot, 0, 0, 0, 0) != -1 || errno != ENOSYS)
+    return 3;
+  return 0;
+}
+
+static void
+test_podman_profile (void)
+{
+  const char *srcdir = getenv ("CELL_SRCDIR") ? getenv ("CELL_SRCDIR") : ".";
+  cleanup_free char *path = xasprintf ("%s/tests/unit/data/spec/podman-config.json", srcdir);
+  struct cell_spec *spec = NULL;
+  struct cell_error *err = NULL;
+  struct cell_seccomp *f = NULL;
+  int r = -1;
+  if (cell_spec_load_file (path, "config.json", &spec, &err) == 0
+      && cell_seccomp_compile (spec->linux_.seccomp, "config.json", &f, &err) == 0)
+    r = in_child (f, podman_child, NULL);
+  if (err)
+    printf ("#   %s\n", err->msg);
+  tap_ok (r == 0,
+          "the podman fixture's profile compiles and loads: allowed calls work, the rest fail with "
+          "defaultErrnoRet 38 (child: %d)",
+          r);
+  cell_error_free (err);
+  cell_seccomp_free (f);
+  cell_spec_free (spec);
 }
 
 static void
@@ -652,6 +696,18 @@ main (void)
             ARRAY_SIZE (spec_flags));
   }
   test_rules ();
+  test_podman_profile ();
+  {
+    cleanup_free char *msg = NULL;
+    struct cell_seccomp *f
+        = compile (SC ("{" ALLOW ",\"listenerPath\":\"/run/"
+                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+                       "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"listenerMetadata\":\"m\"}"),
+                   &msg);
+    tap_ok (f && !cell_seccomp_has_notify (f),
+            "without SCMP_ACT_NOTIFY listenerPath is ignored, even a long one");
+    cell_seccomp_free (f);
+  }
   test_operators ();
   test_default_errno ();
   test_notify ();
