@@ -230,6 +230,20 @@ test_podman_profile (void)
   cell_error_free (err);
   cell_seccomp_free (f);
   cell_spec_free (spec);
+
+  /* the plan goldens' seccomp fixture (both comparisons, MASKED_EQ, the LOG flag, x86) */
+  free (path);
+  path = xasprintf ("%s/tests/unit/data/spec/seccomp-config.json", srcdir);
+  spec = NULL;
+  err = NULL;
+  f = NULL;
+  if (cell_spec_load_file (path, "config.json", &spec, &err) == 0)
+    cell_seccomp_compile (spec->linux_.seccomp, "config.json", &f, &err);
+  tap_ok (f != NULL, "the seccomp fixture of the plan goldens compiles%s%s", err ? ": " : "",
+          err ? err->msg : "");
+  cell_error_free (err);
+  cell_seccomp_free (f);
+  cell_spec_free (spec);
 }
 
 static void
