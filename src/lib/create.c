@@ -386,6 +386,18 @@ cb_mounts_done (void *userdata, pid_t pid, char **state_json, struct cell_error 
 }
 
 static int
+cb_seccomp_listener (void *userdata, pid_t pid, int notify_fd, struct cell_error **err)
+{
+  struct create_job *job = userdata;
+  const struct cell_spec_seccomp *sc = job->plan->process.seccomp;
+  cleanup_free char *json = NULL;
+
+  job->st.pid = pid;
+  json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
+  return cell_seccomp_notify_send (sc->listener_path, notify_fd, pid, json, sc->listener_metadata, err);
+}
+
+static int
 write_pid_file (const char *path, pid_t pid, struct cell_error **err)
 {
   cleanup_free char *tmp = xasprintf ("%s.cell-tmp", path);
@@ -417,7 +429,10 @@ job_spawn (struct create_job *job, struct cell_error **err)
     .seccomp = job->seccomp,
     .exec_stub = job->exec_stub,
     .force_mount2 = job->ctx->force_mount2,
-    .cb = { .userdata = job, .placed = cb_placed, .mounts_done = cb_mounts_done },
+    .cb = { .userdata = job,
+            .placed = cb_placed,
+            .mounts_done = cb_mounts_done,
+            .seccomp_listener = cb_seccomp_listener },
   };
 
   /* the root is attached over the state dir, in init's own mount namespace */

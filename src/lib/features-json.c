@@ -2,7 +2,6 @@
 /* features-json.c: the runtime-spec features document: the namespaces, capabilities, mount options, hooks and
    annotations this build supports, derived from the same tables the parser and compiler use. */
 #include <sys/capability.h>
-#include <seccomp.h>
 #include "features-json.h"
 #include "json.h"
 #include "seccomp.h"
@@ -28,30 +27,6 @@ static const char *const mount_options[] = {
   "rsymfollow",
 };
 
-/* The runtime-spec's architecture names and libseccomp's for them; listed when this libseccomp knows them. */
-static const char *const seccomp_archs[][2] = {
-  { "SCMP_ARCH_X86", "x86" },
-  { "SCMP_ARCH_X86_64", "x86_64" },
-  { "SCMP_ARCH_X32", "x32" },
-  { "SCMP_ARCH_ARM", "arm" },
-  { "SCMP_ARCH_AARCH64", "aarch64" },
-  { "SCMP_ARCH_MIPS", "mips" },
-  { "SCMP_ARCH_MIPS64", "mips64" },
-  { "SCMP_ARCH_MIPS64N32", "mips64n32" },
-  { "SCMP_ARCH_MIPSEL", "mipsel" },
-  { "SCMP_ARCH_MIPSEL64", "mipsel64" },
-  { "SCMP_ARCH_MIPSEL64N32", "mipsel64n32" },
-  { "SCMP_ARCH_PPC", "ppc" },
-  { "SCMP_ARCH_PPC64", "ppc64" },
-  { "SCMP_ARCH_PPC64LE", "ppc64le" },
-  { "SCMP_ARCH_S390", "s390" },
-  { "SCMP_ARCH_S390X", "s390x" },
-  { "SCMP_ARCH_PARISC", "parisc" },
-  { "SCMP_ARCH_PARISC64", "parisc64" },
-  { "SCMP_ARCH_RISCV64", "riscv64" },
-  { "SCMP_ARCH_LOONGARCH64", "loongarch64" },
-};
-
 static void
 gen_null_terminated (struct cell_json_gen *g, const char *key, const char *const *v)
 {
@@ -60,6 +35,14 @@ gen_null_terminated (struct cell_json_gen *g, const char *key, const char *const
   for (size_t i = 0; v[i]; i++)
     cell_json_gen_string (g, v[i]);
   cell_json_gen_array_close (g);
+}
+
+/* the compiler's own tables, filtered by what this kernel and libseccomp support (seccomp.c) */
+static void
+gen_seccomp_list (struct cell_json_gen *g, const char *key, enum cell_seccomp_list which)
+{
+  cleanup_free const char **v = cell_seccomp_list (which);
+  gen_null_terminated (g, key, v);
 }
 
 static void
@@ -120,16 +103,11 @@ cell_features_json (void)
   cell_json_gen_map_open (g);
   cell_json_gen_key (g, "enabled");
   cell_json_gen_bool (g, true);
-  gen_null_terminated (g, "actions", cell_seccomp_actions);
-  gen_null_terminated (g, "operators", cell_seccomp_operators);
-  cell_json_gen_key (g, "archs");
-  cell_json_gen_array_open (g);
-  for (size_t i = 0; i < ARRAY_SIZE (seccomp_archs); i++)
-    if (seccomp_arch_resolve_name (seccomp_archs[i][1]) != 0)
-      cell_json_gen_string (g, seccomp_archs[i][0]);
-  cell_json_gen_array_close (g);
-  gen_null_terminated (g, "knownFlags", cell_seccomp_flags);
-  gen_null_terminated (g, "supportedFlags", cell_seccomp_flags);
+  gen_seccomp_list (g, "actions", CELL_SECCOMP_ACTIONS);
+  gen_seccomp_list (g, "operators", CELL_SECCOMP_OPERATORS);
+  gen_seccomp_list (g, "archs", CELL_SECCOMP_ARCHS);
+  gen_seccomp_list (g, "knownFlags", CELL_SECCOMP_KNOWN_FLAGS);
+  gen_seccomp_list (g, "supportedFlags", CELL_SECCOMP_SUPPORTED_FLAGS);
   cell_json_gen_map_close (g);
   cell_json_gen_key (g, "apparmor");
   cell_json_gen_map_open (g);

@@ -129,7 +129,7 @@ cell_process_setup_identity (const struct cell_plan_process *p, struct cell_secc
   if (p->has_caps && cell_caps_drop_bounding (p->cap_bounding, err) < 0)
     return -1;
   /* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still have it */
-  if (seccomp && !p->no_new_privileges && cell_seccomp_load (seccomp, err) < 0)
+  if (seccomp && !p->no_new_privileges && cell_seccomp_load (seccomp, NULL, err) < 0)
     return -1;
   if (setgroups (p->n_additional_gids, p->additional_gids) < 0 && errno != EPERM)
     return cell_err_errno (err, "setgroups");
@@ -148,7 +148,7 @@ cell_process_setup_identity (const struct cell_plan_process *p, struct cell_secc
     umask (p->umask);
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return cell_err_errno (err, "set no_new_privs");
-  if (seccomp && p->no_new_privileges && cell_seccomp_load (seccomp, err) < 0)
+  if (seccomp && p->no_new_privileges && cell_seccomp_load (seccomp, NULL, err) < 0)
     return -1;
   return 0;
 }

@@ -16,7 +16,8 @@ int cell_process_find_exec (const struct cell_plan_process *p, char **path, stru
    `proc_dfd`), io priority and personality. */
 int cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct cell_error **err);
 /* chdir(cwd) (checked to be inside the root), groups, gid, uid, capability sets, umask, no_new_privs, and
-   seccomp at the last possible point. */
+   seccomp at the last possible point. `seccomp` must not have SCMP_ACT_NOTIFY rules (spawn.c loads those
+   earlier, while the runtime still listens for the listener). */
 int cell_process_setup_identity (const struct cell_plan_process *p, struct cell_seccomp *seccomp,
                                  struct cell_error **err);
 /* Marks every fd >= 3 + preserve_fds close-on-exec and execs `path` (through the exec stub `stub_fd` when

@@ -196,10 +196,27 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
   return 0;
 }
 
+/* A filter with SCMP_ACT_NOTIFY rules: loaded here, and its listener sent at once (the load and the one
+   sendmsg, nothing between: until the agent has it, nobody answers a notified call). Without no_new_privs
+   loading needs CAP_SYS_ADMIN, so before the identity; with it, after, as late as possible. */
+static int
+init_notify_filter (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
+{
+  int nfd = -1;
+  if (cell_seccomp_load (s->opts->seccomp, &nfd, err) < 0)
+    return -1;
+  if (cell_sync_send_fd_now (sync, CELL_SYNC_SECCOMP, nfd) < 0)
+    return cell_err_errno (err, "send the seccomp listener");
+  close (nfd);
+  return 0;
+}
+
 /* The process: everything that can fail, so that `create` fails rather than `start` (runtime.md). */
 static int
-init_process (struct spawn *s, struct cell_fsop_ctx *fs, char **exe, struct cell_error **err)
+init_process (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs, char **exe,
+              struct cell_error **err)
 {
+  bool nnp = s->plan->process.no_new_privileges;
   const struct cell_plan_process *p = &s->plan->process;
 
   if (cell_process_setup_limits (s->plan, fs->proc_dfd, err) < 0)
@@ -221,7 +238,11 @@ init_process (struct spawn *s, struct cell_fsop_ctx *fs, char **exe, struct cell
   /* nothing of the setup is open any more when the process's cwd is entered (SECURITY row 3) */
   cell_fsop_ctx_release (fs);
   cell_prepared_release (&s->prep);
-  return cell_process_setup_identity (p, s->opts->seccomp, err);
+  if (s->shape.seccomp_notify && !nnp && init_notify_filter (s, sync, err) < 0)
+    return -1;
+  if (cell_process_setup_identity (p, s->shape.seccomp_notify ? NULL : s->opts->seccomp, err) < 0)
+    return -1;
+  return s->shape.seccomp_notify && nnp ? init_notify_filter (s, sync, err) : 0;
 }
 
 static NORETURN void
@@ -239,7 +260,7 @@ init_main (struct spawn *s)
   fs.in_userns = s->plan->ns[CELL_NS_USER].create || s->plan->ns[CELL_NS_USER].path;
   fs.own_cgroupns = s->plan->ns[CELL_NS_CGROUP].create || s->plan->ns[CELL_NS_CGROUP].path;
   if (init_namespaces (s, &sync, &fs, &err) < 0 || init_filesystem (s, &sync, &fs, &hook_json, &err) < 0
-      || init_process (s, &fs, &exe, &err) < 0)
+      || init_process (s, &sync, &fs, &exe, &err) < 0)
     init_fail (&sync, err);
   /* from here on init outlives `cell create` */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -321,6 +342,7 @@ spawn_prepare (struct spawn *s, struct cell_error **err)
     s->shape.unshared |= plan->ns[t].path != NULL;
   s->shape.init_pid = s->shape.unshared && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path);
   s->shape.pty = plan->process.present && plan->process.terminal;
+  s->shape.seccomp_notify = plan->process.present && cell_seccomp_has_notify (s->opts->seccomp);
   if (cell_prepare (plan, &po, &s->prep, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -467,6 +489,16 @@ spawn_finish (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
             return -1;
           cell_closep (&s->master);
         }
+    }
+  if (s->shape.seccomp_notify)
+    {
+      cleanup_close int nfd = -1;
+      if (cell_sync_recv (sync, CELL_SYNC_SECCOMP, NULL, &nfd, NULL, err) < 0)
+        return -1;
+      if (!s->opts->cb.seccomp_listener)
+        return cell_err (err, 0, "a seccomp listener, and nobody to hand it to");
+      if (s->opts->cb.seccomp_listener (s->opts->cb.userdata, s->init, nfd, err) < 0)
+        return -1;
     }
   if (cell_sync_recv (sync, CELL_SYNC_READY, NULL, NULL, NULL, err) < 0)
     return -1;

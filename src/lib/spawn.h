@@ -21,6 +21,9 @@ struct cell_spawn_callbacks
      namespaces. Returns the state JSON ("creating") init needs for the container's own hooks (caller-owned
      string, freed by spawn), or NULL when there are none. */
   int (*mounts_done) (void *userdata, pid_t pid, char **state_json_for_init, struct cell_error **err);
+  /* The seccomp filter has SCMP_ACT_NOTIFY rules: init loaded it and sent its listener (borrowed: spawn
+     closes it); hand it to the agent. */
+  int (*seccomp_listener) (void *userdata, pid_t pid, int notify_fd, struct cell_error **err);
 };
 
 /* How init ends its setup. */

@@ -118,6 +118,20 @@ cell_sync_send (struct cell_sync *s, enum cell_sync_type type, const char *paylo
   return 0;
 }
 
+int
+cell_sync_send_fd_now (struct cell_sync *s, enum cell_sync_type type, int fd)
+{
+  char packet[2];
+  if (s->next >= s->n || s->steps[s->next] != type)
+    return -1;
+  packet[0] = (char)type;
+  packet[1] = (char)s->next;
+  if (cell_sendmsg_fd (s->sock, packet, sizeof (packet), fd) < 0)
+    return -1;
+  s->next++;
+  return 0;
+}
+
 void
 cell_sync_fail (int sock, const char *msg)
 {

@@ -58,6 +58,9 @@ int cell_sync_recv (struct cell_sync *s, enum cell_sync_type type, char **payloa
                     struct cell_error **err);
 /* After READY: waits for EOF (init exec'd, the socket is close-on-exec) or an ERROR from the last steps. */
 int cell_sync_wait_exec (struct cell_sync *s, struct cell_error **err);
+/* Sends step `type` with `fd` and no payload, and nothing else: no allocation, no system call but the one
+   sendmsg (what init does right after loading a seccomp filter whose listener nobody holds yet). */
+int cell_sync_send_fd_now (struct cell_sync *s, enum cell_sync_type type, int fd);
 /* Init's error, at any point (best effort: the runtime may be gone). */
 void cell_sync_fail (int sock, const char *msg);
 /* The name of a message type ("MOUNTS_DONE"), for errors and the table in docs/design.md. */

@@ -24,6 +24,7 @@
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
+#include "helper.h"
 
 extern char **environ;
 
@@ -48,7 +49,7 @@ static const struct named errno_names[]
         N (EPIPE),      N (ERANGE),       N (ENAMETOOLONG),    N (ENOSYS), N (ELOOP),  N (ENOTEMPTY),
         N (EOPNOTSUPP), N (EAFNOSUPPORT), N (EPROTONOSUPPORT), N (EDQUOT), N (ESTALE) };
 
-static const char *
+const char *
 errname (int e)
 {
   static char buf[16];
@@ -59,7 +60,19 @@ errname (int e)
   return buf;
 }
 
-static void
+int
+errno_from_name (const char *name)
+{
+  char *end;
+  long v;
+  for (size_t i = 0; i < LEN (errno_names); i++)
+    if (strcmp (name, errno_names[i].name) == 0)
+      return errno_names[i].num;
+  v = strtol (name, &end, 10);
+  return *name && *end == '\0' && v >= 0 && v <= 4095 ? (int)v : -1;
+}
+
+void
 report (const char *key, int rc)
 {
   if (rc < 0)
@@ -69,7 +82,7 @@ report (const char *key, int rc)
   fflush (stdout);
 }
 
-static int
+int
 fail (const char *what)
 {
   fprintf (stderr, "cell-helper: %s: %s\n", what, strerror (errno));
@@ -650,7 +663,8 @@ usage (const char *why)
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
       "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
       "xattr-set PATH NAME VALUE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit N|kill-self "
-      "SIG|signals|seccomp-try|all\n",
+      "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
+      "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO CMD...|all\n",
       why);
   return 2;
 }
@@ -729,6 +743,10 @@ static const struct
                  { "kill-self", NULL, cmd_kill_self, 1 },
                  { "signals", cmd_signals, NULL, 0 },
                  { "seccomp-try", cmd_seccomp_try, NULL, 0 },
+                 { "syscalls", NULL, cmd_syscalls, 1 },
+                 { "seccomp-agent", NULL, cmd_seccomp_agent, 2 },
+                 { "seccomp-bpf", NULL, cmd_seccomp_bpf, 1 },
+                 { "fail-syscall", NULL, cmd_fail_syscall, 5 },
                  { "all", cmd_all, NULL, 0 } };
 
 int
