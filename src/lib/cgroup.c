@@ -221,6 +221,32 @@ cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err)
 }
 
 int
+cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, struct cell_error **err)
+{
+  char buf[32];
+  const char *colon = strchr (sub, ':');
+  const char *path = colon ? colon + 1 : sub;
+  size_t clen = colon ? (size_t)(colon - sub) : 0;
+
+  if (!*path || path[0] == '/' || strstr (path, "..") || strstr (path, "//"))
+    return cell_err (err, 0, "--cgroup `%s`: a path below the container's own cgroup", sub);
+  snprintf (buf, sizeof buf, "%d", (int)pid);
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      struct cell_cgroup_hier *h = &cg->h[i];
+      cleanup_free char *dir = NULL;
+      bool named = false;
+      /* v1: "CONTROLLER:PATH" picks one hierarchy; the others take the container's own directory */
+      for (size_t k = 0; colon && h->ctrls && h->ctrls[k]; k++)
+        named |= strlen (h->ctrls[k]) == clen && strncmp (h->ctrls[k], sub, clen) == 0;
+      dir = (colon && !named && !(h->v2 && clen == 0)) ? xstrdup (h->dir) : xasprintf ("%s/%s", h->dir, path);
+      if (cell_cgroup_write (dir, "cgroup.procs", buf, err) < 0)
+        return cell_err_wrap (err, "join cgroup");
+    }
+  return 0;
+}
+
+int
 cell_cgroup_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res, struct cell_error **err)
 {
   static const struct cell_spec_resources empty;

@@ -39,6 +39,9 @@ int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 int cell_cgroup_clone_dfd (struct cell_cgroup *cg);
 /* Writes pid into cgroup.procs of every hierarchy (those not reached through CLONE_INTO_CGROUP). */
 int cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err);
+/* `exec --cgroup`: the same into an existing sub-cgroup: "PATH" below the container's directory in every
+   hierarchy, or "CONTROLLER:PATH" in that v1 hierarchy alone (runc's form). */
+int cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, struct cell_error **err);
 /* Applies every linux.resources field, each controller where the host has it (a v1 hierarchy, else the
    cgroup2 one: hugetlb on this project's hybrid test host), with the runtime-spec's v1 <-> v2
    conversions. A field the host cannot honour is an error naming its JSON pointer

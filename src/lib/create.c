@@ -185,30 +185,6 @@ job_rootfs (struct create_job *job, struct cell_error **err)
   return 0;
 }
 
-/* runtime-spec 1.1 config.md: a capability that cannot be granted is logged and left out, never fatal. What
-   the runtime cannot hand on is what its own bounding set lacks (a VM may withhold CAP_SYS_RESOURCE). */
-static void
-fit_caps_to_runtime (struct cell_plan_process *p)
-{
-  uint64_t avail = cell_caps_bounding_self ();
-  uint64_t *sets[]
-      = { &p->cap_bounding, &p->cap_effective, &p->cap_permitted, &p->cap_inheritable, &p->cap_ambient };
-  uint64_t missing = 0;
-
-  for (size_t i = 0; i < ARRAY_SIZE (sets); i++)
-    {
-      missing |= *sets[i] & ~avail;
-      *sets[i] &= avail;
-    }
-  for (int c = 0; c < 64; c++)
-    if (missing & (UINT64_C (1) << c))
-      {
-        cleanup_free char *name = cell_caps_name (c);
-        cell_warn ("config.json: /process/capabilities: %s is not in the runtime's bounding set: left out",
-                   name);
-      }
-}
-
 /* Will the filter let the exec stub's execveat through? Only what the profile plainly allows counts. */
 static bool
 seccomp_allows_execveat (const struct cell_spec_seccomp *sc)
@@ -240,7 +216,11 @@ job_plan (struct create_job *job, struct cell_error **err)
   job->plan = cell_plan_from_oci (job->spec, &popts);
   plan = job->plan;
   if (plan->process.present)
-    fit_caps_to_runtime (&job->plan->process);
+    {
+      struct cell_plan_process *p = &job->plan->process;
+      cell_caps_fit (&p->cap_bounding, &p->cap_effective, &p->cap_permitted, &p->cap_inheritable,
+                     &p->cap_ambient, "config.json: /process/capabilities");
+    }
   if (plan->process.seccomp
       && cell_seccomp_compile (plan->process.seccomp, "config.json", &job->seccomp, err) < 0)
     return -1;

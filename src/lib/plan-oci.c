@@ -147,10 +147,15 @@ mounts_dest (const struct cell_spec *spec, const char *dest)
   return false;
 }
 
-static void
-compile_process (struct cell_plan *plan, const struct cell_spec_process *sp)
+void
+cell_plan_process_from_oci (const struct cell_spec_process *sp, const struct cell_spec_seccomp *seccomp,
+                            struct cell_plan_process *p)
 {
-  struct cell_plan_process *p = &plan->process;
+  if (seccomp)
+    {
+      p->seccomp = xzalloc (sizeof (*p->seccomp));
+      cell_spec_copy_object (&cell_spec_seccomp_desc, seccomp, p->seccomp);
+    }
 
   p->present = true;
   p->args = cell_strv_copy (sp->args);
@@ -369,8 +374,8 @@ compile (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts, st
   if (l->personality_domain)
     plan->personality = xstrdup (l->personality_domain);
   if (spec->has_process)
-    compile_process (plan, &spec->process);
-  if (l->seccomp)
+    cell_plan_process_from_oci (&spec->process, l->seccomp, &plan->process);
+  else if (l->seccomp)
     {
       plan->process.seccomp = xzalloc (sizeof (*plan->process.seccomp));
       cell_spec_copy_object (&cell_spec_seccomp_desc, l->seccomp, plan->process.seccomp);

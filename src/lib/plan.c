@@ -56,6 +56,22 @@ cell_plan_add (struct cell_plan *plan, enum cell_op_kind kind)
 }
 
 void
+cell_plan_process_clear (struct cell_plan_process *p)
+{
+  cell_strv_free (p->args);
+  cell_strv_free (p->env);
+  free (p->cwd);
+  free (p->additional_gids);
+  free (p->rlimits);
+  free (p->apparmor_profile);
+  free (p->selinux_label);
+  if (p->seccomp)
+    cell_spec_free_object (&cell_spec_seccomp_desc, p->seccomp);
+  free (p->seccomp);
+  memset (p, 0, sizeof (*p));
+}
+
+void
 cell_plan_free (struct cell_plan *plan)
 {
   if (!plan)
@@ -91,16 +107,7 @@ cell_plan_free (struct cell_plan *plan)
   free (plan->time_offsets);
   free (plan->image_upper);
   free (plan->image_tmpfs_size);
-  cell_strv_free (plan->process.args);
-  cell_strv_free (plan->process.env);
-  free (plan->process.cwd);
-  free (plan->process.additional_gids);
-  free (plan->process.rlimits);
-  free (plan->process.apparmor_profile);
-  free (plan->process.selinux_label);
-  if (plan->process.seccomp)
-    cell_spec_free_object (&cell_spec_seccomp_desc, plan->process.seccomp);
-  free (plan->process.seccomp);
+  cell_plan_process_clear (&plan->process);
   free (plan);
 }
 

@@ -135,6 +135,8 @@ struct cell_plan
 
 struct cell_plan *cell_plan_new (void);
 void cell_plan_free (struct cell_plan *plan);
+/* Frees what `p` owns and zeroes it. */
+void cell_plan_process_clear (struct cell_plan_process *p);
 /* Appends a zeroed op of `kind` and returns it (owned by the plan; strings set by the caller must be
    heap-allocated). */
 struct cell_op *cell_plan_add (struct cell_plan *plan, enum cell_op_kind kind);
@@ -153,5 +155,9 @@ struct cell_plan_oci_opts
   bool root_image; /* root.path names a squashfs image (the caller looked; the compiler does not) */
 };
 struct cell_plan *cell_plan_from_oci (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts);
+/* The same translation for one process (`exec --process`, or the config's process that `exec` starts
+   from); `seccomp` (the container's profile, may be NULL) is copied in. */
+void cell_plan_process_from_oci (const struct cell_spec_process *sp, const struct cell_spec_seccomp *seccomp,
+                                 struct cell_plan_process *p);
 
 #endif

@@ -105,62 +105,63 @@ check_hooks (const struct cell_spec_hook *h, size_t n, const char *name, const c
 
 /* runtime-spec 1.1 config.md: an unknown capability is logged and SHOULD NOT fail the container. */
 static void
-warn_caps (const struct cell_spec_caps *c, const char *display)
+warn_caps (const struct cell_spec_caps *c, const char *display, const char *ptr)
 {
   char *const *sets[] = { c->bounding, c->effective, c->inheritable, c->permitted, c->ambient };
   static const char *const names[] = { "bounding", "effective", "inheritable", "permitted", "ambient" };
   for (size_t s = 0; s < ARRAY_SIZE (sets); s++)
     for (size_t i = 0; sets[s] && sets[s][i]; i++)
       if (cell_caps_from_name (sets[s][i]) < 0)
-        cell_warn ("%s: /process/capabilities/%s/%zu: unknown capability `%s` left out", display, names[s], i,
+        cell_warn ("%s: %s/capabilities/%s/%zu: unknown capability `%s` left out", display, ptr, names[s], i,
                    sets[s][i]);
 }
 
 static int
-check_process (const struct cell_spec_process *p, const char *display, struct cell_error **err)
+check_process (const struct cell_spec_process *p, const char *display, const char *ptr,
+               struct cell_error **err)
 {
   if (p->args == NULL || p->args[0] == NULL)
-    return cell_err (err, 0, "%s: /process/args: must not be empty", display);
+    return cell_err (err, 0, "%s: %s/args: must not be empty", display, ptr);
   if (p->cwd[0] != '/')
-    return cell_err (err, 0, "%s: /process/cwd: must be an absolute path", display);
+    return cell_err (err, 0, "%s: %s/cwd: must be an absolute path", display, ptr);
   for (size_t i = 0; p->env && p->env[i]; i++)
     if (strchr (p->env[i], '=') == NULL || p->env[i][0] == '=')
-      return cell_err (err, 0, "%s: /process/env/%zu: expected KEY=VALUE, got `%s`", display, i, p->env[i]);
+      return cell_err (err, 0, "%s: %s/env/%zu: expected KEY=VALUE, got `%s`", display, ptr, i, p->env[i]);
   if (p->user.has_umask && p->user.umask > 0777)
-    return cell_err (err, 0, "%s: /process/user/umask: %o is not a file mode mask", display, p->user.umask);
+    return cell_err (err, 0, "%s: %s/user/umask: %o is not a file mode mask", display, ptr, p->user.umask);
   if (p->has_oom_score_adj && (p->oom_score_adj < -1000 || p->oom_score_adj > 1000))
-    return cell_err (err, 0, "%s: /process/oomScoreAdj: must be between -1000 and 1000", display);
+    return cell_err (err, 0, "%s: %s/oomScoreAdj: must be between -1000 and 1000", display, ptr);
   for (size_t i = 0; i < p->n_rlimits; i++)
     {
       if (cell_rlimit_from_name (p->rlimits[i].type) < 0)
-        return cell_err (err, 0, "%s: /process/rlimits/%zu/type: unknown rlimit `%s`", display, i,
+        return cell_err (err, 0, "%s: %s/rlimits/%zu/type: unknown rlimit `%s`", display, ptr, i,
                          p->rlimits[i].type);
       if (p->rlimits[i].soft > p->rlimits[i].hard)
-        return cell_err (err, 0, "%s: /process/rlimits/%zu: soft limit above hard limit", display, i);
+        return cell_err (err, 0, "%s: %s/rlimits/%zu: soft limit above hard limit", display, ptr, i);
       for (size_t k = 0; k < i; k++)
         if (streq (p->rlimits[k].type, p->rlimits[i].type))
-          return cell_err (err, 0, "%s: /process/rlimits/%zu/type: duplicate `%s`", display, i,
+          return cell_err (err, 0, "%s: %s/rlimits/%zu/type: duplicate `%s`", display, ptr, i,
                            p->rlimits[i].type);
     }
   if (p->has_io_priority)
     {
       if (!streq (p->io_priority_class, "IOPRIO_CLASS_RT") && !streq (p->io_priority_class, "IOPRIO_CLASS_BE")
           && !streq (p->io_priority_class, "IOPRIO_CLASS_IDLE"))
-        return cell_err (err, 0, "%s: /process/ioPriority/class: unknown class `%s`", display,
+        return cell_err (err, 0, "%s: %s/ioPriority/class: unknown class `%s`", display, ptr,
                          p->io_priority_class);
       if (p->io_priority_priority < 0 || p->io_priority_priority > 7)
-        return cell_err (err, 0, "%s: /process/ioPriority/priority: must be between 0 and 7", display);
+        return cell_err (err, 0, "%s: %s/ioPriority/priority: must be between 0 and 7", display, ptr);
     }
   if (p->has_caps)
-    warn_caps (&p->caps, display);
+    warn_caps (&p->caps, display, ptr);
   if (p->has_scheduler)
-    return cell_err (err, 0, "%s: /process/scheduler: not supported by cell", display);
+    return cell_err (err, 0, "%s: %s/scheduler: not supported by cell", display, ptr);
   if (p->has_exec_cpu_affinity)
-    return cell_err (err, 0, "%s: /process/execCPUAffinity: not supported by cell", display);
+    return cell_err (err, 0, "%s: %s/execCPUAffinity: not supported by cell", display, ptr);
   if (p->apparmor_profile && *p->apparmor_profile)
-    return cell_err (err, 0, "%s: /process/apparmorProfile: AppArmor is not supported by cell", display);
+    return cell_err (err, 0, "%s: %s/apparmorProfile: AppArmor is not supported by cell", display, ptr);
   if (p->selinux_label && *p->selinux_label)
-    return cell_err (err, 0, "%s: /process/selinuxLabel: SELinux is not supported by cell", display);
+    return cell_err (err, 0, "%s: %s/selinuxLabel: SELinux is not supported by cell", display, ptr);
   return 0;
 }
 
@@ -336,7 +337,7 @@ cell_spec_validate (const struct cell_spec *spec, const char *display, struct ce
   if (!spec->has_root || !spec->root.path || !*spec->root.path)
     return cell_err (err, 0, "%s: /root/path: required on Linux", display);
   /* runtime-spec runtime.md: `process` is needed by `start`, not by `create` */
-  if (spec->has_process && check_process (&spec->process, display, err) < 0)
+  if (spec->has_process && check_process (&spec->process, display, "/process", err) < 0)
     return -1;
   if (check_mounts (spec, display, err) < 0 || check_annotations (spec, display, err) < 0)
     return -1;
@@ -355,4 +356,11 @@ cell_spec_validate (const struct cell_spec *spec, const char *display, struct ce
   HOOKS (poststop, "poststop");
 #undef HOOKS
   return check_linux (spec, display, err);
+}
+
+int
+cell_spec_validate_process (const struct cell_spec_process *p, const char *display, const char *ptr,
+                            struct cell_error **err)
+{
+  return check_process (p, display, ptr, err);
 }

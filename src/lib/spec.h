@@ -241,6 +241,10 @@ int cell_spec_load_buffer (const char *buf, size_t len, const char *display, str
 int cell_spec_validate (const struct cell_spec *spec, const char *display, struct cell_error **err);
 void cell_spec_free (struct cell_spec *spec);
 
+/* The rules of /process alone (for `exec --process`), errors prefixed with `display` and `ptr` ("/process"
+   in a config.json, "" in a process.json). */
+int cell_spec_validate_process (const struct cell_spec_process *p, const char *display, const char *ptr,
+                                struct cell_error **err);
 /* process.json for `exec --process`: decodes into a cell_spec_process (same rules as /process). */
 int cell_spec_process_load_file (const char *path, const char *display, struct cell_spec_process **out,
                                  struct cell_error **err);

@@ -121,7 +121,7 @@ cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
       if (i_pid >= 0 && (pfd[i_pid].revents & POLLIN))
         {
           int st;
-          if (waitpid (pid, &st, WNOHANG) == pid)
+          if (waitpid (pid, &st, WNOHANG | __WALL) == pid)
             {
               *wstatus = st;
               init_done = true;
@@ -136,7 +136,7 @@ cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
             {
               int st;
               pid_t p;
-              while ((p = waitpid (-1, &st, WNOHANG)) > 0)
+              while ((p = waitpid (-1, &st, WNOHANG | __WALL)) > 0)
                 if (p == pid)
                   {
                     *wstatus = st;

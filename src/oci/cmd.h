@@ -17,6 +17,7 @@ int cell_cmd_delete (struct cell_context *ctx, int argc, char **argv, struct cel
 int cell_cmd_state (struct cell_context *ctx, int argc, char **argv, struct cell_error **err);
 int cell_cmd_list (struct cell_context *ctx, int argc, char **argv, struct cell_error **err);
 int cell_cmd_features (struct cell_context *ctx, int argc, char **argv, struct cell_error **err);
+int cell_cmd_exec (struct cell_context *ctx, int argc, char **argv, struct cell_error **err);
 int cell_cmd_snapshot (struct cell_context *ctx, int argc, char **argv, struct cell_error **err);
 int cell_cmd_spec (struct cell_context *ctx, int argc, char **argv, struct cell_error **err);
 

@@ -21,6 +21,7 @@ static const struct command commands[] = {
   { "create", cell_cmd_create, "create a container" },
   { "start", cell_cmd_start, "start a created container" },
   { "run", cell_cmd_run, "create and start a container" },
+  { "exec", cell_cmd_exec, "run a process in a container" },
   { "kill", cell_cmd_kill, "send a signal to the container's init" },
   { "delete", cell_cmd_delete, "delete a container" },
   { "state", cell_cmd_state, "print the state of a container" },
