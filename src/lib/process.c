@@ -37,7 +37,14 @@ check_exec (const char *path, struct cell_error **err)
 {
   struct stat st;
   if (stat (path, &st) < 0)
-    return cell_err_errno (err, "exec `%s`", path);
+    {
+      /* the words podman maps to exit codes 127 and 126 */
+      if (errno == ENOENT || errno == ENOTDIR)
+        return cell_err_as (err, ENOENT, "exec `%s`: no such file or directory", path);
+      if (errno == EACCES)
+        return cell_err_as (err, EACCES, "exec `%s`: permission denied", path);
+      return cell_err_errno (err, "exec `%s`", path);
+    }
   if (S_ISDIR (st.st_mode))
     return cell_err (err, EACCES, "exec `%s`: is a directory: permission denied", path);
   if (access (path, X_OK) < 0 && (st.st_mode & 0111) == 0)
