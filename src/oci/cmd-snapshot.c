@@ -81,7 +81,9 @@ cell_cmd_snapshot (struct cell_context *ctx, int argc, char **argv, struct cell_
         o.compression = optarg;
         break;
       default:
-        return cell_err (err, 0, "snapshot: usage: snapshot [--compression C] (ID | --bundle DIR) FILE");
+        cell_err (err, 0, "snapshot: invalid option `%s` (usage: snapshot [--compression C] (ID | --bundle DIR) FILE)",
+                  argv[optind - 1]);
+        return 1;
       }
   if (bundle)
     {

@@ -108,6 +108,8 @@ main (int argc, char **argv)
       return 1;
     }
   (void)sb;
+  /* every command says what was wrong with its options in one line of its own */
+  opterr = 0;
   while ((c = getopt_long (argc, argv, "+hv", opts, NULL)) != -1)
     {
       switch (c)
@@ -158,7 +160,7 @@ main (int argc, char **argv)
           usage (stdout);
           return 0;
         default:
-          usage (stderr);
+          fprintf (stderr, "cell: invalid option `%s` (cell --help)\n", argv[optind - 1]);
           return 1;
         }
     }
