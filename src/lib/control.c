@@ -301,12 +301,11 @@ static const struct update_flag update_flags[] = {
   { "mem-bw-schema", NULL, F_RDT, 0, 0 },
 };
 
-const char *const cell_control_update_flags[] = {
-  "memory",        "memory-swap",    "memory-reservation", "kernel-memory", "kernel-memory-tcp",
-  "cpu-quota",     "cpu-period",     "cpu-burst",          "cpu-share",     "cpu-shares",
-  "cpu-rt-period", "cpu-rt-runtime", "cpu-idle",           "cpuset-cpus",   "cpuset-mems",
-  "pids-limit",    "blkio-weight",   "l3-cache-schema",    "mem-bw-schema", NULL,
-};
+const char *
+cell_control_update_flag_name (size_t i)
+{
+  return i < ARRAY_SIZE (update_flags) ? update_flags[i].name : NULL;
+}
 
 static const struct update_flag *
 flag_by_name (const char *name)

@@ -85,7 +85,7 @@ cell_cmd_resume (struct cell_context *ctx, int argc, char **argv, struct cell_er
 enum
 {
   OPT_RESOURCES = 'r',
-  OPT_FLAG0 = 1000, /* OPT_FLAG0 + i: cell_control_update_flags[i] */
+  OPT_FLAG0 = 1000, /* OPT_FLAG0 + i: cell_control_update_flag_name (i) */
 };
 
 static void
@@ -104,13 +104,13 @@ cell_cmd_update (struct cell_context *ctx, int argc, char **argv, struct cell_er
   size_t nflags = 0;
   int c;
 
-  while (cell_control_update_flags[nflags])
+  while (cell_control_update_flag_name (nflags))
     nflags++;
   opts = xcalloc (nflags + 2, sizeof *opts);
   opts[0] = (struct option){ "resources", required_argument, NULL, OPT_RESOURCES };
   for (size_t i = 0; i < nflags; i++)
     opts[i + 1]
-        = (struct option){ cell_control_update_flags[i], required_argument, NULL, OPT_FLAG0 + (int)i };
+        = (struct option){ cell_control_update_flag_name (i), required_argument, NULL, OPT_FLAG0 + (int)i };
   r = xzalloc (sizeof *r);
   while ((c = getopt_long (argc, argv, "+r:", opts, NULL)) != -1)
     {
@@ -119,7 +119,9 @@ cell_cmd_update (struct cell_context *ctx, int argc, char **argv, struct cell_er
       else if (c >= OPT_FLAG0 && c < OPT_FLAG0 + (int)nflags)
         {
           flags_given = true;
-          if (cell_control_update_flag (r, cell_control_update_flags[c - OPT_FLAG0], optarg, err) < 0)
+          if (cell_control_update_flag (r, cell_control_update_flag_name ((size_t)(c - OPT_FLAG0)), optarg,
+                                        err)
+              < 0)
             return cell_err_wrap (err, "update"), 1;
         }
       else
