@@ -100,6 +100,8 @@ main (int argc, char **argv)
     { NULL, 0, NULL, 0 },
   };
   struct cell_context ctx = { .root_dfd = -1, .argv = argv };
+
+  cell_trace_begin ();
   cleanup_error struct cell_error *err = NULL;
   const char *log_path = NULL;
   bool log_json = false, debug = false;
