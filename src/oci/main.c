@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* main.c: the OCI front-end's entry: global flags (runc's), the command table, error printing. */
 #include <getopt.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cmd.h"
 #include "log.h"
+#include "sandbox.h"
 #include "xalloc.h"
 
 struct command
@@ -27,6 +29,7 @@ static const struct command commands[] = {
   { "spec", cell_cmd_spec, "write a default config.json" },
   { "snapshot", cell_cmd_snapshot, "write a container's root filesystem to a squashfs image" },
   { "features", cell_cmd_features, "print the features this runtime supports" },
+  { "sandbox", cell_cmd_sandbox, "run a command in a sandbox, with bubblewrap's command line" },
 };
 
 static void
@@ -106,6 +109,12 @@ main (int argc, char **argv)
       return 1;
     }
   (void)sb;
+  /* a `bwrap` link to cell: the sandbox front-end with bwrap's whole command line (src/sandbox) */
+  {
+    cleanup_free char *name = xstrdup (argv[0] ? argv[0] : "");
+    if (streq (basename (name), "bwrap"))
+      return cell_sandbox_main (argc, argv, argv[0], true);
+  }
   while ((c = getopt_long (argc, argv, "+hv", opts, NULL)) != -1)
     {
       switch (c)
