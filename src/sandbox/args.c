@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* args.c: the sandbox front-end's compiler: a table of bubblewrap 0.8.0's options (with Debian's
-   --bind-fd, 0.9's --argv0) and mkosi-sandbox's extras, each appending plan operations or setting plan
-   fields, then bwrap's cross-option checks. argv -> struct plan, without a system call. */
+/* args.c: the sandbox compiler's option table: every option of bubblewrap 0.8.0 (with Debian's
+   --bind-fd, 0.9's --argv0) and mkosi-sandbox's extras, each row with its argument count and a handler
+   that appends plan operations or sets plan fields. No system calls. */
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <linux/mount.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/mount.h>
 #include "caps.h"
 #include "compiler.h"
