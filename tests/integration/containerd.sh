@@ -86,8 +86,12 @@ _containerd_cleanup() {
   fi
   for id in $(ls "$SHIM_ROOT" 2> /dev/null); do "$RT" --root "$SHIM_ROOT" delete --force "$id"; done
   for p in $(our_shims); do kill -9 "$p"; done
+  # A shim killed here leaves its socket: /run/containerd/s/sha256(address/namespace/id).
+  for id in t-rm t-tty t1 t2 t-uid; do
+    rm -f "/run/containerd/s/$(printf '%s' "$T/containerd.sock/$NS/$id" | sha256sum | cut -d' ' -f1)"
+  done
   rm -rf "$SHIM_ROOT"
-  [ "$had_shim_root" = 1 ] || rmdir /run/containerd/runc /run/containerd/s /run/containerd/fifo /run/containerd
+  [ "$had_shim_root" = 1 ] || rmdir /run/containerd/runc /run/containerd/s /run/containerd
 }
 on_exit _containerd_cleanup
 
@@ -112,9 +116,10 @@ task_pid() { c task ls 2> /dev/null | awk -v id="$1" '$1 == id { print $2 }'; }
 rt_state() { "$RT" --root "$SHIM_ROOT" state "$1" 2> /dev/null | jq -r "$2"; }
 in_tty() {
   local start=$(date +%s%N)
-  OUT=$(timeout 20 script -qec "$1; echo __rc=\$?" /dev/null < /dev/null 2>&1 | tr -d '\r\0')
-  RC=$(printf '%s' "$OUT" | sed -n 's/^__rc=//p')
-  OUT=$(printf '%s' "$OUT" | grep -v '^__rc=')
+  # script -e: its exit status is the command's
+  timeout 10 script -qec "$1" /dev/null < /dev/null > "$T/tty.out" 2>&1
+  RC=$?
+  OUT=$(tr -d '\r\0' < "$T/tty.out" | grep -v '^Session terminated')
   TOOK=$((($(date +%s%N) - start) / 1000000))
 }
 CTR="ctr -a $T/containerd.sock -n $NS"
@@ -153,12 +158,12 @@ tap_is "$RC" 0 "images import (podman save archive)"
 tap_is "$(c images ls -q 2> /dev/null)" "$IMG" "images ls: the image is there"
 
 # ---- run --rm
-crun_ run --rm --runc-binary "$RT" "$IMG" t-rm sh -c 'echo hello-ctr; exit 3'
+crun_ run --fifo-dir "$T/fifo" --rm --runc-binary "$RT" "$IMG" t-rm sh -c 'echo hello-ctr; exit 3'
 tap_is "$RC $OUT" "3 hello-ctr" "run --rm: output and exit status 3"
 tap_is "$(c containers ls -q 2> /dev/null | wc -l) $(c task ls -q 2> /dev/null | wc -l)" "0 0" "run --rm: no container or task left"
 
 # ---- run -t (a pty)
-in_tty "$CTR run -t --rm --runc-binary $RT $IMG t-tty sh -c 'tty; exit 4'"
+in_tty "$CTR run --fifo-dir $T/fifo -t --rm --runc-binary $RT $IMG t-tty sh -c 'tty; exit 4'"
 tap_like "$OUT" "/dev/pts/[0-9]+" "run -t: the process has a pty"
 tap_is "$RC" 4 "run -t: returns with the exit status (4) (took ${TOOK} ms)"
 c task kill -s SIGKILL t-tty > /dev/null 2>&1
@@ -166,7 +171,7 @@ c task delete -f t-tty > /dev/null 2>&1
 c containers delete t-tty > /dev/null 2>&1
 
 # ---- a detached task
-crun_ run -d --runc-binary "$RT" --memory-limit 71303168 "$IMG" t1 \
+crun_ run --fifo-dir "$T/fifo" -d --runc-binary "$RT" --memory-limit 71303168 "$IMG" t1 \
   sh -c 'trap "touch /tmp/got-usr1" USR1; trap "exit 9" TERM; while :; do sleep 0.1; done'
 tap_is "$RC" 0 "run -d"
 wait_for 25 sh -c "$CTR task ls | grep -q 't1 .*RUNNING'"
@@ -176,11 +181,11 @@ tap_is "$(rt_state t1 '"\(.status) \(.pid)"')" "running $pid" "run -d: $RT_NAME 
 tap_is "$(cat "/sys/fs/cgroup/memory/$NS/t1/memory.limit_in_bytes" 2> /dev/null)" 71303168 \
   "run --memory-limit: cgroup /$NS/t1 has the limit"
 
-crun_ task exec --exec-id e1 t1 sh -c 'echo exec-out; exit 6'
+crun_ task exec --fifo-dir "$T/fifo" --exec-id e1 t1 sh -c 'echo exec-out; exit 6'
 tap_is "$RC $OUT" "6 exec-out" "task exec: output and exit status 6"
-crun_ task exec --exec-id e2 t1 id -u
+crun_ task exec --fifo-dir "$T/fifo" --exec-id e2 t1 id -u
 tap_is "$RC $OUT" "0 0" "task exec: a second exec"
-in_tty "$CTR task exec -t --exec-id e3 t1 sh -c 'tty; exit 5'"
+in_tty "$CTR task exec --fifo-dir $T/fifo -t --exec-id e3 t1 sh -c 'tty; exit 5'"
 tap_like "$OUT" "/dev/pts/[0-9]+" "task exec -t: a pty"
 tap_is "$RC" 5 "task exec -t: exit status 5 (took ${TOOK} ms)"
 
@@ -216,7 +221,7 @@ crun_ containers delete t1
 tap_is "$RC" 0 "containers delete"
 
 # task delete -f of a running task (the shim's kill --all, then delete, then delete --force)
-c run -d --runc-binary "$RT" "$IMG" t2 sleep 1000 > /dev/null 2>&1
+c run --fifo-dir "$T/fifo" -d --runc-binary "$RT" "$IMG" t2 sleep 1000 > /dev/null 2>&1
 wait_for 25 sh -c "$CTR task ls | grep -q 't2 .*RUNNING'"
 pid2=$(task_pid t2)
 crun_ task delete -f t2
@@ -227,7 +232,7 @@ c containers delete t2 > /dev/null 2>&1
 
 # ---- --uidmap (ctr drops --runc-binary here: a `runc` link in containerd's PATH stands in)
 ln -s "$RT" "$T/bin/runc"
-crun_ run -d --runc-binary "$RT" --uidmap 0:300000:65536 --gidmap 0:300000:65536 "$IMG" t-uid sleep 1000
+crun_ run --fifo-dir "$T/fifo" -d --runc-binary "$RT" --uidmap 0:300000:65536 --gidmap 0:300000:65536 "$IMG" t-uid sleep 1000
 tap_is "$RC" 0 "run -d --uidmap/--gidmap"
 [ "$RC" = 0 ] || printf '%s\n' "$OUT" | head -3 | sed 's/^/#   /'
 wait_for 25 sh -c "$CTR task ls | grep -q 't-uid .*RUNNING'"
