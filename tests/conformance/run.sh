@@ -84,6 +84,16 @@ cleanup_containers() {
       "$scratch"/*) "$runtime" delete --force "$id" >/dev/null 2>&1 ;;
     esac
   done
+  # The cgroups tests use fixed cgroup paths (/cgrouptest, /testdir/cgrouptest); a runtime that leaves one
+  # behind is noted in the test's log, and the empty directories are removed.
+  local d left=
+  for d in /sys/fs/cgroup/cgrouptest /sys/fs/cgroup/*/cgrouptest /sys/fs/cgroup/testdir/cgrouptest \
+    /sys/fs/cgroup/*/testdir/cgrouptest /sys/fs/cgroup/testdir /sys/fs/cgroup/*/testdir; do
+    [ -d "$d" ] || continue
+    case $d in */testdir) ;; *) left="$left $d" ;; esac
+    rmdir "$d" 2> /dev/null
+  done
+  [ -n "$left" ] && [ -n "${log:-}" ] && echo "# cgroups left behind:$left" >> "$log"
   grep -o " $scratch/[^ ]*" /proc/self/mountinfo 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
 }
 cleanup() {

@@ -91,6 +91,8 @@ _containerd_cleanup() {
     rm -f "/run/containerd/s/$(printf '%s' "$T/containerd.sock/$NS/$id" | sha256sum | cut -d' ' -f1)"
   done
   rm -rf "$SHIM_ROOT"
+  # The shim makes the namespace's parent cgroup (/<namespace>) and leaves it.
+  rmdir /sys/fs/cgroup/"$NS" /sys/fs/cgroup/*/"$NS"
   [ "$had_shim_root" = 1 ] || rmdir /run/containerd/runc /run/containerd/s /run/containerd
 }
 on_exit _containerd_cleanup
