@@ -213,6 +213,9 @@ mount_tmpfs_copyup (struct cell_fsop_ctx *ctx, const struct cell_op *op, int tar
     return cell_err_errno (err, "mount %s: fsopen `tmpfs`", what);
   if (src < 0)
     return cell_err_errno (err, "mount %s: open the directory to copy", what);
+  /* the source shows in mountinfo, as mount(2) would show it (podman's --tmpfs: `tmpfs`) */
+  if (cell_fs_set (fs, "source", op->source ? op->source : "tmpfs", what, err) < 0)
+    return -1;
   for (char *rest = data, *o; (o = strsep (&rest, ",")) != NULL;)
     {
       char *eq = strchr (o, '=');
