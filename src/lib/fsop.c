@@ -114,7 +114,8 @@ post_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, const char *wha
 /* Before anything is mounted in a mount namespace of the container's own: nothing may propagate back to
    the host. Everything becomes a slave (host mounts still show up, as with runc), or private when the
    configured propagation is not a slave one; that propagation itself goes on "/" after the root switch
-   (op_pivot), when "/" is the container's root and no peer of the host's. A joined mount namespace is
+   and the ops after it (cell_fsop_root_propagation), when "/" is the container's root and no peer of the
+   host's. A joined mount namespace is
    left as its owner made it. */
 static int
 isolate_from_host (struct cell_fsop_ctx *ctx, struct cell_error **err)
@@ -354,6 +355,12 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
   ctx->root_dfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "open `/`");
+  return 0;
+}
+
+int
+cell_fsop_root_propagation (struct cell_fsop_ctx *ctx, struct cell_error **err)
+{
   if (ctx->plan->rootfs_propagation && ctx->plan->root_switch != CELL_ROOT_CHROOT
       && mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set rootfs propagation");
