@@ -27,6 +27,10 @@ on_exit "find $CG/*/$CGP $CG/$CGP -depth -type d -exec rmdir {} \\; 2>/dev/null"
 # cg_dirs PATH: the cgroup directories of this run's PATH (relative to every hierarchy), and below, that exist.
 cg_dirs() { find "$CG"/*/"$CGP/$1" "$CG/$CGP/$1" -type d 2>/dev/null; }
 
+# the background loop of a race test, stopped on exit if a failure left it running (only while it is ours)
+SW=
+on_exit '[ -z "$SW" ] || kill "$SW"'
+
 # start_time PID: field 22 of /proc/PID/stat, empty when the process is gone or a zombie.
 start_time() {
   local s
@@ -36,6 +40,9 @@ start_time() {
   case $1 in Z | X) return 0 ;; esac
   echo "${20}"
 }
+
+# kill_ours PID START: SIGKILL to PID only while it is the process that started at START (never a reused pid).
+kill_ours() { [ -n "$2" ] && [ "$(start_time "$1")" = "$2" ] && kill -KILL "$1" 2>/dev/null; }
 
 # gone PID START: the process PID that started at START is gone (waits up to 5 s for a reaper).
 gone() {
@@ -395,32 +402,36 @@ for v in "${TAMPER[@]}"; do
   [ -e "$CELL_TEST_ROOT/$ID" ] && d=kept || d=removed
   tap_like "$g:$d:$rc:$(cat "$ERR")" "^killed:removed:[01]:cell: invalid cgroup state \`$(sed 's/[.+]/\\&/g' <<<"$v")\`" \
     "10.6: state.json cgroup \`$v\`: delete --force says so, kills init (pid + start time), removes the state"
-  kill -KILL "$pid" 2>/dev/null
+  kill_ours "$pid" "$st"
 done
 # a pid that is not the container's (a stranger's, with another start time) is never signalled
 ID=tamper-$$
 sleep 1000 &
 stranger=$!
+disown "$stranger" # no job notice when it is killed below
 sleep 0.1 # start times count in clock ticks: the stranger's must differ from init's
 cellr --cgroup-manager disabled create --bundle "$B8" "$ID" </dev/null >/dev/null 2>&1
 pid=$(cellr state "$ID" | jq -r .pid)
+st=$(start_time "$pid")
 jq -c --argjson p "$stranger" '.pid = $p' "$CELL_TEST_ROOT/$ID/state.json" >"$CELL_TEST_TMP/st.json" &&
   cp "$CELL_TEST_TMP/st.json" "$CELL_TEST_ROOT/$ID/state.json"
 in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/dev/null 2>"$ERR"
 rc=$?
 tap_is "$rc:$([ -n "$(start_time $stranger)" ] && echo alive):$([ -e "$CELL_TEST_ROOT/$ID" ] || echo removed)" \
   "0:alive:removed" "10.6: state.json naming a stranger's pid: delete --force leaves it alone, removes the state"
-kill -KILL "$stranger" "$pid" 2>/dev/null
+kill -KILL "$stranger"
+kill_ours "$pid" "$st"
 # garbage
 cellr --cgroup-manager disabled create --bundle "$B8" "$ID" </dev/null >/dev/null 2>&1
 pid=$(cellr state "$ID" | jq -r .pid)
+st=$(start_time "$pid")
 echo '{"pid": 1, "garbage' >"$CELL_TEST_ROOT/$ID/state.json"
 cellr state "$ID" >/dev/null 2>"$ERR"
 tap_like "$?:$(cat "$ERR")" "^1:cell: container \`$ID\`: state.json" "10.6: a garbage state.json is a clear error"
 in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/dev/null 2>"$ERR"
 tap_is "$?:$([ -e "$CELL_TEST_ROOT/$ID" ] && echo kept || echo removed)" "0:removed" \
   "10.6: delete --force of a garbage state.json succeeds and removes the state dir"
-kill -KILL "$pid" 2>/dev/null
+kill_ours "$pid" "$st"
 
 # ---- issue 10.8: create at the fd limit -----------------------------------------------------------------
 
@@ -460,8 +471,7 @@ while True:
         sys.exit("renameat2: %s" % os.strerror(ctypes.get_errno()))
 EOF
 python3 "$CELL_TEST_TMP/exchange.py" "$B10/rootfs" "$B10/rootfs.lnk" &
-sw=$!
-on_exit "kill $sw"
+SW=$!
 declare -A seen=()
 for i in $(seq "$N_SWAP"); do
   out=$(cellr run --bundle "$B10" sw$i-$$ </dev/null 2>&1)
@@ -471,8 +481,9 @@ for i in $(seq "$N_SWAP"); do
     *) seen[other]="${seen[other]} [$out]" ;;
   esac
 done
-kill $sw
-wait $sw 2>/dev/null
+kill "$SW"
+wait "$SW" 2>/dev/null
+SW=
 tap_is "other:${seen[other]} real>0:$((${seen[real]:-0} > 0))" "other: real>0:1" \
   "10.9: $N_SWAP creates while rootfs is swapped with a symlink: none runs on the decoy (real ${seen[real]:-0}, refused ${seen[refused]:-0})"
 tap_result "$(state_empty; echo $?)" "10.9: ... and nothing is left"
@@ -488,8 +499,7 @@ ln -s ../vol "$B11/rootfs/data"
 bundle_set "$B11" '.mounts += [{"destination": $d, "type": "tmpfs", "source": "tmpfs"}] | .process.args = ["true"]' \
   --arg d "/data/a/sub-$$"
 python3 "$CELL_TEST_TMP/exchange.py" "$B11/rootfs/vol/a" "$B11/rootfs/vol/b" &
-sw=$!
-on_exit "kill $sw"
+SW=$!
 # storm_runs N [ENV...]: N runs under the storm; sets ok, clean (one-line errors, no EAGAIN) and bad.
 storm_runs() {
   local n=$1 i out
@@ -514,8 +524,9 @@ storm_runs $((N_STORM / 4)) CELL_NO_OPENAT2=1
 tap_is "$bad" "" "10.10 without openat2: $((N_STORM / 4)) runs under the storm: $ok succeed, $clean fail cleanly"
 tap_result "$([ ! -e "/sub-$$" ] && state_empty && [ "$(mounts_below "$CELL_TEST_TMP")" = "$base" ]; echo $?)" \
   "10.10 without openat2: ... nothing is created or mounted on the host, nothing is left"
-kill $sw
-wait $sw 2>/dev/null
+kill "$SW"
+wait "$SW" 2>/dev/null
+SW=
 
 B12=$(make_bundle slash)
 mkdir -p "$CELL_TEST_TMP/emptydev"
