@@ -6,7 +6,7 @@
 # test matches the specific error and has a positive control (the same config without the attack works).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 60
+tap_plan 65
 
 # make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
 _make_rootfs_template
@@ -144,6 +144,23 @@ bundle_set "$B" '.mounts[-1].destination = "/proc/cpuinfo" | .process.args = ["c
 tap_is "$(cellr run --bundle "$B" inproc-$$ </dev/null 2>&1)" "$(cat /etc/hostname)" \
   "row 7: (control) the same bind onto /proc/cpuinfo (runc's procfs policy allows it) works"
 bundle_set "$B" 'del(.mounts[-1])'
+# Row 7 (CVE-2019-16884): a host dir bound, or a tmpfs mounted, as the container's /proc instead of a procfs.
+mkdir -p "$CELL_TEST_TMP/fakeproc/self"
+for m in '{"destination": "/proc", "type": "bind", "source": $s, "options": ["rbind"]}' \
+  '{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}'; do
+  bundle_set "$B" "(.mounts |= map(select(.destination != \"/proc\"))) | .mounts = [$m] + .mounts" \
+    --arg s "$CELL_TEST_TMP/fakeproc"
+  cellr create --bundle "$B" fakeproc-$$ </dev/null >/dev/null 2>"$ERR"
+  tap_like "$?:$(cat "$ERR")" "^1:cell: (bind|mount) on \`/proc\`: /proc may only be a procfs$" \
+    "row 7: a $(jq -r '.mounts[0].type' "$B/config.json") as /proc instead of a procfs is refused"
+  tap_result "$(leftovers_none fakeproc-$$; echo $?)" "row 7: ... and nothing is left"
+  cellr delete --force fakeproc-$$ >/dev/null 2>&1
+done
+bundle_set "$B" '.mounts[0] = {"destination": "/proc", "type": "bind", "source": "/proc", "options": ["rbind"]}
+  | .process.args = ["sh", "-c", "test -e /proc/self/status && echo procfs"]'
+tap_is "$(cellr run --bundle "$B" fakeproc-$$ </dev/null 2>&1)" procfs \
+  "row 7: (control) a bind of a procfs as /proc is allowed (runc's policy)"
+B=$(fresh_bundle sec1)
 
 # Rows 8/10: a static symlink in a mount destination pointing at a host dir.
 B8=$(fresh_bundle destsym)
