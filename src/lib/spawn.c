@@ -19,7 +19,8 @@
                                                    ops up to PIVOT; sysctls
                                              <---- MOUNTS_DONE
      prestart + createRuntime hooks
-     HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it
+     HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it;
+                                                   rootfsPropagation on /
                                              <---- PTY (fd: master)
      [console socket: the master goes there]       rlimits, oom score, personality; exec lookup; the pty
                                                    becomes stdio (the caller's goes); identity, caps,
@@ -230,7 +231,8 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
                          "createContainer", CELL_HOOKS_STOP, err)
              < 0)
     return -1;
-  if (init_ops (s, fs, pivot, plan->n_ops, err) < 0)
+  if (init_ops (s, fs, pivot, plan->n_ops, err) < 0
+      || (pivot < plan->n_ops && cell_fsop_root_propagation (fs, err) < 0))
     return -1;
   if (s->shape.pty && cell_sync_send (sync, CELL_SYNC_PTY, NULL, fs->console_master, err) < 0)
     return -1;
