@@ -735,7 +735,8 @@ usage (const char *why)
       stderr,
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
       "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
-      "xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit N|kill-self "
+      "xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit "
+      "N|kill-self "
       "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
       "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO CMD...|all\n",
       why);
