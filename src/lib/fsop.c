@@ -355,9 +355,16 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
     }
   else
     {
-      /* pivot_root(".", "."): the old root ends up stacked on the new one, then goes away */
+      /* pivot_root(".", "."): the old root ends up stacked on the new one, then goes away. "." must name the
+         old root for that (our cwd is still the new root's top, whose mounts keep their own propagation:
+         an rshared bind stays shared) */
+      cleanup_close int old_root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (old_root < 0)
+        return cell_err_errno (err, "open the old root");
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return cell_err_errno (err, "pivot_root");
+      if (fchdir (old_root) < 0)
+        return cell_err_errno (err, "chdir to the old root");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return cell_err_errno (err, "make the old root a slave");
       if (umount2 (".", MNT_DETACH) < 0)
