@@ -517,7 +517,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_closep (&job.console_fd);
   /* others (state, kill, list) may look at the container while it runs; destroy takes the lock back */
   flock (job.state_dfd, LOCK_UN);
-  cell_supervise (job.pid, job.pidfd, job.pty_master, &wstatus);
+  cell_supervise (job.pid, job.pidfd, job.pty_master, -1, &wstatus);
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);

@@ -512,7 +512,7 @@ cell_container_exec (struct cell_context *ctx, const char *id, const struct cell
             r = write_pid_file (o->pid_file, e.pid, err);
           if (r == 0 && !o->detach)
             {
-              cell_supervise (e.pid, e.pidfd, steal_fd (&e.master), &wstatus);
+              cell_supervise (e.pid, e.pidfd, steal_fd (&e.master), -1, &wstatus);
               e.pid = 0;
               *exit_status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : 128 + WTERMSIG (wstatus);
             }

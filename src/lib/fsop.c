@@ -20,7 +20,7 @@
 #include <unistd.h>
 #include "copy.h"
 #include "devices.h"
-#include "fsop.h"
+#include "fsop-internal.h"
 #include "mount.h"
 #include "path-util.h"
 #include "terminal.h"
@@ -38,6 +38,7 @@ cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan, str
   ctx->console_master = -1;
   ctx->proc_dfd = -1;
   ctx->devnull_fd = -1;
+  ctx->host_dfd = -1;
 }
 
 void
@@ -47,6 +48,7 @@ cell_fsop_ctx_release (struct cell_fsop_ctx *ctx)
   cell_closep (&ctx->proc_dfd);
   cell_closep (&ctx->devnull_fd);
   cell_closep (&ctx->image_root_fd);
+  cell_closep (&ctx->host_dfd);
 }
 
 /* runc's procfs policy: inside the container's procfs nothing is mounted but binds of a file onto these
@@ -59,6 +61,9 @@ proc_policy (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, co
              struct cell_error **err)
 {
   struct statfs sf;
+  /* a sandbox's caller owns its whole root (osbuild binds its own /proc/cmdline) */
+  if (ctx->plan->sandbox)
+    return 0;
   if (fstatfs (target, &sf) < 0)
     return cell_err_errno (err, "%s: statfs of the destination", what);
   if (sf.f_type != PROC_SUPER_MAGIC)
@@ -95,7 +100,10 @@ proc_policy (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, co
 static int
 open_target (struct cell_fsop_ctx *ctx, const struct cell_op *op, bool file, struct cell_error **err)
 {
-  cleanup_close int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, file, 0);
+  /* bwrap makes a file to bind on read-only */
+  mode_t mode = file && ctx->plan->sandbox ? 0444 : 0;
+  cleanup_close int fd
+      = cell_mkpath_in_root_mode (ctx->root_dfd, op->dest, file, mode, cell_op_parent_mode (op));
   cleanup_free char *what = xasprintf ("%s on `%s`", cell_op_kind_name (op->kind), op->dest);
   if (fd < 0)
     return cell_err_errno (err, "%s: create mount point", what);
@@ -128,8 +136,8 @@ post_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, const char *wha
    and the ops after it (cell_fsop_root_propagation), when "/" is the container's root and no peer of the
    host's. A joined mount namespace is
    left as its owner made it. */
-static int
-isolate_from_host (struct cell_fsop_ctx *ctx, struct cell_error **err)
+int
+cell_fsop_isolate (struct cell_fsop_ctx *ctx, struct cell_error **err)
 {
   unsigned long want = ctx->plan->rootfs_propagation;
   unsigned long flags = MS_REC | ((want == 0 || (want & MS_SLAVE)) ? MS_SLAVE : MS_PRIVATE);
@@ -179,7 +187,7 @@ op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_e
   cleanup_free char *what = xasprintf ("rootfs `%s`", op->source);
   if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
     return chroot_root (ctx, op, err);
-  if (isolate_from_host (ctx, err) < 0)
+  if (cell_fsop_isolate (ctx, err) < 0)
     return -1;
   return attach_root (ctx, ctx->prep->root_mnt, what, err);
 }
@@ -191,7 +199,7 @@ op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_
   struct statfs sf;
   long want = (op->mflags & MS_RDONLY) ? SQUASHFS_MAGIC : OVERLAYFS_SUPER_MAGIC;
 
-  if (isolate_from_host (ctx, err) < 0)
+  if (cell_fsop_isolate (ctx, err) < 0)
     return -1;
   if (ctx->prep->root_mnt >= 0)
     {
@@ -295,28 +303,99 @@ op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error
   return 0;
 }
 
+/* A bind over the root itself (bwrap's `--bind / /`) replaces it: later ops resolve in what was bound. */
+static int
+bind_over_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, int src, const char *what,
+                struct cell_error **err)
+{
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (op->recursive ? AT_RECURSIVE : 0);
+  cleanup_close int tree = (int)syscall (SYS_open_tree, src, "", flags);
+  if (tree < 0)
+    return cell_err_errno (err, "bind %s", what);
+  if (cell_mount_setattr (tree, true, op->attr_set, op->attr_clr, 0, what, err) < 0
+      || cell_move_mount_at (tree, ctx->root_dfd, what, err) < 0)
+    return -1;
+  cell_closep (&ctx->root_dfd);
+  ctx->root_dfd = openat (tree, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return ctx->root_dfd < 0 ? cell_err_errno (err, "open %s", what) : 0;
+}
+
 static int
 op_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  cleanup_close int src = open (op->source, O_PATH | O_CLOEXEC);
+  cleanup_free char *fd_path = NULL;
+  cleanup_close int src = -1;
   cleanup_close int target = -1;
-  cleanup_free char *what = xasprintf ("`%s` on `%s`", op->source, op->dest);
-  struct stat st;
+  cleanup_free char *what = NULL;
+  struct stat st, want;
 
+  if (op->flags & CELL_OPF_SOURCE_FD)
+    src = cell_fsop_open_source_fd (ctx, op, &fd_path, err);
+  else
+    src = cell_fsop_open_source (ctx, op, O_PATH);
+  what = xasprintf ("`%s` on `%s`", fd_path ? fd_path : op->source, op->dest);
   if (src < 0)
     {
+      if (err && *err)
+        return -1;
       if (errno == ENOENT && (op->flags & CELL_OPF_TRY))
         return 0;
+      if (ctx->plan->sandbox) /* bwrap's words */
+        return cell_err_errno (err, "Can't find source path %s", op->source);
       return cell_err_errno (err, "bind %s", what);
     }
   if (fstat (src, &st) < 0)
     return cell_err_errno (err, "bind %s", what);
+  /* --bind-fd: the path found again must be the fd's own inode */
+  if ((op->flags & CELL_OPF_SOURCE_FD)
+      && (fstat (op->fd, &want) < 0 || want.st_dev != st.st_dev || want.st_ino != st.st_ino))
+    return cell_err (err, 0, "Race condition binding dirfd");
+  if (streq (op->dest, "/"))
+    return bind_over_root (ctx, op, src, what, err);
   target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);
   if (target < 0)
     return -1;
   if (cell_bind_at (NULL, src, op->recursive, op->mflags, op->attr_set, op->attr_clr, target, what, err) < 0)
     return -1;
   return op->propagation ? post_mount (ctx, op, what, err) : 0;
+}
+
+/* An overlay: host layers (under the sandbox's /oldroot), and a fresh tmpfs for upper and work first when
+   mkosi-sandbox asks for a throwaway upper. */
+static int
+op_overlay (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int target = open_target (ctx, op, false, err);
+  cleanup_free char *what = xasprintf ("`overlay` on `%s`", op->dest);
+  cleanup_free char *data = NULL;
+
+  if (target < 0)
+    return -1;
+  data = cell_fsop_host_layers (ctx, op->data);
+  if (op->flags & CELL_OPF_TMPFS_UPPER)
+    {
+      cleanup_close int t = -1;
+      char *full;
+      if (cell_mount_fs_at ("tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", target, what, err) < 0)
+        return -1;
+      t = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_DIRECTORY, 0);
+      if (t < 0 || mkdirat (t, "upper", 0755) < 0 || mkdirat (t, "work", 0755) < 0)
+        return cell_err_errno (err, "%s: upper and work dirs", what);
+      full = xasprintf ("%s,upperdir=/proc/self/fd/%d/upper,workdir=/proc/self/fd/%d/work", data, t, t);
+      free (data);
+      data = full;
+      cell_closep (&target);
+      target = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_DIRECTORY, 0);
+      if (target < 0)
+        return cell_err_errno (err, "%s", what);
+      if (cell_mount_fs_at (op->source, "overlay", op->mflags, data, target, what, err) < 0)
+        return -1;
+      return post_mount (ctx, op, what, err);
+    }
+  /* lowerdir/upperdir/workdir are host paths: still reachable before pivot_root */
+  if (cell_mount_fs_at (op->source, "overlay", op->mflags, data, target, what, err) < 0)
+    return -1;
+  return post_mount (ctx, op, what, err);
 }
 
 static int
@@ -338,6 +417,8 @@ op_console (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_err
 static int
 op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
 {
+  /* a sandbox's host tree goes with the old root */
+  cell_closep (&ctx->host_dfd);
   if (fchdir (ctx->root_dfd) < 0)
     return cell_err_errno (err, "chdir to the rootfs");
   if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
@@ -439,7 +520,8 @@ op_readonly (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_er
 int
 cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  if (op->kind != CELL_OP_ROOT_BIND && op->kind != CELL_OP_ROOT_IMAGE && ctx->root_dfd < 0)
+  if (op->kind != CELL_OP_ROOT_BIND && op->kind != CELL_OP_ROOT_IMAGE && op->kind != CELL_OP_ROOT_TMPFS
+      && ctx->root_dfd < 0)
     return cell_err (err, 0, "plan: `%s` before the root is set up", cell_op_kind_name (op->kind));
   switch (op->kind)
     {
@@ -478,10 +560,20 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       }
     case CELL_OP_DIR:
       {
-        int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, false, op->mode ? op->mode : 0755);
+        mode_t mode = (op->flags & CELL_OPF_MODE) ? op->mode : op->mode ? op->mode : 0755;
+        cleanup_close int fd = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_DIRECTORY, 0);
+        char self[64];
+        /* a directory that exists keeps its mode (bwrap's --dir) */
+        if (fd >= 0)
+          return 0;
+        fd = cell_mkpath_in_root_mode (ctx->root_dfd, op->dest, false, mode ? mode : 0755,
+                                       cell_op_parent_mode (op));
         if (fd < 0)
           return cell_err_errno (err, "mkdir `%s`", op->dest);
-        close (fd);
+        /* a mode of 0 too (mkpath treats 0 as its default) */
+        snprintf (self, sizeof (self), "/proc/self/fd/%d", fd);
+        if ((op->flags & CELL_OPF_MODE) && chmod (self, mode) < 0)
+          return cell_err_errno (err, "chmod `%s`", op->dest);
         return 0;
       }
     case CELL_OP_CONSOLE:
@@ -494,21 +586,24 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       return op_readonly (ctx, op, err);
     case CELL_OP_REMOUNT_RO:
       {
+        /* the mount at dest alone; a sandbox's --remount-ro adds nosuid and nodev too (its mflags) */
         cleanup_close int fd = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH, 0);
+        cleanup_free char *what = xasprintf ("remount `%s` read-only", op->dest);
+        uint64_t attrs = op->mflags ? cell_ms_to_attr (op->mflags) : MOUNT_ATTR_RDONLY;
         if (fd < 0)
-          return cell_err_errno (err, "remount `%s` read-only", op->dest);
-        return cell_mount_setattr (fd, false, MOUNT_ATTR_RDONLY, 0, 0, "`/` read-only", err);
+          return cell_err_errno (err, "%s", what);
+        return cell_mount_setattr (fd, false, attrs, 0, 0, what, err);
       }
     case CELL_OP_OVERLAY:
-      {
-        cleanup_close int target = open_target (ctx, op, false, err);
-        cleanup_free char *what = xasprintf ("`overlay` on `%s`", op->dest);
-        /* lowerdir/upperdir/workdir are host paths: still reachable before pivot_root */
-        if (target < 0
-            || cell_mount_fs_at (op->source, "overlay", op->mflags, op->data, target, what, err) < 0)
-          return -1;
-        return post_mount (ctx, op, what, err);
-      }
+      return op_overlay (ctx, op, err);
+    case CELL_OP_ROOT_TMPFS:
+      return cell_fsop_root_tmpfs (ctx, op, err);
+    case CELL_OP_CHMOD:
+      return cell_fsop_chmod (ctx, op, err);
+    case CELL_OP_FILE:
+      return cell_fsop_file (ctx, op, err);
+    case CELL_OP_BIND_DATA:
+      return cell_fsop_bind_data (ctx, op, err);
     case CELL_OP_IMAGE:
       {
         size_t idx = (size_t)(op - ctx->plan->ops);

@@ -101,6 +101,23 @@ cell_ns_create_time (const char *offsets, struct cell_error **err)
   return 0;
 }
 
+bool
+cell_ns_map_has_root (const char *map)
+{
+  if (!map)
+    return true;
+  for (const char *l = map; *l;)
+    {
+      unsigned long inside, outside, count;
+      if (sscanf (l, "%lu %lu %lu", &inside, &outside, &count) == 3 && inside == 0 && count > 0)
+        return true;
+      l = strchrnul (l, '\n');
+      if (*l)
+        l++;
+    }
+  return false;
+}
+
 int
 cell_ns_write_maps (int proc_dfd, pid_t pid, const char *uid_map, const char *gid_map, bool deny_setgroups,
                     struct cell_error **err)

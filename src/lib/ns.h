@@ -24,5 +24,8 @@ int cell_ns_create_time (const char *offsets, struct cell_error **err);
    `deny_setgroups` first writes "deny" to setgroups (an unprivileged runtime must, to map gids). */
 int cell_ns_write_maps (int proc_dfd, pid_t pid, const char *uid_map, const char *gid_map,
                         bool deny_setgroups, struct cell_error **err);
+/* Does `map` ("inside outside count" lines) map id 0 inside? True for NULL (maps not ours to know: the
+   user namespace was joined, the caller maps it). */
+bool cell_ns_map_has_root (const char *map);
 
 #endif

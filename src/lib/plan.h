@@ -29,19 +29,15 @@ enum cell_op_kind
   CELL_OP_MASK,        /* mask `dest`: /dev/null over files, empty ro tmpfs over dirs; missing ok */
   CELL_OP_READONLY,    /* bind `dest` onto itself read-only (recursive); missing ok */
   CELL_OP_REMOUNT_RO,  /* remount `dest` ro (root.readonly: "/"); sandbox: mflags are the flags added */
+  /* the sandbox front-end's (bwrap's command line) */
+  CELL_OP_ROOT_TMPFS, /* an empty tmpfs (`mode`, mflags) as the new root, host paths still sources; first op
+                       */
+  CELL_OP_CHMOD,      /* chmod `dest` (which must exist; never created) to `mode` */
+  CELL_OP_FILE,       /* create or truncate the file `dest` with `mode`, holding fd `fd`'s data (SOURCE_FD)
+                         or else `data` */
+  CELL_OP_BIND_DATA,  /* a file with `mode` holding fd `fd`'s data, made outside the new root, bound on
+                         `dest` (attr_set) */
 };
-/* Appended for the sandbox front-end (bwrap's command line). Kept outside the enum until the executor
-   handles them: fsop.c switches over the enum without a default (-Wswitch) and until then says "not
-   supported yet" for them. Move them into the enum with their cases. */
-/* an empty tmpfs (`mode`, mflags) as the new root, host paths still sources; first op */
-#define CELL_OP_ROOT_TMPFS ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 1))
-/* chmod `dest` (which must exist; never created) to `mode` */
-#define CELL_OP_CHMOD ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 2))
-/* create or truncate the file `dest` with `mode`, holding fd `fd`'s data (SOURCE_FD) or else `data` */
-#define CELL_OP_FILE ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 3))
-/* a file with `mode` holding fd `fd`'s data, made outside the new root, bound on `dest` (attr_set) */
-#define CELL_OP_BIND_DATA ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 4))
-
 /* op flags */
 #define CELL_OPF_TRY 0x1       /* a missing source or destination is not an error (bwrap --*-try, masks) */
 #define CELL_OPF_USERNS 0x2    /* DEVICE, DEV_DEFAULT: bind the host's nodes instead of mknod */

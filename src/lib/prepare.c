@@ -64,7 +64,8 @@ check_ops (const struct cell_plan *plan, size_t *n_images, struct cell_error **e
       const struct cell_op *op = &plan->ops[i];
       cleanup_free char *what = NULL;
       bool image = false;
-      if (op->kind == CELL_OP_OVERLAY)
+      /* a sandbox's layers may name the new root's paths (+PATH): init resolves them */
+      if (op->kind == CELL_OP_OVERLAY && !plan->sandbox)
         {
           what = xasprintf ("`overlay` on `%s`", op->dest);
           if (cell_image_overlay_check (op->data, what, err) < 0)

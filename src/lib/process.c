@@ -175,7 +175,7 @@ int
 cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
                    struct cell_error **err)
 {
-  if (cell_close_from (3 + preserve_fds, true) < 0)
+  if (preserve_fds >= 0 && cell_close_from (3 + preserve_fds, true) < 0)
     return cell_err_errno (err, "close runtime file descriptors");
   if (stub_fd >= 0)
     cell_exec_stub_exec (stub_fd, path, p->args, p->env);

@@ -20,8 +20,9 @@ int cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struc
    earlier, while the runtime still listens for the listener). */
 int cell_process_setup_identity (const struct cell_plan_process *p, struct cell_seccomp *seccomp,
                                  struct cell_error **err);
-/* Marks every fd >= 3 + preserve_fds close-on-exec and execs `path` (through the exec stub `stub_fd` when
-   >= 0); returns only on failure, with the words clients map to exit codes 126/127. */
+/* Marks every fd >= 3 + preserve_fds close-on-exec (none with a negative count: a sandbox passes on what its
+   caller gave it) and execs `path` (through the exec stub `stub_fd` when >= 0); returns only on failure, with
+   the words clients map to exit codes 126/127. */
 int cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
                        struct cell_error **err);
 /* create's end: waits until `start` connects to `start_sock`, then execs `path` (NULL: no process). With
