@@ -435,6 +435,16 @@ cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err)
 
 /* ---- destroy ----------------------------------------------------------------------------------------- */
 
+bool
+cell_cgroup_exists (const struct cell_cgroup *cg)
+{
+  struct stat st;
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (stat (cg->h[i].dir, &st) == 0 && S_ISDIR (st.st_mode))
+      return true;
+  return false;
+}
+
 /* rmdir `dir` and the sub-cgroups the container made below it, deepest first. */
 static int
 rmdir_tree (const char *dir, int depth)

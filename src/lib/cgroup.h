@@ -68,6 +68,8 @@ int cell_cgroup_has_processes (struct cell_cgroup *cg, bool *has, struct cell_er
 int cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err);
 int cell_cgroup_freeze (struct cell_cgroup *cg, bool frozen, struct cell_error **err);
 bool cell_cgroup_is_frozen (struct cell_cgroup *cg);
+/* True when any of the container's directories exists. */
+bool cell_cgroup_exists (const struct cell_cgroup *cg);
 /* Kills what is left (SIGKILL, thawing first), waits for it to be empty, then rmdirs every directory
    the container owns. Missing directories are fine. */
 int cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err);

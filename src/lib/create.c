@@ -276,12 +276,7 @@ job_io (struct create_job *job, struct cell_error **err)
     return cell_err (err, 0, "--console-socket given but process.terminal is false");
   if (opts->console_socket && connect_console_socket (opts->console_socket, &job->console_fd, err) < 0)
     return -1;
-  if (!job->ctx->no_cgroups
-      && cell_cgroup_new (job->plan->cgroup_path, job->id, job->ctx->systemd_cgroup, cell_cgroup_detect (),
-                          &job->cg, err)
-             < 0)
-    return -1;
-  return 0;
+  return cell_container_cgroup (job->ctx, job->plan->cgroup_path, job->id, &job->cg, err);
 }
 
 /* ---- side effects -------------------------------------------------------------------------------------- */
