@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cgroup-internal.h"
+#include "log.h"
 #include "strv.h"
 #include "xalloc.h"
 
@@ -151,6 +153,72 @@ cgroup_rollback (struct cell_cgroup *cg)
 {
   for (size_t i = cg->n_h; i-- > 0;)
     hier_rmdir_created (&cg->h[i]);
+}
+
+/* The deepest directory of `dir` that exists (a copy), walking up to the mount point. */
+static char *
+existing_ancestor (const char *mount, const char *dir)
+{
+  char *p = xstrdup (dir);
+  struct stat st;
+  while (stat (p, &st) < 0 && strlen (p) > strlen (mount))
+    *strrchr (p, '/') = '\0';
+  return p;
+}
+
+bool
+cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable)
+{
+  *not_writable = NULL;
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      const struct cell_cgroup_hier *h = &cg->h[i];
+      cleanup_free char *p = existing_ancestor (h->mount, h->dir);
+      /* the container's directory exists: its cgroup.procs must take our pids; else we must mkdir below */
+      cleanup_free char *procs = xasprintf ("%s/cgroup.procs", p);
+      bool ok = streq (p, h->dir) ? access (procs, W_OK) == 0 : access (p, W_OK | X_OK) == 0;
+      if (!ok)
+        {
+          *not_writable = steal_ptr (&p);
+          return false;
+        }
+    }
+  return true;
+}
+
+/* Anything but device rules (which a user namespace makes moot) is a limit. */
+static bool
+has_limits (const struct cell_spec_resources *res)
+{
+  cleanup_free char *dump = res ? cell_resources_dump (res) : NULL;
+  for (char *line = dump, *next; line && *line; line = next)
+    {
+      next = strchrnul (line, '\n');
+      if (*next)
+        next++;
+      if (strncmp (line, "/devices/", 9) != 0)
+        return true;
+    }
+  return false;
+}
+
+int
+cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
+                               struct cell_error **err)
+{
+  cleanup_free char *dir = NULL;
+  if (*cg == NULL || cell_cgroup_delegated (*cg, &dir))
+    return 0;
+  if (has_limits (res))
+    return cell_err (err, 0,
+                     "config.json: /linux/resources: cgroup `%s` is not writable by uid %u (not delegated): "
+                     "the limits cannot be applied",
+                     dir, (unsigned)geteuid ());
+  cell_debug ("cgroup `%s` is not writable by uid %u (not delegated): the container stays in the caller's",
+              dir, (unsigned)geteuid ());
+  cell_cgroup_free (*cg);
+  *cg = NULL;
+  return 0;
 }
 
 int

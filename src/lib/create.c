@@ -277,7 +277,8 @@ job_io (struct create_job *job, struct cell_error **err)
                           &job->cg, err)
              < 0)
     return -1;
-  return 0;
+  /* rootless: a cgroup only where it was delegated to us */
+  return geteuid () != 0 ? cell_cgroup_keep_if_delegated (&job->cg, job->plan->resources, err) : 0;
 }
 
 /* ---- side effects -------------------------------------------------------------------------------------- */

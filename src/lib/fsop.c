@@ -161,15 +161,32 @@ chroot_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_er
   return 0;
 }
 
+/* The runtime could not clone the rootfs (rootless): init may, in the mount namespace its user namespace
+   owns, from the rootfs found again by path there and checked to be the directory the runtime opened. */
+static int
+clone_root_here (struct cell_fsop_ctx *ctx, const struct cell_op *op, int *mnt, struct cell_error **err)
+{
+  cleanup_close int fd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0)
+    return cell_err_errno (err, "rootfs `%s`", op->source);
+  if (fstat (fd, &st) < 0 || st.st_dev != ctx->prep->root_dev || st.st_ino != ctx->prep->root_ino)
+    return cell_err (err, 0, "rootfs `%s` is another directory than the one the runtime opened", op->source);
+  return cell_prepare_clone_root (ctx->plan, fd, mnt, err);
+}
+
 static int
 op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("rootfs `%s`", op->source);
+  cleanup_close int own = -1;
   if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
     return chroot_root (ctx, op, err);
   if (isolate_from_host (ctx, err) < 0)
     return -1;
-  return attach_root (ctx, ctx->prep->root_mnt, what, err);
+  if (ctx->prep->root_mnt < 0 && clone_root_here (ctx, op, &own, err) < 0)
+    return -1;
+  return attach_root (ctx, own >= 0 ? own : ctx->prep->root_mnt, what, err);
 }
 
 static int

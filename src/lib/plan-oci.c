@@ -215,6 +215,17 @@ compile_mounts (const struct cell_spec *spec, const struct cell_plan_oci_opts *o
 
   for (size_t i = 0; i < spec->n_mounts; i++)
     compile_mount (plan, &spec->mounts[i], opts->bundle);
+  /* CVE-2023-25809: `ro` on an rbind of /sys leaves the cgroup mounts below it writable (a rootless
+     container could write to the cgroup delegated to its user): unless something is mounted over
+     /sys/fs/cgroup, that goes read-only too, as runc makes sure */
+  for (size_t i = 0, n = plan->n_ops; i < n; i++)
+    if (plan->ops[i].kind == CELL_OP_BIND && plan->ops[i].recursive && (plan->ops[i].mflags & MS_RDONLY)
+        && streq (plan->ops[i].dest, "/sys") && !mounts_dest (spec, "/sys/fs/cgroup"))
+      {
+        op = cell_plan_add (plan, CELL_OP_READONLY);
+        op->dest = xstrdup ("/sys/fs/cgroup");
+        op->flags |= CELL_OPF_TRY;
+      }
   /* /dev: the default nodes and links unless the host's /dev is bound in (then they are there) */
   for (size_t i = 0; i < plan->n_ops; i++)
     if (plan->ops[i].kind == CELL_OP_BIND && streq (plan->ops[i].dest, "/dev"))

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "fd-util.h"
+#include "log.h"
 #include "mount.h"
 #include "prepare.h"
 #include "xalloc.h"
@@ -83,15 +84,32 @@ check_ops (const struct cell_plan *plan, size_t *n_images, struct cell_error **e
   return 0;
 }
 
-/* The rootfs directory as a detached recursive clone, taken from the fd opened once (no path is looked up
-   again), its propagation cut before it is ever attached: a slave of the host's mounts (they still show up,
-   as with runc's rslave default), or private when the configured propagation is not a slave one. */
-static int
-clone_dir_root (const struct cell_plan *plan, int rootfs_fd, struct cell_prepared *p, struct cell_error **err)
+int
+cell_prepare_clone_root (const struct cell_plan *plan, int dir_fd, int *mnt, struct cell_error **err)
 {
   unsigned long want = plan->rootfs_propagation;
   unsigned long prop = (want == 0 || (want & MS_SLAVE)) ? MS_SLAVE : MS_PRIVATE;
+  cleanup_close int t = (int)syscall (SYS_open_tree, dir_fd, "",
+                                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+
+  if (t < 0)
+    return cell_err_errno (err, "bind rootfs `%s`", plan->rootfs);
+  if (cell_mount_setattr (t, true, 0, 0, prop, "the rootfs", err) < 0)
+    return -1;
+  *mnt = steal_fd (&t);
+  return 0;
+}
+
+/* The rootfs directory as a detached recursive clone, taken from the fd opened once (no path is looked up
+   again), its propagation cut before it is ever attached: a slave of the host's mounts (they still show up,
+   as with runc's rslave default), or private when the configured propagation is not a slave one. A runtime
+   that may not clone mounts (rootless: no CAP_SYS_ADMIN in the initial user namespace) leaves that to init,
+   which may in the mount namespace its own user namespace owns. */
+static int
+clone_dir_root (const struct cell_plan *plan, int rootfs_fd, struct cell_prepared *p, struct cell_error **err)
+{
   struct stat st;
+  cleanup_error struct cell_error *e = NULL;
 
   if (fstat (rootfs_fd, &st) < 0)
     return cell_err_errno (err, "rootfs `%s`", plan->rootfs);
@@ -102,11 +120,16 @@ clone_dir_root (const struct cell_plan *plan, int rootfs_fd, struct cell_prepare
     return cell_err_errno (err, "rootfs `%s`", plan->rootfs);
   if (plan->root_switch == CELL_ROOT_CHROOT)
     return 0;
-  p->root_mnt = (int)syscall (SYS_open_tree, rootfs_fd, "",
-                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-  if (p->root_mnt < 0)
-    return cell_err_errno (err, "bind rootfs `%s`", plan->rootfs);
-  return cell_mount_setattr (p->root_mnt, true, 0, 0, prop, "the rootfs", err);
+  if (cell_prepare_clone_root (plan, rootfs_fd, &p->root_mnt, &e) == 0)
+    return 0;
+  if (e->code == EPERM && plan->ns[CELL_NS_USER].create && plan->ns[CELL_NS_MOUNT].create)
+    {
+      cell_debug ("rootfs `%s`: the runtime may not clone mounts: init binds it in its own namespaces",
+                  plan->rootfs);
+      return 0;
+    }
+  *err = steal_ptr (&e);
+  return -1;
 }
 
 int

@@ -72,6 +72,7 @@ struct spawn
   pid_t init;             /* init, once known */
   int pidfd;              /* init's pidfd */
   int master;             /* the pty master, relayed by the caller */
+  bool unprivileged; /* the runtime is not root (rootless): init stays dumpable until its maps are written */
 };
 
 /* ---- init ---------------------------------------------------------------------------------------------- */
@@ -92,8 +93,11 @@ init_start (struct spawn *s)
   int keep[32] = { s->sock_init, s->opts->start_sock, s->stub_fd };
   size_t n = 3 + cell_prepared_fds (&s->prep, keep + 3, ARRAY_SIZE (keep) - 3);
 
-  /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5) */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5);
+     an unprivileged runtime can write init's id maps only while init is dumpable (until 0 is mapped, a
+     non-dumpable init's /proc files are owned by the host's root): then init waits for GO, as runc does */
+  if (!s->unprivileged)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default */
   for (int sig = 1; sig < NSIG; sig++)
@@ -126,6 +130,8 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
     }
   if (cell_sync_recv (sync, CELL_SYNC_GO, NULL, &fs->image_root_fd, NULL, err) < 0)
     return -1;
+  if (s->unprivileged)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (s->shape.init_pid)
     {
       pid_t pid = fork ();
@@ -343,6 +349,7 @@ spawn_prepare (struct spawn *s, struct cell_error **err)
   s->shape.init_pid = s->shape.unshared && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path);
   s->shape.pty = plan->process.present && plan->process.terminal;
   s->shape.seccomp_notify = plan->process.present && cell_seccomp_has_notify (s->opts->seccomp);
+  s->unprivileged = geteuid () != 0;
   if (cell_prepare (plan, &po, &s->prep, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -446,7 +453,7 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
     return -1;
   if (plan->ns[CELL_NS_USER].create
       && (cell_proc_open ("/proc", &proc, err) < 0
-          || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, geteuid () != 0, err) < 0))
+          || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, s->unprivileged, err) < 0))
     return -1;
   if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, err) < 0)
     return -1;
