@@ -297,6 +297,31 @@ op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error
   return 0;
 }
 
+/* A prepared detached mount of the op (an image, an id-mapped bind), or -1. */
+static int *
+prepared_fd (struct cell_fsop_ctx *ctx, const struct cell_op *op)
+{
+  size_t idx = (size_t)(op - ctx->plan->ops);
+  return idx < ctx->prep->n_op_fds && ctx->prep->op_fds[idx] >= 0 ? &ctx->prep->op_fds[idx] : NULL;
+}
+
+/* An id-mapped bind, made by the runtime (prepare.c) with its flags: only attached here. */
+static int
+op_bind_prepared (struct cell_fsop_ctx *ctx, const struct cell_op *op, int *mnt, struct cell_error **err)
+{
+  cleanup_close int target = -1;
+  cleanup_free char *what = xasprintf ("id-mapped `%s` on `%s`", op->source, op->dest);
+  struct stat st;
+
+  if (fstat (*mnt, &st) < 0)
+    return cell_err_errno (err, "bind %s", what);
+  target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);
+  if (target < 0 || cell_move_mount_at (*mnt, target, what, err) < 0)
+    return -1;
+  cell_closep (mnt);
+  return op->propagation ? post_mount (ctx, op, what, err) : 0;
+}
+
 static int
 op_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
@@ -439,6 +464,13 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
     case CELL_OP_MOUNT:
       return op_mount (ctx, op, err);
     case CELL_OP_BIND:
+      if (op->flags & CELL_OPF_IDMAP)
+        {
+          int *mnt = prepared_fd (ctx, op);
+          if (!mnt)
+            return cell_err (err, 0, "id-mapped `%s` on `%s`: not prepared", op->source, op->dest);
+          return op_bind_prepared (ctx, op, mnt, err);
+        }
       return op_bind (ctx, op, err);
     case CELL_OP_CGROUP:
       {
@@ -500,15 +532,15 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       }
     case CELL_OP_IMAGE:
       {
-        size_t idx = (size_t)(op - ctx->plan->ops);
+        int *mnt = prepared_fd (ctx, op);
         cleanup_close int target = -1;
         cleanup_free char *what = xasprintf ("image `%s` on `%s`", op->source, op->dest);
-        if (idx >= ctx->prep->n_op_fds || ctx->prep->op_fds[idx] < 0)
+        if (!mnt)
           return cell_err (err, 0, "%s: not prepared", what);
         target = open_target (ctx, op, false, err);
-        if (target < 0 || cell_move_mount_at (ctx->prep->op_fds[idx], target, what, err) < 0)
+        if (target < 0 || cell_move_mount_at (*mnt, target, what, err) < 0)
           return -1;
-        cell_closep (&ctx->prep->op_fds[idx]);
+        cell_closep (mnt);
         return post_mount (ctx, op, what, err);
       }
     }

@@ -97,6 +97,22 @@ compile_mount (struct cell_plan *plan, const struct cell_spec_mount *m, const ch
       op->mflags = mo.flags & ~(unsigned long)(MS_BIND | MS_REC);
       /* a bind has no filesystem of its own: its data options have nowhere to go (validation logged them) */
       cell_mount_opts_clear (&mo);
+      /* config.md: the mount's own mappings (absolute host ids: runc makes a user namespace of them as
+         they are), else the container's user namespace, joined or new (validation made sure there is one) */
+      if (mo.idmap || m->n_uid_mappings || m->n_gid_mappings)
+        {
+          op->flags |= CELL_OPF_IDMAP | (mo.ridmap ? CELL_OPF_IDMAP_REC : 0);
+          if (m->n_uid_mappings)
+            {
+              op->idmap_uid = idmap_string (m->uid_mappings, m->n_uid_mappings);
+              op->idmap_gid = idmap_string (m->gid_mappings, m->n_gid_mappings);
+            }
+          else if (plan->uid_map)
+            {
+              op->idmap_uid = xstrdup (plan->uid_map);
+              op->idmap_gid = xstrdup (plan->gid_map);
+            }
+        }
     }
   else if (m->type && streq (m->type, "squashfs") && m->source && *m->source)
     {

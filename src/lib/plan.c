@@ -174,6 +174,25 @@ flag_names (struct buf *b, unsigned long f)
     bprintf (b, "%s0x%lx", first ? "" : ",", f);
 }
 
+/* A map ("0 100000 65536\n1 5 1\n") on one line: "0:100000:65536,1:5:1". */
+static void
+map_line (struct buf *b, const char *map)
+{
+  bool start = true;
+  for (const char *c = map; c && *c; c++)
+    {
+      if (*c == '\n')
+        start = true;
+      else
+        {
+          if (start && c != map)
+            bprintf (b, ",");
+          bprintf (b, "%c", *c == ' ' ? ':' : *c);
+          start = false;
+        }
+    }
+}
+
 static void
 dump_caps (struct buf *b, const char *name, uint64_t mask)
 {
@@ -275,8 +294,19 @@ cell_plan_dump (const struct cell_plan *plan)
         bprintf (&b, " ptmx-link");
       if (op->flags & CELL_OPF_COPYUP)
         bprintf (&b, " copyup");
-      if (op->idmap_uid)
-        bprintf (&b, " idmap");
+      if (op->flags & CELL_OPF_IDMAP)
+        {
+          bprintf (&b, " %s", (op->flags & CELL_OPF_IDMAP_REC) ? "ridmap" : "idmap");
+          if (op->idmap_uid)
+            {
+              bprintf (&b, " uidmap=");
+              map_line (&b, op->idmap_uid);
+              bprintf (&b, " gidmap=");
+              map_line (&b, op->idmap_gid);
+            }
+          else
+            bprintf (&b, " userns=%s", plan->ns[CELL_NS_USER].path ? plan->ns[CELL_NS_USER].path : "?");
+        }
       bprintf (&b, "\n");
     }
   if (plan->hostname)

@@ -36,6 +36,9 @@ enum cell_op_kind
 #define CELL_OPF_USERNS 0x2    /* DEVICE, DEV_DEFAULT: bind the host's nodes instead of mknod */
 #define CELL_OPF_PTMX_LINK 0x4 /* DEV_DEFAULT: /dev/ptmx links to pts/ptmx (there is a devpts mount) */
 #define CELL_OPF_COPYUP 0x8    /* MOUNT tmpfs: starts with a copy of what the root had at dest (tmpcopyup) */
+#define CELL_OPF_IDMAP                                                                                       \
+  0x10 /* BIND: id-mapped (idmap_uid/idmap_gid, or the joined user namespace when NULL) */
+#define CELL_OPF_IDMAP_REC 0x20 /* BIND: the id mapping goes on every mount of an rbind (ridmap) */
 
 struct cell_op
 {
@@ -55,7 +58,9 @@ struct cell_op
   uint32_t major, minor;
   uid_t uid;
   gid_t gid;
-  /* id-mapped BIND: "uidmap"/"gidmap" in /proc/PID/uid_map format, NULL when not idmapped */
+  /* id-mapped BIND (CELL_OPF_IDMAP): the maps of the user namespace the mount is mapped through, in
+     /proc/PID/uid_map format ("0 100000 65536\n"): the mount's own, or the container's; both NULL: the
+     container's joined user namespace (ns[CELL_NS_USER].path) */
   char *idmap_uid, *idmap_gid;
 };
 

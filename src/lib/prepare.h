@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* prepare.h: what the runtime makes before init exists, because init cannot or must not: the container's
    root as a detached mount (a clone of the rootfs directory it opened once, or an image root: loop device,
-   squashfs, overlay), the squashfs image mounts, and, for an image root the kernel cannot build detached,
+   squashfs, overlay), the squashfs image mounts, id-mapped binds (and the user namespaces they are mapped
+   through), and, for an image root the kernel cannot build detached,
    the mount(2) helper that builds it inside init's mount namespace. One actor: the runtime. */
 #ifndef CELL_PREPARE_H
 #define CELL_PREPARE_H
@@ -23,8 +24,9 @@ struct cell_prepared
   int root_mnt; /* the root as a detached mount (dir clone, or a whole image root), or -1 (a rootless
                    runtime may not clone: init does, from root_fd's path checked against root_dev/ino) */
   struct cell_image_root image; /* an image root in parts (built by cell_prepare_build_in), else empty */
-  int *op_fds;                  /* per op: the detached squashfs mount of an IMAGE op, else -1 */
-  size_t n_op_fds;              /* entries in op_fds (the plan's op count, or 0 without image ops) */
+  int *op_fds;     /* per op: the detached squashfs mount of an IMAGE op, the id-mapped copy of an id-mapped
+                      BIND, else -1 */
+  size_t n_op_fds; /* entries in op_fds (the plan's op count, or 0 without image or id-mapped ops) */
 };
 
 struct cell_prepare_opts

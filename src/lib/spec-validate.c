@@ -165,6 +165,22 @@ check_process (const struct cell_spec_process *p, const char *display, const cha
   return 0;
 }
 
+/* Every range of a user namespace map: not empty, and inside the 32-bit id space on both sides. */
+static int
+check_id_maps (const struct cell_spec_id_map *m, size_t n, const char *display, const char *ptr,
+               struct cell_error **err)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      if (m[i].size == 0)
+        return cell_err (err, 0, "%s: %s/%zu/size: must not be zero", display, ptr, i);
+      if ((uint64_t)m[i].container_id + m[i].size > UINT32_MAX
+          || (uint64_t)m[i].host_id + m[i].size > UINT32_MAX)
+        return cell_err (err, 0, "%s: %s/%zu: the range goes past the last id", display, ptr, i);
+    }
+  return 0;
+}
+
 static int
 check_linux (const struct cell_spec *spec, const char *display, struct cell_error **err)
 {
@@ -191,15 +207,9 @@ check_linux (const struct cell_spec *spec, const char *display, struct cell_erro
   if (has_ns (spec, CELL_NS_USER) && (l->n_uid_mappings == 0) != (l->n_gid_mappings == 0))
     return cell_err (err, 0, "%s: /linux/%s: uidMappings and gidMappings go together", display,
                      l->n_uid_mappings ? "gidMappings" : "uidMappings");
-  for (size_t i = 0; i < l->n_uid_mappings + l->n_gid_mappings; i++)
-    {
-      bool uid = i < l->n_uid_mappings;
-      const struct cell_spec_id_map *m = uid ? &l->uid_mappings[i] : &l->gid_mappings[i - l->n_uid_mappings];
-      size_t idx = uid ? i : i - l->n_uid_mappings;
-      if (m->size == 0)
-        return cell_err (err, 0, "%s: /linux/%s/%zu/size: must not be zero", display,
-                         uid ? "uidMappings" : "gidMappings", idx);
-    }
+  if (check_id_maps (l->uid_mappings, l->n_uid_mappings, display, "/linux/uidMappings", err) < 0
+      || check_id_maps (l->gid_mappings, l->n_gid_mappings, display, "/linux/gidMappings", err) < 0)
+    return -1;
   for (size_t i = 0; i < l->n_devices; i++)
     {
       const struct cell_spec_device *d = &l->devices[i];
@@ -261,8 +271,34 @@ check_linux (const struct cell_spec *spec, const char *display, struct cell_erro
   return 0;
 }
 
+/* config.md "idmap": the mount's own mappings (both, or neither), else the container's user namespace's;
+   only binds can be id-mapped (runc's rule: MOUNT_ATTR_IDMAP needs a mount to clone). */
 static int
-check_mount (const struct cell_spec_mount *m, size_t i, const char *display, struct cell_error **err)
+check_idmap (const struct cell_spec *spec, const struct cell_spec_mount *m, const struct cell_mount_opts *mo,
+             bool bind, size_t i, const char *display, struct cell_error **err)
+{
+  cleanup_free char *uptr = xasprintf ("/mounts/%zu/uidMappings", i);
+  cleanup_free char *gptr = xasprintf ("/mounts/%zu/gidMappings", i);
+  if (!mo->idmap && !m->n_uid_mappings && !m->n_gid_mappings)
+    return 0;
+  if (!bind)
+    return cell_err (err, 0, "%s: /mounts/%zu: id-mapped mounts must be bind mounts", display, i);
+  if ((m->n_uid_mappings == 0) != (m->n_gid_mappings == 0))
+    return cell_err (err, 0, "%s: %s: uidMappings and gidMappings go together", display,
+                     m->n_uid_mappings ? gptr : uptr);
+  if (!m->n_uid_mappings && !has_ns (spec, CELL_NS_USER))
+    return cell_err (
+        err, 0, "%s: /mounts/%zu/options: `%s` without uidMappings and gidMappings needs a user namespace",
+        display, i, mo->ridmap ? "ridmap" : "idmap");
+  if (check_id_maps (m->uid_mappings, m->n_uid_mappings, display, uptr, err) < 0
+      || check_id_maps (m->gid_mappings, m->n_gid_mappings, display, gptr, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+check_mount (const struct cell_spec *spec, const struct cell_spec_mount *m, size_t i, const char *display,
+             struct cell_error **err)
 {
   cleanup_free char *ptr = xasprintf ("/mounts/%zu/options", i);
   struct cell_mount_opts mo;
@@ -275,8 +311,8 @@ check_mount (const struct cell_spec_mount *m, size_t i, const char *display, str
     bind |= streq (m->options[k], "bind") || streq (m->options[k], "rbind");
   if (cell_mount_opts_parse (m->options, &mo, display, ptr, err) < 0)
     return -1;
-  if (mo.idmap || m->n_uid_mappings || m->n_gid_mappings)
-    r = cell_err (err, 0, "%s: /mounts/%zu: id-mapped mounts are not supported yet", display, i);
+  if (check_idmap (spec, m, &mo, bind, i, display, err) < 0)
+    r = -1;
   else if (bind && (!m->source || !*m->source))
     r = cell_err (err, 0, "%s: /mounts/%zu/source: a bind mount needs a source", display, i);
   else if (!bind && (!m->type || !*m->type))
@@ -298,7 +334,7 @@ check_mounts (const struct cell_spec *spec, const char *display, struct cell_err
 {
   const struct cell_spec_linux *l = &spec->linux_;
   for (size_t i = 0; i < spec->n_mounts; i++)
-    if (check_mount (&spec->mounts[i], i, display, err) < 0)
+    if (check_mount (spec, &spec->mounts[i], i, display, err) < 0)
       return -1;
   /* runtime-spec: a namespace type not listed is inherited. In the runtime's own mount namespace cell
      mounts nothing (it would change the host's mount table): say what is left out. */

@@ -85,6 +85,25 @@ static const struct
   { "{" BASE "," PROC ",\"linux\":{\"devices\":[{\"path\":\"/dev/"
     "x\",\"type\":\"b\",\"major\":1,\"minor\":1,\"fileMode\":8576}]}}",
     "config.json: /linux/devices/0/fileMode: 20600 is not a file mode of type `b`" },
+/* id-mapped mounts (config.md "idmap", runc's rules) */
+#define BINDM "{\"destination\":\"/a\",\"source\":\"/b\",\"options\":[\"bind\""
+#define IDM "[{\"containerID\":0,\"hostID\":1000,\"size\":10}]"
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":" IDM "}]}",
+    "config.json: /mounts/0/gidMappings: uidMappings and gidMappings go together" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"gidMappings\":" IDM "}]}",
+    "config.json: /mounts/0/uidMappings: uidMappings and gidMappings go together" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM ",\"idmap\"]}]}",
+    "config.json: /mounts/0/options: `idmap` without uidMappings and gidMappings needs a user namespace" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM ",\"ridmap\"]}]}",
+    "config.json: /mounts/0/options: `ridmap` without uidMappings and gidMappings needs a user namespace" },
+  { "{" BASE "," PROC ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"idmap\"]}]}",
+    "config.json: /mounts/0: id-mapped mounts must be bind mounts" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":" IDM ",\"gidMappings\":"
+    "[{\"containerID\":0,\"hostID\":1000,\"size\":0}]}]}",
+    "config.json: /mounts/0/gidMappings/0/size: must not be zero" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":[{\"containerID\":4294967000,\"hostID\":1,"
+    "\"size\":1000}],\"gidMappings\":" IDM "}]}",
+    "config.json: /mounts/0/uidMappings/0: the range goes past the last id" },
 };
 
 /* Valid configs that cell once refused. */
@@ -102,6 +121,11 @@ static const char *const good_too[] = {
   "\"options\":[\"rbind\",\"mode=755\",\"size=1m\"]}]}",
   /* config-linux.md: a namespace type not listed is inherited (no mount namespace at all) */
   "{" BASE "," PROC ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
+  /* config.md: mappings without `idmap` still id-map the mount (runc too); no user namespace needed */
+  "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":" IDM ",\"gidMappings\":" IDM "}]}",
+  /* `idmap` alone: the container's user namespace's maps */
+  "{" BASE "," PROC ",\"mounts\":[" BINDM ",\"idmap\"]}],\"linux\":{\"namespaces\":[{\"type\":\"user\","
+  "\"path\":\"/proc/1/ns/user\"},{\"type\":\"mount\"}]}}",
 };
 
 int
