@@ -207,8 +207,13 @@ cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_r
                                struct cell_error **err)
 {
   cleanup_free char *dir = NULL;
-  if (*cg == NULL || cell_cgroup_delegated (*cg, &dir))
+  if (*cg == NULL)
     return 0;
+  if (cell_cgroup_delegated (*cg, &dir))
+    {
+      (*cg)->no_devices = true;
+      return 0;
+    }
   if (has_limits (res))
     return cell_err (err, 0,
                      "config.json: /linux/resources: cgroup `%s` is not writable by uid %u (not delegated): "
@@ -318,7 +323,7 @@ int
 cell_cgroup_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res, struct cell_error **err)
 {
   static const struct cell_spec_resources empty;
-  if (cell_cgroup_resources_apply (cg, res ? res : &empty, true, false, err) < 0)
+  if (cell_cgroup_resources_apply (cg, res ? res : &empty, !cg->no_devices, false, err) < 0)
     return cell_err_wrap (err, "apply cgroup resources");
   return 0;
 }

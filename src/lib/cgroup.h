@@ -36,9 +36,10 @@ int cell_cgroup_new_at (const char *root, const char *path, const char *id, bool
    writable by us)? A rootless runtime has cgroups only where they were delegated to it. Otherwise
    *not_writable (caller frees) names the first directory that is not. Reads only. */
 bool cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable);
-/* For a rootless runtime: keeps *cg when it was delegated; otherwise frees it (*cg = NULL, with a debug
-   line: the container stays in the caller's cgroup, as with runc), or fails naming /linux/resources when
-   `res` asks for limits (device rules alone are not limits). */
+/* For a rootless runtime: keeps *cg when it was delegated (without a device policy, which needs the initial
+   user namespace's privileges; the container's devices are binds in its user namespace); otherwise frees it
+   (*cg = NULL, with a debug line: the container stays in the caller's cgroup, as with runc), or fails naming
+   /linux/resources when `res` asks for limits (device rules alone are not limits). */
 int cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
                                    struct cell_error **err);
 /* mkdir in every hierarchy (remembers which it created, for cleanup on failure). */

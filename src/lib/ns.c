@@ -154,7 +154,7 @@ run_map_tool (const char *tool, pid_t pid, const char *map, struct cell_error **
                      "but its own id",
                      tool);
   if (!WIFEXITED (st) || WEXITSTATUS (st) != 0)
-    return cell_err (err, EPERM, "`%s %s ...` failed (are the ids in /etc/sub%cid?)", tool, pidbuf,
+    return cell_err (err, 0, "`%s %s ...` failed (are the ids in /etc/sub%cid?)", tool, pidbuf,
                      tool[3] == 'u' ? 'u' : 'g');
   return 0;
 }
