@@ -21,6 +21,7 @@
 #include "copy.h"
 #include "devices.h"
 #include "fsop.h"
+#include "lsm.h"
 #include "mount.h"
 #include "path-util.h"
 #include "terminal.h"
@@ -276,8 +277,13 @@ op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error
       if (mount_tmpfs_copyup (ctx, op, target, what, err) < 0)
         return -1;
     }
-  else if (cell_mount_fs_at (op->source, op->fstype, op->mflags, op->data, target, what, err) < 0)
-    return -1;
+  else
+    {
+      /* SELinux: the container's own mounts get its mount label (create checked SELinux is active) */
+      cleanup_free char *data = cell_lsm_mount_data (op->data, op->fstype, ctx->plan->mount_label);
+      if (cell_mount_fs_at (op->source, op->fstype, op->mflags, data, target, what, err) < 0)
+        return -1;
+    }
   if (post_mount (ctx, op, what, err) < 0)
     return -1;
   if (streq (op->fstype, "proc"))

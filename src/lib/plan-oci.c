@@ -212,11 +212,54 @@ cell_plan_process_from_oci (const struct cell_spec_process *sp, const struct cel
   p->has_oom_score_adj = sp->has_oom_score_adj;
   p->oom_score_adj = sp->oom_score_adj;
   p->terminal = sp->terminal;
+  if (sp->apparmor_profile && *sp->apparmor_profile)
+    p->apparmor_profile = xstrdup (sp->apparmor_profile);
+  if (sp->selinux_label && *sp->selinux_label)
+    p->selinux_label = xstrdup (sp->selinux_label);
+  if (sp->has_io_priority)
+    {
+      p->has_io_priority = true;
+      p->io_priority_class = cell_ioprio_class_from_name (sp->io_priority_class);
+      p->io_priority_level = sp->io_priority_priority;
+    }
+  if (sp->has_scheduler)
+    {
+      p->has_scheduler = true;
+      p->sched_policy = cell_sched_policy_from_name (sp->sched_policy);
+      p->sched_nice = sp->sched_nice;
+      p->sched_priority = (uint32_t)sp->sched_priority;
+      for (size_t i = 0; sp->sched_flags && sp->sched_flags[i]; i++)
+        p->sched_flags |= (uint64_t)cell_sched_flag_from_name (sp->sched_flags[i]);
+      p->sched_runtime = sp->sched_runtime;
+      p->sched_deadline = sp->sched_deadline;
+      p->sched_period = sp->sched_period;
+    }
+  /* config.md: an empty list changes nothing */
+  if (sp->exec_cpu_initial && *sp->exec_cpu_initial)
+    p->exec_cpu_initial = xstrdup (sp->exec_cpu_initial);
+  if (sp->exec_cpu_final && *sp->exec_cpu_final)
+    p->exec_cpu_final = xstrdup (sp->exec_cpu_final);
   if (sp->has_console_size)
     {
       p->has_console_size = true;
       p->console_rows = (unsigned short)(sp->console_size.height > 65535 ? 65535 : sp->console_size.height);
       p->console_cols = (unsigned short)(sp->console_size.width > 65535 ? 65535 : sp->console_size.width);
+    }
+}
+
+void
+cell_plan_linux_process_from_oci (const struct cell_spec_linux *l, struct cell_plan *plan)
+{
+  if (l->personality_domain)
+    plan->personality = xstrdup (l->personality_domain);
+  if (l->has_memory_policy)
+    {
+      plan->has_memory_policy = true;
+      plan->mempolicy_mode = cell_mempolicy_mode_from_name (l->mempolicy_mode);
+      for (size_t i = 0; l->mempolicy_flags && l->mempolicy_flags[i]; i++)
+        plan->mempolicy_flags |= (unsigned)cell_mempolicy_flag_from_name (l->mempolicy_flags[i]);
+      if (l->mempolicy_nodes && *l->mempolicy_nodes)
+        plan->mempolicy_nodes = xstrdup (l->mempolicy_nodes);
     }
 }
 
@@ -398,8 +441,20 @@ compile (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts, st
         = xasprintf ("monotonic %lld %u\nboottime %lld %u\n", (long long)l->time_offset_monotonic_secs,
                      l->time_offset_monotonic_nanosecs, (long long)l->time_offset_boottime_secs,
                      l->time_offset_boottime_nanosecs);
-  if (l->personality_domain)
-    plan->personality = xstrdup (l->personality_domain);
+  cell_plan_linux_process_from_oci (l, plan);
+  if (l->mount_label && *l->mount_label)
+    plan->mount_label = xstrdup (l->mount_label);
+  if (l->n_net_devices)
+    {
+      plan->net_devices = xcalloc (l->n_net_devices + 1, sizeof (*plan->net_devices));
+      for (size_t i = 0; i < l->n_net_devices; i++)
+        {
+          plan->net_devices[i].key = xstrdup (l->net_devices[i].key);
+          plan->net_devices[i].value = xstrdup (l->net_devices[i].value);
+        }
+      plan->n_net_devices = l->n_net_devices;
+    }
+  plan->intel_rdt = l->has_intel_rdt;
   if (spec->has_process)
     cell_plan_process_from_oci (&spec->process, l->seccomp, &plan->process);
   else if (l->seccomp)

@@ -4,26 +4,30 @@
 
      runtime                                       init
      prepare: the root as a detached mount, image
-       roots, image mounts (prepare.c)
+       roots, image mounts, id-mapped binds
+       (prepare.c)
      chdir to the attach dir; clone3(CLONE_NEW*|
-       CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable, parent-death signal, only its own fds
+       CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable (rootless: at GO), parent-death signal,
+                                                   only its own fds
                                              <---- UNSHARED    (namespaces joined by path: setns, unshare)
-     id maps (verified procfs); cgroups placed;
+     id maps (verified procfs, or newuidmap);
+     cgroups placed; network devices moved;
      [image root in parts: a helper builds it
       in init's mount namespace]
      GO (fd: the root in parts) ------------->     [a pid namespace joined or unshared: fork; the middle
                                                     exits, init names itself by its credentials]
                                              <---- INIT
                                                    root of its user ns; cgroup ns, time ns, host names;
-                                                   the root attached over its working directory; the plan's
-                                                   ops up to PIVOT; sysctls
+                                                   the root attached over its working directory (rootless:
+                                                   cloned here first); the plan's ops up to PIVOT; sysctls
                                              <---- MOUNTS_DONE
      prestart + createRuntime hooks
      HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it
                                              <---- PTY (fd: master)
-     [console socket: the master goes there]       rlimits, oom score, personality; exec lookup; the pty
-                                                   becomes stdio (the caller's goes); identity, caps,
-                                                   no_new_privs, seccomp
+     [console socket: the master goes there]       rlimits, oom score, personality, I/O priority,
+                                                   scheduler, memory policy, LSM exec labels; exec lookup;
+                                                   the pty becomes stdio (the caller's goes); identity,
+                                                   caps, no_new_privs, seccomp
                                              <---- SECCOMP (fd: notify fd)
                                              <---- READY
      wait for EOF (exec done) or ERROR             run: exec the process (through the exec stub)
@@ -49,6 +53,7 @@
 #include "fsop.h"
 #include "hooks.h"
 #include "log.h"
+#include "netdev.h"
 #include "ns.h"
 #include "prepare.h"
 #include "process.h"
@@ -456,6 +461,8 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
           || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, s->unprivileged, err) < 0))
     return -1;
   if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, err) < 0)
+    return -1;
+  if (cell_netdev_move (plan, s->child, err) < 0)
     return -1;
   if (cell_prepare_build_in (&s->prep, s->child, s->opts->attach_dir, &root, err) < 0
       || cell_sync_send (sync, CELL_SYNC_GO, NULL, root, err) < 0)

@@ -52,8 +52,39 @@ static const struct
   { "{" BASE "," PROC ",\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}}",
     "config.json: /hooks/poststop/0/timeout: must be greater than zero" },
   { "{" BASE "," PROC ",\"annotations\":{\"a\":1}}", "config.json: /annotations/a: expected string" },
-  { "{" BASE "," PROC ",\"linux\":{\"intelRdt\":{\"closID\":\"x\"}}}",
-    "config.json: /linux/intelRdt: not supported by cell" },
+  { "{" BASE "," PROC ",\"linux\":{\"intelRdt\":{\"closID\":\"x\",\"memBwSchema\":\"L3:0=1\"}}}",
+    "config.json: /linux/intelRdt/memBwSchema: must start with `MB:`" },
+  { "{" BASE "," PROC ",\"linux\":{\"intelRdt\":{\"closID\":\"../x\"}}}",
+    "config.json: /linux/intelRdt/closID: invalid `../x`" },
+  /* process scheduling, affinity, memory policy, network devices */
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"scheduler\":{\"policy\":\"SCHED_FIFO\"}}}",
+    "config.json: /process/scheduler/priority: must be between 1 and 99 for `SCHED_FIFO`" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"scheduler\":{\"policy\":\"SCHED_OTHER\",\"runtime\":5}}}",
+    "config.json: /process/scheduler: runtime, deadline and period are for SCHED_DEADLINE only" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"scheduler\":{\"policy\":\"SCHED_LAZY\"}}}",
+    "config.json: /process/scheduler/policy: unknown policy `SCHED_LAZY`" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"execCPUAffinity\":{\"initial\":\"0,a\"}}}",
+    "config.json: /process/execCPUAffinity/initial: invalid cpu list `0,a`" },
+  { "{" BASE "," PROC ",\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_FAST\"}}}",
+    "config.json: /linux/memoryPolicy/mode: unknown mode `MPOL_FAST`" },
+  { "{" BASE "," PROC
+    ",\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":[\"X\"]}}}",
+    "config.json: /linux/memoryPolicy/flags/0: unknown flag `X`" },
+  { "{" BASE "," PROC ",\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_PREFERRED\",\"nodes\":\"0-\"}}}",
+    "config.json: /linux/memoryPolicy/nodes: invalid node list `0-`" },
+  { "{" BASE "," PROC
+    ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"eth0\":{\"name\":\"c\"},"
+    "\"eth1\":{\"name\":\"c\"}}}}",
+    "config.json: /linux/netDevices/eth1/name: `c` is taken by another device" },
+  { "{" BASE "," PROC
+    ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"averyveryverylongname\":{}}}}",
+    "config.json: /linux/netDevices/averyveryverylongname: invalid interface name" },
+  { "{" BASE "," PROC ",\"linux\":{\"netDevices\":{\"eth0\":{\"name\":1}}}}",
+    "config.json: /linux/netDevices/eth0/name: expected string" },
   { "{" BASE
     ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},\"env\":[\"NOEQUALS\"]}}",
     "config.json: /process/env/0: expected KEY=VALUE, got `NOEQUALS`" },
@@ -121,6 +152,16 @@ static const char *const good_too[] = {
   "\"options\":[\"rbind\",\"mode=755\",\"size=1m\"]}]}",
   /* config-linux.md: a namespace type not listed is inherited (no mount namespace at all) */
   "{" BASE "," PROC ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
+  /* the spec's other process and linux settings, all valid */
+  "{" BASE
+  ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},\"scheduler\":{\"policy\":"
+  "\"SCHED_DEADLINE\",\"runtime\":1000000,\"deadline\":2000000,\"period\":3000000},\"execCPUAffinity\":{"
+  "\"initial\":"
+  "\"0-3,7\",\"final\":\"\"},\"apparmorProfile\":\"p\",\"selinuxLabel\":\"l\"},\"linux\":{\"namespaces\":[{"
+  "\"type\":"
+  "\"network\"}],\"memoryPolicy\":{\"mode\":\"MPOL_PREFERRED\"},\"netDevices\":{\"eth0\":{},\"eth1\":{"
+  "\"name\":"
+  "\"c%d\"}},\"mountLabel\":\"m\",\"intelRdt\":{\"closID\":\"/\",\"schemata\":[\"L3:0=f\"]}}}",
   /* config.md: mappings without `idmap` still id-map the mount (runc too); no user namespace needed */
   "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":" IDM ",\"gidMappings\":" IDM "}]}",
   /* `idmap` alone: the container's user namespace's maps */
