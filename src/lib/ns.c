@@ -109,13 +109,15 @@ cell_ns_create_time (const char *offsets, struct cell_error **err)
   return 0;
 }
 
-/* "0 ID 1\n": the one map an unprivileged writer may write itself (its own id, user_namespaces(7)). */
+/* One line mapping its own id ("N ID 1\n"): the one map an unprivileged writer may write itself
+   (user_namespaces(7)). */
 static bool
 map_is_own_id (const char *map, unsigned id)
 {
-  char own[32];
-  snprintf (own, sizeof (own), "0 %u 1\n", id);
-  return streq (map, own);
+  unsigned inside, host, size;
+  int end = 0;
+  return sscanf (map, "%u %u %u\n%n", &inside, &host, &size, &end) == 3 && end > 0 && map[end] == '\0'
+         && host == id && size == 1;
 }
 
 /* newuidmap/newgidmap (shadow's setuid helpers, which check /etc/subuid and /etc/subgid) write a map an
