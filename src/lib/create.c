@@ -137,9 +137,12 @@ job_load (struct create_job *job, struct cell_error **err)
     return cell_err_errno (err, "bundle `%s`", b);
   path = xasprintf ("%s/config.json", job->bundle);
   if (cell_json_read_file (path, "config.json", NULL, &job->config, &job->config_len, err) < 0
-      || cell_spec_load_buffer (job->config, job->config_len, "config.json", &job->spec, err) < 0
-      || cell_spec_validate (job->spec, "config.json", err) < 0)
+      || cell_spec_load_buffer (job->config, job->config_len, "config.json", &job->spec, err) < 0)
     return -1;
+  cell_trace ("parse");
+  if (cell_spec_validate (job->spec, "config.json", err) < 0)
+    return -1;
+  cell_trace ("validate");
   if (job->foreground && !job->spec->has_process)
     return cell_err (err, 0, "config.json: /process: `run` needs a process");
   return 0;
@@ -241,6 +244,7 @@ job_plan (struct create_job *job, struct cell_error **err)
                    && seccomp_allows_execveat (plan->process.seccomp);
   if (!job->exec_stub && job->ctx->argv && cell_sealed_exe_ensure (job->ctx->argv, err) < 0)
     return -1;
+  cell_trace ("plan");
   if (cell_log_debug_enabled ())
     {
       cleanup_free char *dump = cell_plan_dump (plan);
@@ -327,11 +331,13 @@ job_state_dir (struct create_job *job, struct cell_error **err)
   if (cell_state_config_write (job->state_dfd, job->config, job->config_len, job->id, err) < 0
       || cell_state_write (job->state_dfd, &job->st, err) < 0)
     return -1;
+  cell_trace ("state-dir");
   if (job->cg)
     {
       if (cell_cgroup_create (job->cg, err) < 0)
         return -1;
       job->cg_created = true;
+      cell_trace ("cgroup");
     }
   if (!job->foreground && !job->opts->detach
       && cell_state_start_listen (job->state_dfd, job->id, &job->start_sock, err) < 0)
@@ -442,6 +448,7 @@ job_spawn (struct create_job *job, struct cell_error **err)
     return -1;
   if (job->opts->pid_file && write_pid_file (job->opts->pid_file, res.pid, err) < 0)
     return -1;
+  cell_trace ("state");
   return 0;
 }
 
@@ -519,9 +526,11 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   /* others (state, kill, list) may look at the container while it runs; destroy takes the lock back */
   flock (job.state_dfd, LOCK_UN);
   cell_supervise (job.pid, job.pidfd, job.pty_master, &wstatus);
+  cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);
   r = cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  cell_trace ("teardown");
   job_release (&job);
   return r;
 }

@@ -63,7 +63,18 @@ proc_policy (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, co
   if (fstatfs (target, &sf) < 0)
     return cell_err_errno (err, "%s: statfs of the destination", what);
   if (sf.f_type != PROC_SUPER_MAGIC)
-    return 0;
+    {
+      /* on the rootfs's /proc itself only a procfs goes (CVE-2019-16884: a fake /proc) */
+      cleanup_close int proc = cell_open_in_root (ctx->root_dfd, "/proc", O_PATH | O_NOFOLLOW, 0);
+      struct stat a, b;
+      bool procfs_source = op->kind == CELL_OP_MOUNT && streq (op->fstype, "proc");
+      if (op->kind == CELL_OP_BIND && statfs (op->source, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC)
+        procfs_source = true;
+      if (procfs_source || proc < 0 || fstat (proc, &a) < 0 || fstat (target, &b) < 0 || a.st_dev != b.st_dev
+          || a.st_ino != b.st_ino)
+        return 0;
+      return cell_err (err, 0, "%s: /proc may only be a procfs", what);
+    }
   if (op->kind == CELL_OP_BIND && strncmp (op->dest, "/proc/", 6) == 0 && ctx->proc_dfd >= 0)
     for (size_t i = 0; i < ARRAY_SIZE (proc_files); i++)
       if (streq (op->dest + 6, proc_files[i]))
@@ -115,7 +126,8 @@ post_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, const char *wha
 /* Before anything is mounted in a mount namespace of the container's own: nothing may propagate back to
    the host. Everything becomes a slave (host mounts still show up, as with runc), or private when the
    configured propagation is not a slave one; that propagation itself goes on "/" after the root switch
-   (op_pivot), when "/" is the container's root and no peer of the host's. A joined mount namespace is
+   and the ops after it (cell_fsop_root_propagation), when "/" is the container's root and no peer of the
+   host's. A joined mount namespace is
    left as its owner made it. */
 static int
 isolate_from_host (struct cell_fsop_ctx *ctx, struct cell_error **err)
@@ -231,6 +243,9 @@ mount_tmpfs_copyup (struct cell_fsop_ctx *ctx, const struct cell_op *op, int tar
     return cell_err_errno (err, "mount %s: fsopen `tmpfs`", what);
   if (src < 0)
     return cell_err_errno (err, "mount %s: open the directory to copy", what);
+  /* the source shows in mountinfo, as mount(2) would show it (podman's --tmpfs: `tmpfs`) */
+  if (cell_fs_set (fs, "source", op->source ? op->source : "tmpfs", what, err) < 0)
+    return -1;
   for (char *rest = data, *o; (o = strsep (&rest, ",")) != NULL;)
     {
       char *eq = strchr (o, '=');
@@ -388,9 +403,16 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
     }
   else
     {
-      /* pivot_root(".", "."): the old root ends up stacked on the new one, then goes away */
+      /* pivot_root(".", "."): the old root ends up stacked on the new one, then goes away. "." must name the
+         old root for that (our cwd is still the new root's top, whose mounts keep their own propagation:
+         an rshared bind stays shared) */
+      cleanup_close int old_root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (old_root < 0)
+        return cell_err_errno (err, "open the old root");
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return cell_err_errno (err, "pivot_root");
+      if (fchdir (old_root) < 0)
+        return cell_err_errno (err, "chdir to the old root");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return cell_err_errno (err, "make the old root a slave");
       if (umount2 (".", MNT_DETACH) < 0)
@@ -402,6 +424,12 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
   ctx->root_dfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "open `/`");
+  return 0;
+}
+
+int
+cell_fsop_root_propagation (struct cell_fsop_ctx *ctx, struct cell_error **err)
+{
   if (ctx->plan->rootfs_propagation && ctx->plan->root_switch != CELL_ROOT_CHROOT
       && mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set rootfs propagation");

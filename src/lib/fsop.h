@@ -30,5 +30,8 @@ void cell_fsop_ctx_release (struct cell_fsop_ctx *ctx);
    from the host's, then attach the prepared root over init's working directory. Errors name the op:
    "mount `proc` on `/proc`: Permission denied". */
 int cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err);
+/* linux.rootfsPropagation on "/", once the root is switched and every op is done: runbindable earlier
+   would make the recursive binds of readonlyPaths after the switch fail (EINVAL). */
+int cell_fsop_root_propagation (struct cell_fsop_ctx *ctx, struct cell_error **err);
 
 #endif

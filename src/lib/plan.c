@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include "names.h"
@@ -29,12 +30,45 @@ static const char *const kind_names[] = {
   [CELL_OP_MASK] = "mask",
   [CELL_OP_READONLY] = "readonly",
   [CELL_OP_REMOUNT_RO] = "remount-ro",
+  [CELL_OP_ROOT_TMPFS] = "root-tmpfs",
+  [CELL_OP_CHMOD] = "chmod",
+  [CELL_OP_FILE] = "file",
+  [CELL_OP_BIND_DATA] = "bind-data",
 };
 
 const char *
 cell_op_kind_name (enum cell_op_kind kind)
 {
   return (unsigned)kind < ARRAY_SIZE (kind_names) && kind_names[kind] ? kind_names[kind] : "?";
+}
+
+mode_t
+cell_op_parent_mode (const struct cell_op *op)
+{
+  mode_t m = 0755;
+  if (!(op->flags & CELL_OPF_MODE))
+    return m;
+  if ((op->mode & 0070) == 0)
+    m &= ~(mode_t)0050;
+  if ((op->mode & 0007) == 0)
+    m &= ~(mode_t)0005;
+  return m;
+}
+
+static void
+sandbox_free (struct cell_plan_sandbox *sb)
+{
+  if (!sb)
+    return;
+  free (sb->argv0);
+  cell_strv_free (sb->cwd_fallbacks);
+  free (sb->nested_uid_map);
+  free (sb->nested_gid_map);
+  free (sb->seccomp_fds);
+  cell_strv_free (sb->lock_files);
+  free (sb->exec_label);
+  free (sb->file_label);
+  free (sb);
 }
 
 struct cell_plan *
@@ -118,6 +152,7 @@ cell_plan_free (struct cell_plan *plan)
   free (plan->image_upper);
   free (plan->image_tmpfs_size);
   cell_plan_process_clear (&plan->process);
+  sandbox_free (plan->sandbox);
   free (plan);
 }
 
@@ -203,6 +238,55 @@ map_line (struct buf *b, const char *map)
     }
 }
 
+/* A file's contents on one line: C escapes for `\\` and anything not printable. */
+static void
+dump_escaped (struct buf *b, const char *prefix, const char *s)
+{
+  bprintf (b, "%s", prefix);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    {
+      if (*p == '\\')
+        bprintf (b, "\\\\");
+      else if (*p == '\n')
+        bprintf (b, "\\n");
+      else if (*p < 0x20 || *p >= 0x7f)
+        bprintf (b, "\\x%02x", *p);
+      else
+        bprintf (b, "%c", *p);
+    }
+}
+
+/* MOUNT_ATTR_* by name ("ro,nosuid,nodev"); unknown bits in hex. */
+static void
+attr_names (struct buf *b, uint64_t a)
+{
+  static const struct
+  {
+    uint64_t attr;
+    const char *name;
+  } names[] = {
+    { MOUNT_ATTR_RDONLY, "ro" },
+    { MOUNT_ATTR_NOSUID, "nosuid" },
+    { MOUNT_ATTR_NODEV, "nodev" },
+    { MOUNT_ATTR_NOEXEC, "noexec" },
+    { MOUNT_ATTR_NOATIME, "noatime" },
+    { MOUNT_ATTR_STRICTATIME, "strictatime" },
+    { MOUNT_ATTR_NODIRATIME, "nodiratime" },
+    { MOUNT_ATTR_IDMAP, "idmap" },
+    { MOUNT_ATTR_NOSYMFOLLOW, "nosymfollow" },
+  };
+  bool first = true;
+  for (size_t i = 0; i < ARRAY_SIZE (names); i++)
+    if (a & names[i].attr)
+      {
+        bprintf (b, "%s%s", first ? "" : ",", names[i].name);
+        first = false;
+        a &= ~names[i].attr;
+      }
+  if (a)
+    bprintf (b, "%s0x%llx", first ? "" : ",", (unsigned long long)a);
+}
+
 static void
 dump_caps (struct buf *b, const char *name, uint64_t mask)
 {
@@ -230,6 +314,63 @@ dump_object (struct buf *b, const char *what, const struct cell_object_desc *des
   cell_spec_dump_object (desc, obj, "", emit_line, &e);
 }
 
+static void
+dump_fd (struct buf *b, const char *name, int fd)
+{
+  if (fd >= 0)
+    bprintf (b, "  %s %d\n", name, fd);
+}
+
+static void
+dump_flag (struct buf *b, const char *name, bool on)
+{
+  if (on)
+    bprintf (b, "  %s\n", name);
+}
+
+/* Every field of the sandbox part, one line each when it is set. */
+static void
+dump_sandbox (struct buf *b, const struct cell_plan_sandbox *sb)
+{
+  bprintf (b, "sandbox\n");
+  if (sb->argv0)
+    bprintf (b, "  argv0 %s\n", sb->argv0);
+  for (size_t i = 0; sb->cwd_fallbacks && sb->cwd_fallbacks[i]; i++)
+    bprintf (b, "  cwd-fallback %s\n", sb->cwd_fallbacks[i]);
+  dump_flag (b, "new-session", sb->new_session);
+  dump_flag (b, "die-with-parent", sb->die_with_parent);
+  dump_flag (b, "as-pid-1", sb->as_pid_1);
+  dump_flag (b, "reaper", sb->reaper);
+  bprintf (b, "  exec-failure %s\n", sb->bwrap_exec_errors ? "bwrap" : "127/126");
+  dump_flag (b, "suspend", sb->suspend);
+  dump_flag (b, "pack-fds", sb->pack_fds);
+  dump_flag (b, "suppress-chown", sb->suppress_chown);
+  dump_flag (b, "suppress-sync", sb->suppress_sync);
+  dump_flag (b, "setgroups-deny", sb->setgroups_deny);
+  if (sb->nested_uid_map)
+    bprintf (b, "  nested-uid_map %s", sb->nested_uid_map);
+  if (sb->nested_gid_map)
+    bprintf (b, "  nested-gid_map %s", sb->nested_gid_map);
+  dump_flag (b, "disable-userns", sb->disable_userns);
+  dump_flag (b, "assert-userns-disabled", sb->assert_userns_disabled);
+  dump_fd (b, "userns-fd", sb->userns_fd);
+  dump_fd (b, "userns2-fd", sb->userns2_fd);
+  dump_fd (b, "pidns-fd", sb->pidns_fd);
+  dump_fd (b, "sync-fd", sb->sync_fd);
+  dump_fd (b, "block-fd", sb->block_fd);
+  dump_fd (b, "userns-block-fd", sb->userns_block_fd);
+  dump_fd (b, "info-fd", sb->info_fd);
+  dump_fd (b, "json-status-fd", sb->json_status_fd);
+  for (size_t i = 0; i < sb->n_seccomp_fds; i++)
+    bprintf (b, "  seccomp-fd %d\n", sb->seccomp_fds[i]);
+  for (size_t i = 0; sb->lock_files && sb->lock_files[i]; i++)
+    bprintf (b, "  lock-file %s\n", sb->lock_files[i]);
+  if (sb->exec_label)
+    bprintf (b, "  exec-label %s\n", sb->exec_label);
+  if (sb->file_label)
+    bprintf (b, "  file-label %s\n", sb->file_label);
+}
+
 static const char *const switch_names[] = {
   [CELL_ROOT_PIVOT] = "pivot-root",
   [CELL_ROOT_MOVE] = "move-root",
@@ -255,7 +396,8 @@ cell_plan_dump (const struct cell_plan *plan)
     {
       const struct cell_plan_ns *ns = &plan->ns[i];
       if (ns->create || ns->path)
-        bprintf (&b, "ns %s %s\n", cell_ns_type_name ((enum cell_ns_type)i), ns->path ? ns->path : "new");
+        bprintf (&b, "ns %s %s%s\n", cell_ns_type_name ((enum cell_ns_type)i), ns->path ? ns->path : "new",
+                 plan->sandbox && (plan->sandbox->ns_try & (1u << i)) ? " try" : "");
     }
   if (plan->image_upper)
     bprintf (&b, "image-upper %s\n", plan->image_upper);
@@ -287,15 +429,27 @@ cell_plan_dump (const struct cell_plan *plan)
           bprintf (&b, " propagation=");
           flag_names (&b, op->propagation);
         }
-      if (op->attr_set || op->attr_clr)
-        bprintf (&b, " attr=+%llx-%llx", (unsigned long long)op->attr_set, (unsigned long long)op->attr_clr);
-      if (op->data)
+      if (op->attr_set)
+        {
+          bprintf (&b, " attr+=");
+          attr_names (&b, op->attr_set);
+        }
+      if (op->attr_clr)
+        {
+          bprintf (&b, " attr-=");
+          attr_names (&b, op->attr_clr);
+        }
+      if (op->data && op->kind == CELL_OP_FILE)
+        dump_escaped (&b, " data=", op->data);
+      else if (op->data)
         bprintf (&b, " data=%s", op->data);
       if (op->kind == CELL_OP_DEVICE)
         bprintf (&b, " dev=%c:%u:%u mode=%04o uid=%u gid=%u", op->dev_type, op->major, op->minor,
                  (unsigned)op->mode, (unsigned)op->uid, (unsigned)op->gid);
-      else if (op->mode)
+      else if (op->mode || (op->flags & CELL_OPF_MODE) || op->kind == CELL_OP_CHMOD)
         bprintf (&b, " mode=%04o", (unsigned)op->mode);
+      if (op->flags & CELL_OPF_SOURCE_FD)
+        bprintf (&b, " fd=%d", op->fd);
       if (op->flags & CELL_OPF_TRY)
         bprintf (&b, " try");
       if (op->flags & CELL_OPF_USERNS)
@@ -304,6 +458,12 @@ cell_plan_dump (const struct cell_plan *plan)
         bprintf (&b, " ptmx-link");
       if (op->flags & CELL_OPF_COPYUP)
         bprintf (&b, " copyup");
+      if (op->flags & CELL_OPF_MODE)
+        bprintf (&b, " parents=%04o", (unsigned)cell_op_parent_mode (op));
+      if (op->flags & CELL_OPF_IN_ROOT)
+        bprintf (&b, " in-root");
+      if (op->flags & CELL_OPF_TMPFS_UPPER)
+        bprintf (&b, " tmpfs-upper");
       if (op->flags & CELL_OPF_IDMAP)
         {
           bprintf (&b, " %s", (op->flags & CELL_OPF_IDMAP_REC) ? "ridmap" : "idmap");
@@ -398,5 +558,7 @@ cell_plan_dump (const struct cell_plan *plan)
              p->exec_cpu_final ? p->exec_cpu_final : "-");
   if (p->seccomp)
     dump_object (&b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
+  if (plan->sandbox)
+    dump_sandbox (&b, plan->sandbox);
   return b.s;
 }

@@ -22,7 +22,8 @@
                                                    cloned here first); the plan's ops up to PIVOT; sysctls
                                              <---- MOUNTS_DONE
      prestart + createRuntime hooks
-     HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it
+     HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it;
+                                                   rootfsPropagation on /
                                              <---- PTY (fd: master)
      [console socket: the master goes there]       rlimits, oom score, personality, I/O priority,
                                                    scheduler, memory policy, LSM exec labels; exec lookup;
@@ -78,7 +79,22 @@ struct spawn
   int pidfd;              /* init's pidfd */
   int master;             /* the pty master, relayed by the caller */
   bool unprivileged; /* the runtime is not root (rootless): init stays dumpable until its maps are written */
+  char trace[256];   /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
+  size_t trace_len;
 };
+
+/* Init cannot log (its log fd is closed): it notes when each phase ended, and the runtime logs them. */
+static void
+init_trace (struct spawn *s, const char *phase)
+{
+  int n;
+  if (!cell_log_debug_enabled () || s->trace_len >= sizeof (s->trace))
+    return;
+  n = snprintf (s->trace + s->trace_len, sizeof (s->trace) - s->trace_len, "%s=%llu ", phase,
+                cell_trace_now ());
+  if (n > 0)
+    s->trace_len += (size_t)n;
+}
 
 /* ---- init ---------------------------------------------------------------------------------------------- */
 
@@ -156,16 +172,43 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
     return cell_err_errno (err, "create cgroup namespace");
   if (plan->ns[CELL_NS_TIME].create && cell_ns_create_time (plan->time_offsets, err) < 0)
     return -1;
-  return cell_sysattr_set_names (plan->hostname, plan->domainname, err);
+  if (cell_sysattr_set_names (plan->hostname, plan->domainname, err) < 0)
+    return -1;
+  init_trace (s, "namespaces");
+  return 0;
 }
 
-/* The ops in [from, to) of the plan. */
+/* What a phase of the trace calls an op. */
+static const char *
+op_phase (enum cell_op_kind k)
+{
+  switch (k)
+    {
+    case CELL_OP_DEV_DEFAULT:
+    case CELL_OP_DEVICE:
+      return "devices";
+    case CELL_OP_PIVOT:
+      return "pivot";
+    case CELL_OP_MASK:
+    case CELL_OP_READONLY:
+    case CELL_OP_REMOUNT_RO:
+      return "masks";
+    default:
+      return "mounts";
+    }
+}
+
+/* The ops in [from, to) of the plan, traced by phase. */
 static int
-init_ops (struct cell_fsop_ctx *fs, size_t from, size_t to, struct cell_error **err)
+init_ops (struct spawn *s, struct cell_fsop_ctx *fs, size_t from, size_t to, struct cell_error **err)
 {
   for (size_t i = from; i < to; i++)
-    if (cell_fsop_execute (fs, &fs->plan->ops[i], err) < 0)
-      return -1;
+    {
+      if (cell_fsop_execute (fs, &fs->plan->ops[i], err) < 0)
+        return -1;
+      if (i + 1 == to || op_phase (fs->plan->ops[i + 1].kind) != op_phase (fs->plan->ops[i].kind))
+        init_trace (s, op_phase (fs->plan->ops[i].kind));
+    }
   return 0;
 }
 
@@ -186,7 +229,7 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
   const struct cell_plan *plan = s->plan;
   size_t pivot = pivot_index (plan);
 
-  if (cell_devices_clone_null (&fs->devnull_fd, err) < 0 || init_ops (fs, 0, pivot, err) < 0)
+  if (cell_devices_clone_null (&fs->devnull_fd, err) < 0 || init_ops (s, fs, 0, pivot, err) < 0)
     return -1;
   /* before readonlyPaths make /proc/sys read-only */
   if (cell_sysattr_set_sysctls (plan->sysctl, plan->n_sysctl, fs->proc_dfd, err) < 0)
@@ -199,7 +242,8 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
                          "createContainer", CELL_HOOKS_STOP, err)
              < 0)
     return -1;
-  if (init_ops (fs, pivot, plan->n_ops, err) < 0)
+  if (init_ops (s, fs, pivot, plan->n_ops, err) < 0
+      || (pivot < plan->n_ops && cell_fsop_root_propagation (fs, err) < 0))
     return -1;
   if (s->shape.pty && cell_sync_send (sync, CELL_SYNC_PTY, NULL, fs->console_master, err) < 0)
     return -1;
@@ -253,7 +297,10 @@ init_process (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs,
     return -1;
   if (cell_process_setup_identity (p, s->shape.seccomp_notify ? NULL : s->opts->seccomp, err) < 0)
     return -1;
-  return s->shape.seccomp_notify && nnp ? init_notify_filter (s, sync, err) : 0;
+  if (s->shape.seccomp_notify && nnp && init_notify_filter (s, sync, err) < 0)
+    return -1;
+  init_trace (s, "identity");
+  return 0;
 }
 
 static NORETURN void
@@ -277,7 +324,8 @@ init_main (struct spawn *s)
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
   cell_fsop_ctx_release (&fs);
   cell_prepared_release (&s->prep);
-  if (cell_sync_send (&sync, CELL_SYNC_READY, NULL, -1, &err) < 0)
+  s->trace[s->trace_len < sizeof (s->trace) ? s->trace_len : sizeof (s->trace) - 1] = '\0';
+  if (cell_sync_send (&sync, CELL_SYNC_READY, s->trace, -1, &err) < 0)
     init_fail (&sync, err);
   if (s->opts->end == CELL_SPAWN_EXEC)
     {
@@ -439,6 +487,7 @@ spawn_clone (struct spawn *s, struct cell_error **err)
       errno = e;
       return cell_err_errno (err, "clone container init");
     }
+  cell_trace ("clone");
   cell_closep (&s->sock_init);
   cell_closep (&s->stub_fd);
   if (!s->shape.init_pid)
@@ -464,6 +513,7 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
     return -1;
   if (cell_netdev_move (plan, s->child, err) < 0)
     return -1;
+  cell_trace ("placed");
   if (cell_prepare_build_in (&s->prep, s->child, s->opts->attach_dir, &root, err) < 0
       || cell_sync_send (sync, CELL_SYNC_GO, NULL, root, err) < 0)
     return -1;
@@ -479,6 +529,22 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
   cell_closep (&s->pidfd);
   s->pidfd = (int)syscall (SYS_pidfd_open, s->init, 0);
   return 0;
+}
+
+/* Init's phases, logged in the runtime's log. */
+static void
+log_init_trace (char *trace)
+{
+  char *save = NULL;
+  for (char *t = strtok_r (trace, " ", &save); t; t = strtok_r (NULL, " ", &save))
+    {
+      char *eq = strchr (t, '=');
+      if (eq)
+        {
+          *eq = '\0';
+          cell_trace_at (t, strtoull (eq + 1, NULL, 10));
+        }
+    }
 }
 
 /* Hooks in the runtime's namespaces, the pty, READY, and the exec. */
@@ -514,9 +580,16 @@ spawn_finish (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
       if (s->opts->cb.seccomp_listener (s->opts->cb.userdata, s->init, nfd, err) < 0)
         return -1;
     }
-  if (cell_sync_recv (sync, CELL_SYNC_READY, NULL, NULL, NULL, err) < 0)
+  {
+    cleanup_free char *trace = NULL;
+    if (cell_sync_recv (sync, CELL_SYNC_READY, &trace, NULL, NULL, err) < 0)
+      return -1;
+    log_init_trace (trace);
+  }
+  if (cell_sync_wait_exec (sync, err) < 0)
     return -1;
-  return cell_sync_wait_exec (sync, err);
+  cell_trace (s->opts->end == CELL_SPAWN_EXEC ? "exec" : "waiting");
+  return 0;
 }
 
 int

@@ -103,13 +103,18 @@ cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error
         return cell_err (err, 0, "container `%s` already exists", id);
       return cell_err_errno (err, "create state directory of `%s`", id);
     }
-  /* flock needs a real open file, not O_PATH. */
+  /* flock needs a real open file, not O_PATH. The directory is ours: a failure (EMFILE) removes it. */
   fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
-    return cell_err_errno (err, "open state directory of `%s`", id);
+    {
+      cell_err_errno (err, "open state directory of `%s`", id);
+      unlinkat (root_dfd, id, AT_REMOVEDIR);
+      return -1;
+    }
   if (lock_dir (fd, true, id, err) < 0)
     {
       close (fd);
+      unlinkat (root_dfd, id, AT_REMOVEDIR);
       return -1;
     }
   *dfd = fd;

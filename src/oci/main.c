@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* main.c: the OCI front-end's entry: global flags (runc's), the command table, error printing. */
 #include <getopt.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "path-util.h"
+#include "sandbox.h"
 #include "xalloc.h"
 
 struct command
@@ -34,6 +36,7 @@ static const struct command commands[] = {
   { "spec", cell_cmd_spec, "write a default config.json" },
   { "snapshot", cell_cmd_snapshot, "write a container's root filesystem to a squashfs image" },
   { "features", cell_cmd_features, "print the features this runtime supports" },
+  { "sandbox", cell_cmd_sandbox, "run a command in a sandbox, with bubblewrap's command line" },
 };
 
 static void
@@ -100,6 +103,8 @@ main (int argc, char **argv)
     { NULL, 0, NULL, 0 },
   };
   struct cell_context ctx = { .root_dfd = -1, .argv = argv };
+
+  cell_trace_begin ();
   cleanup_error struct cell_error *err = NULL;
   const char *log_path = NULL;
   bool log_json = false, debug = false;
@@ -115,6 +120,12 @@ main (int argc, char **argv)
   (void)sb;
   /* every command says what was wrong with its options in one line of its own */
   opterr = 0;
+  /* a `bwrap` link to cell: the sandbox front-end with bwrap's whole command line (src/sandbox) */
+  {
+    cleanup_free char *name = xstrdup (argv[0] ? argv[0] : "");
+    if (streq (basename (name), "bwrap"))
+      return cell_sandbox_main (argc, argv, argv[0], true);
+  }
   while ((c = getopt_long (argc, argv, "+hv", opts, NULL)) != -1)
     {
       switch (c)
