@@ -130,6 +130,39 @@ init_start (struct spawn *s)
   cell_close_all_except (3 + s->opts->preserve_fds, keep, n);
 }
 
+/* Takes `id` (a gid with `gid`), else, where the namespace does not map it (EINVAL), the process's. */
+static int
+take_id (bool gid, unsigned id, unsigned process_id, struct cell_error **err)
+{
+  const char *what = gid ? "gid" : "uid";
+  int r = gid ? setresgid (id, id, id) : setresuid (id, id, id);
+  if (r == 0)
+    return 0;
+  if (errno != EINVAL)
+    return cell_err_errno (err, "become root in the user namespace: set%s %u", what, id);
+  r = gid ? setresgid (process_id, process_id, process_id) : setresuid (process_id, process_id, process_id);
+  if (r == 0)
+    return 0;
+  if (errno != EINVAL)
+    return cell_err_errno (err, "set%s %u in the user namespace", what, process_id);
+  return cell_err (err, 0,
+                   "config.json: /process/user/%s: %u is not mapped in the user namespace (nor is %s 0)",
+                   what, process_id, what);
+}
+
+/* In a new or joined user namespace our host ids are unmapped until we take ids of the namespace: without
+   that, every file we create would fail with EOVERFLOW. Its root where container id 0 is mapped, else the
+   process's own ids (runtime-spec does not require id 0 to be mapped). The capabilities stay either way:
+   the creator or joiner of a user namespace holds all of them in it whatever its ids, and setresuid only
+   clears them on leaving the namespace's uid 0, which does not exist there. */
+static int
+init_userns_ids (const struct cell_plan_process *p, struct cell_error **err)
+{
+  if (take_id (true, 0, p->gid, err) < 0 || take_id (false, 0, p->uid, err) < 0)
+    return -1;
+  return 0;
+}
+
 /* Namespaces init makes itself, the image root built in parts, and the second fork into a pid namespace. */
 static int
 init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs, struct cell_error **err)
@@ -163,11 +196,9 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
       if (cell_sync_send (sync, CELL_SYNC_INIT, NULL, -1, err) < 0)
         return -1;
     }
-  /* in a new user namespace our host ids are unmapped until we take the namespace's root: without that,
-     every file we create would fail with EOVERFLOW */
   if ((plan->ns[CELL_NS_USER].create || plan->ns[CELL_NS_USER].path)
-      && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
-    return cell_err_errno (err, "become root in the user namespace (is container id 0 mapped?)");
+      && init_userns_ids (&plan->process, err) < 0)
+    return -1;
   if (plan->ns[CELL_NS_CGROUP].create && unshare (CLONE_NEWCGROUP) < 0)
     return cell_err_errno (err, "create cgroup namespace");
   if (plan->ns[CELL_NS_TIME].create && cell_ns_create_time (plan->time_offsets, err) < 0)

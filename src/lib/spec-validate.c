@@ -215,6 +215,42 @@ check_id_maps (const struct cell_spec_id_map *m, size_t n, const char *display, 
   return 0;
 }
 
+static bool
+id_mapped (const struct cell_spec_id_map *m, size_t n, uint32_t id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (id >= m[i].container_id && (uint64_t)id < (uint64_t)m[i].container_id + m[i].size)
+      return true;
+  return false;
+}
+
+/* The process's ids must exist in a user namespace the runtime creates (setresuid/setgroups to an unmapped
+   id fail with EINVAL). Container id 0 need not: init then takes the process's ids, not root's, with the
+   namespace's capabilities all the same. A joined namespace's maps are only known in init, which checks. */
+static int
+check_process_ids_mapped (const struct cell_spec *spec, const char *display, struct cell_error **err)
+{
+  const struct cell_spec_linux *l = &spec->linux_;
+  const struct cell_spec_user *u = &spec->process.user;
+  bool create = false;
+  for (size_t i = 0; i < l->n_namespaces; i++)
+    if (l->namespaces[i].type == CELL_NS_USER && !(l->namespaces[i].path && *l->namespaces[i].path))
+      create = true;
+  if (!spec->has_process || !create || !l->n_uid_mappings)
+    return 0;
+  if (!id_mapped (l->uid_mappings, l->n_uid_mappings, u->uid))
+    return cell_err (err, 0, "%s: /process/user/uid: %u is not mapped by /linux/uidMappings", display,
+                     (unsigned)u->uid);
+  if (!id_mapped (l->gid_mappings, l->n_gid_mappings, u->gid))
+    return cell_err (err, 0, "%s: /process/user/gid: %u is not mapped by /linux/gidMappings", display,
+                     (unsigned)u->gid);
+  for (size_t i = 0; i < u->n_additional_gids; i++)
+    if (!id_mapped (l->gid_mappings, l->n_gid_mappings, u->additional_gids[i]))
+      return cell_err (err, 0, "%s: /process/user/additionalGids/%zu: %u is not mapped by /linux/gidMappings",
+                       display, i, (unsigned)u->additional_gids[i]);
+  return 0;
+}
+
 /* config-linux.md "Memory policy", with runc's rules on the node count of each mode. */
 static int
 check_memory_policy (const struct cell_spec_linux *l, const char *display, struct cell_error **err)
@@ -332,7 +368,8 @@ check_linux (const struct cell_spec *spec, const char *display, struct cell_erro
     return cell_err (err, 0, "%s: /linux/%s: uidMappings and gidMappings go together", display,
                      l->n_uid_mappings ? "gidMappings" : "uidMappings");
   if (check_id_maps (l->uid_mappings, l->n_uid_mappings, display, "/linux/uidMappings", err) < 0
-      || check_id_maps (l->gid_mappings, l->n_gid_mappings, display, "/linux/gidMappings", err) < 0)
+      || check_id_maps (l->gid_mappings, l->n_gid_mappings, display, "/linux/gidMappings", err) < 0
+      || check_process_ids_mapped (spec, display, err) < 0)
     return -1;
   for (size_t i = 0; i < l->n_devices; i++)
     {

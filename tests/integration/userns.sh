@@ -5,7 +5,7 @@
 # mount), each checked from inside the container and, where it shows, from the host.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 25
+tap_plan 33
 
 _make_rootfs_template
 # the mapped root must be able to reach the rootfs: mktemp made the test dir 0700
@@ -35,6 +35,47 @@ cellr run --detach --bundle "$B" maps-$$ </dev/null 2>"$ERR"
 pid=$(cellr state maps-$$ 2>/dev/null | jq -r .pid)
 tap_is "$(host_ids "$pid")" "300005:310003" "seen from the host the process runs as the mapped ids (300005:310003)"
 cellr delete --force maps-$$ >/dev/null 2>&1
+
+# ---- container id 0 not mapped ----
+# runtime-spec does not require it: init takes the process's ids instead of root's (with the namespace's
+# capabilities all the same). devpts's gid=5 needs gid 5 mapped: not here.
+NOROOT='.linux.uidMappings = [{"containerID": 1000, "hostID": 500000, "size": 10}]
+  | .linux.gidMappings = [{"containerID": 1000, "hostID": 510000, "size": 10}]
+  | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)'
+R=$(make_bundle noroot)
+bundle_set "$R" "$USERNS | $NOROOT"'
+  | .process.user = {"uid": 1005, "gid": 1003, "additionalGids": [1008]}'
+out=$(run_in "$R" sh -c 'cat /proc/self/uid_map /proc/self/gid_map; cell-helper ids' 2>"$ERR")
+tap_is "$(printf '%s\n' "$out" | head -2 | tr -s ' \t' ' ' | sed 's/^ //' | tr '\n' ';')" \
+  "1000 500000 10;1000 510000 10;" "maps without container id 0: the container runs ($(head -c 200 "$ERR"))"
+tap_is "$(echo $(line "$out" uid) $(line "$out" gid) $(line "$out" groups))" \
+  "uid=1005,1005,1005,1005 gid=1003,1003,1003,1003 groups=1008" "... as the process's ids, mapped"
+bundle_set "$R" '.process.args = ["sleep", "30"]'
+cellr run --detach --bundle "$R" noroot-$$ </dev/null 2>"$ERR"
+rpid=$(cellr state noroot-$$ 2>/dev/null | jq -r .pid)
+tap_is "$(host_ids "$rpid")" "500005:510003" "... seen from the host as 500005:510003"
+# joining that namespace: the joiner takes its process's ids too, and is refused when they are not mapped
+RJ=$(make_bundle noroot-joiner)
+bundle_set "$RJ" '.linux.namespaces += [{"type": "user", "path": $p}]
+  | .mounts |= map(if .destination == "/dev/pts" then .options -= ["gid=5"] else . end)
+  | .process.user = {"uid": 1007, "gid": 1001}' --arg p "/proc/$rpid/ns/user"
+out=$(run_in "$RJ" cell-helper ids 2>"$ERR")
+tap_is "$(echo $(line "$out" uid) $(line "$out" gid))" "uid=1007,1007,1007,1007 gid=1001,1001,1001,1001" \
+  "a joined user namespace without id 0: the process's ids ($(head -c 200 "$ERR"))"
+bundle_set "$RJ" '.process.user = {"uid": 2000, "gid": 1001}'
+out=$(cellr run --bundle "$RJ" noroot-j-$$ </dev/null 2>&1)
+tap_like "$?:$out" "^1:.*config.json: /process/user/uid: 2000 is not mapped in the user namespace \\(nor is uid 0\\)$" \
+  "... whose maps hold neither the process's uid nor 0: refused naming /process/user/uid"
+cellr delete --force noroot-$$ >/dev/null 2>&1
+bundle_set "$R" '.process.user = {"uid": 2000, "gid": 1003}'
+out=$(cellr run --bundle "$R" noroot-bad-$$ </dev/null 2>&1)
+tap_is "$?:$out" "1:cell: config.json: /process/user/uid: 2000 is not mapped by /linux/uidMappings" \
+  "a process uid the maps leave out: refused before anything is created"
+bundle_set "$R" '.process.user = {"uid": 1000, "gid": 1003, "additionalGids": [1001, 20]}'
+out=$(cellr run --bundle "$R" noroot-bad-$$ </dev/null 2>&1)
+tap_is "$?:$out" "1:cell: config.json: /process/user/additionalGids/1: 20 is not mapped by /linux/gidMappings" \
+  "an additional gid the maps leave out: refused"
+tap_result "$(state_empty; echo $?)" "... nothing left in the state root"
 
 # ---- joining a user namespace by path ----
 A=$(make_bundle owner)

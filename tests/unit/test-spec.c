@@ -135,6 +135,18 @@ static const struct
   { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":[{\"containerID\":4294967000,\"hostID\":1,"
     "\"size\":1000}],\"gidMappings\":" IDM "}]}",
     "config.json: /mounts/0/uidMappings/0: the range goes past the last id" },
+/* the process's ids must be mapped in a user namespace the runtime creates (container id 0 need not be) */
+#define UNS "\"namespaces\":[{\"type\":\"user\"}]"
+#define MAP1000 "[{\"containerID\":1000,\"hostID\":500000,\"size\":10}]"
+  { "{" BASE "," PROC ",\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000 "}}",
+    "config.json: /process/user/uid: 0 is not mapped by /linux/uidMappings" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":1009,\"gid\":1010}},"
+    "\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000 "}}",
+    "config.json: /process/user/gid: 1010 is not mapped by /linux/gidMappings" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":1009,\"gid\":1000,"
+    "\"additionalGids\":[1001,999]}},\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000
+    "}}",
+    "config.json: /process/user/additionalGids/1: 999 is not mapped by /linux/gidMappings" },
 };
 
 /* Valid configs that cell once refused. */
@@ -167,6 +179,9 @@ static const char *const good_too[] = {
   /* `idmap` alone: the container's user namespace's maps */
   "{" BASE "," PROC ",\"mounts\":[" BINDM ",\"idmap\"]}],\"linux\":{\"namespaces\":[{\"type\":\"user\","
   "\"path\":\"/proc/1/ns/user\"},{\"type\":\"mount\"}]}}",
+  /* maps without container id 0 (runtime-spec requires none): the process's ids are mapped */
+  "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":1009,\"gid\":1000}},"
+  "\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000 "}}",
 };
 
 int
