@@ -332,8 +332,11 @@ int
 cell_cgroup_update (struct cell_cgroup *cg, const struct cell_spec_resources *res, struct cell_error **err)
 {
   /* Without rules in the update, keep the device policy set at create (the default list alone would
-     otherwise replace it). */
-  if (cell_cgroup_resources_apply (cg, res, res->n_devices > 0, true, err) < 0)
+     otherwise replace it). A cgroup made without one (rootless) gets none now either: the rules are moot,
+     the container's devices being binds in its user namespace, as at create. */
+  if (res->n_devices > 0 && cg->no_devices)
+    cell_debug ("/linux/resources/devices: no device policy in a rootless container's cgroup: rules ignored");
+  if (cell_cgroup_resources_apply (cg, res, res->n_devices > 0 && !cg->no_devices, true, err) < 0)
     return cell_err_wrap (err, "update cgroup resources");
   return 0;
 }

@@ -63,7 +63,8 @@ int cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, s
    (cell_resources_validate). */
 int cell_cgroup_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res,
                        struct cell_error **err);
-/* For `update`: like apply, but the device policy is left alone unless `res` carries device rules; a
+/* For `update`: like apply, but the device policy is left alone unless `res` carries device rules (and
+   always in a cgroup created without one: a rootless runtime's, recorded in its serialised form); a
    limit below the current usage is refused with memory.checkBeforeUpdate; on v2 a lone cpu period or
    swap value is completed from the live cpu.max / memory.max. */
 int cell_cgroup_update (struct cell_cgroup *cg, const struct cell_spec_resources *res,

@@ -12,7 +12,7 @@ for tool in useradd userdel setpriv newuidmap newgidmap; do
     exit 0
   fi
 done
-tap_plan 24
+tap_plan 25
 
 # ---- the test user, its runtime dir, a runtime and a bundle it can reach ----
 RL=cellrl$$
@@ -28,7 +28,7 @@ restore_subids() {
 # registered before the user exists: the cleanup runs in reverse order (containers, the user, the files)
 on_exit restore_subids
 on_exit "userdel -r $RL"
-useradd -m -s /bin/sh "$RL" || { tap_skip 24 "useradd $RL failed"; exit 0; }
+useradd -m -s /bin/sh "$RL" || { tap_skip 25 "useradd $RL failed"; exit 0; }
 on_exit 'for id in $(ls "$XDG/cell" 2>/dev/null); do as_user "$CELL" delete --force "$id"; done'
 RUID=$(id -u "$RL")
 RGID=$(id -g "$RL")
@@ -148,6 +148,21 @@ out=$(sh -c 'for h in /sys/fs/cgroup/*/; do echo $$ >"$h$1/cgroup.procs" || exit
   "$RCELL" run --bundle "$B" rlcg-$$ </dev/null 2>"$ERR")
 tap_is "$(echo $out)" "77 1" "a delegated cgroup: the container gets its own below it, with its limits (pids.max 77)"
 tap_is "$(ls -d /sys/fs/cgroup/*/"$DELEG"/c1 2>/dev/null | wc -l)" "0" "... and delete removes it"
+cp "$B/own-cgns.json" "$B/config.json"
+# `update` of such a container with device rules: no device policy there (it needs the initial user
+# namespace), as at create; the state says so, and the update's limits apply
+bundle_set "$B" '.linux.cgroupsPath = $p | .process.args = ["sleep", "60"]
+  | .linux.resources = {"pids": {"limit": 77}, "devices": [{"allow": false, "access": "rwm"}]}' --arg p "/$DELEG/c1"
+sh -c 'for h in /sys/fs/cgroup/*/; do echo $$ >"$h$1/cgroup.procs" || exit 1; done; shift; exec "$@"' \
+  - "$DELEG" setpriv --reuid="$RUID" --regid="$RGID" --init-groups env -i PATH=/usr/bin:/bin XDG_RUNTIME_DIR="$XDG" \
+  "$RCELL" run --detach --bundle "$B" rlup-$$ </dev/null 2>"$ERR"
+echo '{"pids": {"limit": 88}, "devices": [{"allow": false, "access": "rwm"},
+  {"allow": true, "type": "c", "major": 1, "minor": 3, "access": "rw"}]}' >"$CELL_TEST_TMP/update.json"
+chmod 644 "$CELL_TEST_TMP/update.json"
+out=$(as_user "$RCELL" update --resources "$CELL_TEST_TMP/update.json" rlup-$$ 2>&1)
+tap_is "$?:$out:$(cat "/sys/fs/cgroup/pids/$DELEG/c1/pids.max" 2>&1)" "0::88" \
+  "update with device rules of a rootless container: no device policy written, its pids limit applied ($(head -c 200 "$ERR"))"
+as_user "$RCELL" delete --force rlup-$$ >/dev/null 2>&1
 cp "$B/own-cgns.json" "$B/config.json"
 
 # refusals: limits without a delegated cgroup; an id-mapped mount. Nothing is left behind.
