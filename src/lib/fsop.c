@@ -21,6 +21,7 @@
 #include "copy.h"
 #include "devices.h"
 #include "fsop-internal.h"
+#include "lsm.h"
 #include "mount.h"
 #include "path-util.h"
 #include "terminal.h"
@@ -181,15 +182,32 @@ chroot_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_er
   return 0;
 }
 
+/* The runtime could not clone the rootfs (rootless): init may, in the mount namespace its user namespace
+   owns, from the rootfs found again by path there and checked to be the directory the runtime opened. */
+static int
+clone_root_here (struct cell_fsop_ctx *ctx, const struct cell_op *op, int *mnt, struct cell_error **err)
+{
+  cleanup_close int fd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0)
+    return cell_err_errno (err, "rootfs `%s`", op->source);
+  if (fstat (fd, &st) < 0 || st.st_dev != ctx->prep->root_dev || st.st_ino != ctx->prep->root_ino)
+    return cell_err (err, 0, "rootfs `%s` is another directory than the one the runtime opened", op->source);
+  return cell_prepare_clone_root (ctx->plan, fd, mnt, err);
+}
+
 static int
 op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("rootfs `%s`", op->source);
+  cleanup_close int own = -1;
   if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
     return chroot_root (ctx, op, err);
   if (cell_fsop_isolate (ctx, err) < 0)
     return -1;
-  return attach_root (ctx, ctx->prep->root_mnt, what, err);
+  if (ctx->prep->root_mnt < 0 && clone_root_here (ctx, op, &own, err) < 0)
+    return -1;
+  return attach_root (ctx, own >= 0 ? own : ctx->prep->root_mnt, what, err);
 }
 
 static int
@@ -282,8 +300,13 @@ op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error
       if (mount_tmpfs_copyup (ctx, op, target, what, err) < 0)
         return -1;
     }
-  else if (cell_mount_fs_at (op->source, op->fstype, op->mflags, op->data, target, what, err) < 0)
-    return -1;
+  else
+    {
+      /* SELinux: the container's own mounts get its mount label (create checked SELinux is active) */
+      cleanup_free char *data = cell_lsm_mount_data (op->data, op->fstype, ctx->plan->mount_label);
+      if (cell_mount_fs_at (op->source, op->fstype, op->mflags, data, target, what, err) < 0)
+        return -1;
+    }
   if (post_mount (ctx, op, what, err) < 0)
     return -1;
   if (streq (op->fstype, "proc"))
@@ -318,6 +341,31 @@ bind_over_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, int src, co
   cell_closep (&ctx->root_dfd);
   ctx->root_dfd = openat (tree, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
   return ctx->root_dfd < 0 ? cell_err_errno (err, "open %s", what) : 0;
+}
+
+/* A prepared detached mount of the op (an image, an id-mapped bind), or -1. */
+static int *
+prepared_fd (struct cell_fsop_ctx *ctx, const struct cell_op *op)
+{
+  size_t idx = (size_t)(op - ctx->plan->ops);
+  return idx < ctx->prep->n_op_fds && ctx->prep->op_fds[idx] >= 0 ? &ctx->prep->op_fds[idx] : NULL;
+}
+
+/* An id-mapped bind, made by the runtime (prepare.c) with its flags: only attached here. */
+static int
+op_bind_prepared (struct cell_fsop_ctx *ctx, const struct cell_op *op, int *mnt, struct cell_error **err)
+{
+  cleanup_close int target = -1;
+  cleanup_free char *what = xasprintf ("id-mapped `%s` on `%s`", op->source, op->dest);
+  struct stat st;
+
+  if (fstat (*mnt, &st) < 0)
+    return cell_err_errno (err, "bind %s", what);
+  target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);
+  if (target < 0 || cell_move_mount_at (*mnt, target, what, err) < 0)
+    return -1;
+  cell_closep (mnt);
+  return op->propagation ? post_mount (ctx, op, what, err) : 0;
 }
 
 static int
@@ -532,6 +580,13 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
     case CELL_OP_MOUNT:
       return op_mount (ctx, op, err);
     case CELL_OP_BIND:
+      if (op->flags & CELL_OPF_IDMAP)
+        {
+          int *mnt = prepared_fd (ctx, op);
+          if (!mnt)
+            return cell_err (err, 0, "id-mapped `%s` on `%s`: not prepared", op->source, op->dest);
+          return op_bind_prepared (ctx, op, mnt, err);
+        }
       return op_bind (ctx, op, err);
     case CELL_OP_CGROUP:
       {
@@ -606,15 +661,15 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       return cell_fsop_bind_data (ctx, op, err);
     case CELL_OP_IMAGE:
       {
-        size_t idx = (size_t)(op - ctx->plan->ops);
+        int *mnt = prepared_fd (ctx, op);
         cleanup_close int target = -1;
         cleanup_free char *what = xasprintf ("image `%s` on `%s`", op->source, op->dest);
-        if (idx >= ctx->prep->n_op_fds || ctx->prep->op_fds[idx] < 0)
+        if (!mnt)
           return cell_err (err, 0, "%s: not prepared", what);
         target = open_target (ctx, op, false, err);
-        if (target < 0 || cell_move_mount_at (ctx->prep->op_fds[idx], target, what, err) < 0)
+        if (target < 0 || cell_move_mount_at (*mnt, target, what, err) < 0)
           return -1;
-        cell_closep (&ctx->prep->op_fds[idx]);
+        cell_closep (mnt);
         return post_mount (ctx, op, what, err);
       }
     }

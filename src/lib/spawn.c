@@ -4,27 +4,31 @@
 
      runtime                                       init
      prepare: the root as a detached mount, image
-       roots, image mounts (prepare.c)
+       roots, image mounts, id-mapped binds
+       (prepare.c)
      chdir to the attach dir; clone3(CLONE_NEW*|
-       CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable, parent-death signal, only its own fds
+       CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable (rootless: at GO), parent-death signal,
+                                                   only its own fds
                                              <---- UNSHARED    (namespaces joined by path: setns, unshare)
-     id maps (verified procfs); cgroups placed;
+     id maps (verified procfs, or newuidmap);
+     cgroups placed; network devices moved;
      [image root in parts: a helper builds it
       in init's mount namespace]
      GO (fd: the root in parts) ------------->     [a pid namespace joined or unshared: fork; the middle
                                                     exits, init names itself by its credentials]
                                              <---- INIT
                                                    root of its user ns; cgroup ns, time ns, host names;
-                                                   the root attached over its working directory; the plan's
-                                                   ops up to PIVOT; sysctls
+                                                   the root attached over its working directory (rootless:
+                                                   cloned here first); the plan's ops up to PIVOT; sysctls
                                              <---- MOUNTS_DONE
      prestart + createRuntime hooks
      HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it;
                                                    rootfsPropagation on /
                                              <---- PTY (fd: master)
-     [console socket: the master goes there]       rlimits, oom score, personality; exec lookup; the pty
-                                                   becomes stdio (the caller's goes); identity, caps,
-                                                   no_new_privs, seccomp
+     [console socket: the master goes there]       rlimits, oom score, personality, I/O priority,
+                                                   scheduler, memory policy, LSM exec labels; exec lookup;
+                                                   the pty becomes stdio (the caller's goes); identity,
+                                                   caps, no_new_privs, seccomp
                                              <---- SECCOMP (fd: notify fd)
                                              <---- READY
      wait for EOF (exec done) or ERROR             run: exec the process (through the exec stub)
@@ -51,6 +55,7 @@
 #include "fsop.h"
 #include "hooks.h"
 #include "log.h"
+#include "netdev.h"
 #include "ns.h"
 #include "prepare.h"
 #include "process.h"
@@ -77,6 +82,7 @@ struct spawn
   int master;             /* the pty master, relayed by the caller */
   int host_proc;          /* a sandbox's: the host's procfs, for a nested user namespace's maps */
   mode_t umask;           /* a sandbox's caller's, restored before the command (setup runs with 0) */
+  bool unprivileged;      /* the runtime is not root (rootless): init stays dumpable until its maps are written */
   char trace[256];        /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
   size_t trace_len;
 };
@@ -121,9 +127,9 @@ init_start (struct spawn *s)
   size_t n = 3 + cell_prepared_fds (&s->prep, keep + 3, ARRAY_SIZE (keep) - 3);
 
   /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5);
-     an unprivileged runtime must still open init's id maps (the files of a non-dumpable process are
-     root's): init goes non-dumpable at GO, before anything of the container's exists */
-  if (geteuid () == 0)
+     an unprivileged runtime can write init's id maps only while init is dumpable (until 0 is mapped, a
+     non-dumpable init's /proc files are owned by the host's root): then init waits for GO, as runc does */
+  if (!s->unprivileged)
     prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default */
@@ -152,6 +158,39 @@ init_start (struct spawn *s)
     }
 }
 
+/* Takes `id` (a gid with `gid`), else, where the namespace does not map it (EINVAL), the process's. */
+static int
+take_id (bool gid, unsigned id, unsigned process_id, struct cell_error **err)
+{
+  const char *what = gid ? "gid" : "uid";
+  int r = gid ? setresgid (id, id, id) : setresuid (id, id, id);
+  if (r == 0)
+    return 0;
+  if (errno != EINVAL)
+    return cell_err_errno (err, "become root in the user namespace: set%s %u", what, id);
+  r = gid ? setresgid (process_id, process_id, process_id) : setresuid (process_id, process_id, process_id);
+  if (r == 0)
+    return 0;
+  if (errno != EINVAL)
+    return cell_err_errno (err, "set%s %u in the user namespace", what, process_id);
+  return cell_err (err, 0,
+                   "config.json: /process/user/%s: %u is not mapped in the user namespace (nor is %s 0)",
+                   what, process_id, what);
+}
+
+/* In a new or joined user namespace our host ids are unmapped until we take ids of the namespace: without
+   that, every file we create would fail with EOVERFLOW. Its root where container id 0 is mapped, else the
+   process's own ids (runtime-spec does not require id 0 to be mapped). The capabilities stay either way:
+   the creator or joiner of a user namespace holds all of them in it whatever its ids, and setresuid only
+   clears them on leaving the namespace's uid 0, which does not exist there. */
+static int
+init_userns_ids (const struct cell_plan_process *p, struct cell_error **err)
+{
+  if (take_id (true, 0, p->gid, err) < 0 || take_id (false, 0, p->uid, err) < 0)
+    return -1;
+  return 0;
+}
+
 /* Namespaces init makes itself, the image root built in parts, and the second fork into a pid namespace. */
 static int
 init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs, struct cell_error **err)
@@ -173,7 +212,8 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
     }
   if (cell_sync_recv (sync, CELL_SYNC_GO, NULL, &fs->image_root_fd, NULL, err) < 0)
     return -1;
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (s->unprivileged)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (s->shape.init_pid)
     {
       pid_t pid = fork ();
@@ -184,12 +224,9 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
       if (cell_sync_send (sync, CELL_SYNC_INIT, NULL, -1, err) < 0)
         return -1;
     }
-  /* in a new user namespace our host ids are unmapped until we take the namespace's root: without that,
-     every file we create would fail with EOVERFLOW */
   if ((plan->ns[CELL_NS_USER].create || plan->ns[CELL_NS_USER].path)
-      && (!plan->sandbox || cell_ns_map_has_root (plan->uid_map)) /* a sandbox maps the caller's own id */
-      && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
-    return cell_err_errno (err, "become root in the user namespace (is container id 0 mapped?)");
+      && init_userns_ids (&plan->process, err) < 0)
+    return -1;
   if (plan->ns[CELL_NS_CGROUP].create && !ns_at_clone (plan, CELL_NS_CGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return cell_err_errno (err, "create cgroup namespace");
   if (plan->ns[CELL_NS_TIME].create && cell_ns_create_time (plan->time_offsets, err) < 0)
@@ -462,6 +499,7 @@ spawn_prepare (struct spawn *s, struct cell_error **err)
                           || (plan->sandbox && plan->sandbox->pidns_fd >= 0));
   s->shape.pty = plan->process.present && plan->process.terminal;
   s->shape.seccomp_notify = plan->process.present && cell_seccomp_has_notify (s->opts->seccomp);
+  s->unprivileged = geteuid () != 0;
   if (cell_prepare (plan, &po, &s->prep, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -568,11 +606,13 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
     return -1;
   if (plan->ns[CELL_NS_USER].create
       && (cell_proc_open ("/proc", &proc, err) < 0
-          || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map,
-                                 geteuid () != 0 || (plan->sandbox && plan->sandbox->setgroups_deny), err)
-                 < 0))
+          || (plan->sandbox && plan->sandbox->setgroups_deny && !s->unprivileged
+              && cell_ns_deny_setgroups (proc, s->child, err) < 0)
+          || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, s->unprivileged, err) < 0))
     return -1;
   if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, err) < 0)
+    return -1;
+  if (cell_netdev_move (plan, s->child, err) < 0)
     return -1;
   cell_trace ("placed");
   if (cell_prepare_build_in (&s->prep, s->child, s->opts->attach_dir, &root, err) < 0
