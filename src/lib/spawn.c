@@ -82,8 +82,8 @@ struct spawn
   int master;             /* the pty master, relayed by the caller */
   int host_proc;          /* a sandbox's: the host's procfs, for a nested user namespace's maps */
   mode_t umask;           /* a sandbox's caller's, restored before the command (setup runs with 0) */
-  bool unprivileged;      /* the runtime is not root (rootless): init stays dumpable until its maps are written */
-  char trace[256];        /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
+  bool unprivileged; /* the runtime is not root (rootless): init stays dumpable until its maps are written */
+  char trace[256];   /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
   size_t trace_len;
 };
 
