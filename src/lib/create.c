@@ -61,6 +61,7 @@ struct create_job
   pid_t pid;
   int pidfd;
   int pty_master;
+  pid_t warm; /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
 };
 
 static void
@@ -83,6 +84,7 @@ job_release (struct create_job *job)
   cell_spec_free (job->spec);
   cell_plan_free (job->plan);
   cell_seccomp_free (job->seccomp);
+  cell_cgroup_warm_end (&job->warm);
   cell_cgroup_free (job->cg);
   cell_closep (&job->rootfs_fd);
   cell_closep (&job->console_fd);
@@ -365,6 +367,7 @@ cb_placed (void *userdata, pid_t pid, struct cell_error **err)
   struct create_job *job = userdata;
   if (job->cg == NULL)
     return 0;
+  cell_cgroup_warm_end (&job->warm);
   if (cell_cgroup_enter (job->cg, pid, err) < 0)
     return -1;
   /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
@@ -469,8 +472,13 @@ job_spawn (struct create_job *job, struct cell_error **err)
 static int
 do_create (struct create_job *job, struct cell_error **err)
 {
-  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0
-      || job_io (job, err) < 0)
+  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0)
+    return -1;
+  /* after any sealed re-exec (job_plan): the grace period of the first cgroup move runs while the state
+     dir is made */
+  if (!job->ctx->no_cgroups && geteuid () == 0)
+    job->warm = cell_cgroup_warm_start ();
+  if (job_io (job, err) < 0)
     return -1;
   /* From here on, side effects: rollback on failure. */
   return job_state_dir (job, err) < 0 || job_spawn (job, err) < 0 ? -1 : 0;
