@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # podman.sh: Debian's podman (with conmon) drives the runtime through what users do: run, exec, stop, volumes, limits, pods, ports, errors.
 #
-# Not in `make check` yet (cell lacks exec, ps, pause, update and events, so it would fail CI). Run it
-# by hand, as root, from the build directory:
+# Part of `make check` (skips, saying why, without podman and conmon). As root, from the build directory:
 #   make check TESTS=tests/integration/podman.sh                   # against the built cell
 #   RUNTIME=/usr/sbin/runc make check TESTS=tests/integration/podman.sh   # prove the harness with runc
 # or directly: CELL=build/cell tests/integration/podman.sh
