@@ -212,8 +212,11 @@ seccomp_allows_execveat (const struct cell_spec_seccomp *sc)
 static int
 job_plan (struct create_job *job, struct cell_error **err)
 {
-  struct cell_plan_oci_opts popts
-      = { .bundle = job->bundle, .no_pivot = job->opts->no_pivot, .root_image = job->root_image };
+  cleanup_free char *keyring = job->opts->no_new_keyring ? NULL : xasprintf ("_ses.%s", job->id);
+  struct cell_plan_oci_opts popts = { .bundle = job->bundle,
+                                      .no_pivot = job->opts->no_pivot,
+                                      .root_image = job->root_image,
+                                      .session_keyring = keyring };
   const struct cell_plan *plan;
 
   job->plan = cell_plan_from_oci (job->spec, &popts);

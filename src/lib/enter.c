@@ -487,6 +487,8 @@ cell_container_exec (struct cell_context *ctx, const char *id, const struct cell
   else if (cell_state_config_load (c.dfd, id, &config, err) == 0 && exec_process (o, config, &sp, err) == 0)
     {
       cell_plan_process_from_oci (sp, config->linux_.seccomp, &e.proc);
+      /* runc's: the container's session keyring, found by name (create made it searchable) */
+      e.proc.session_keyring = xasprintf ("_ses.%s", id);
       cell_caps_fit (&e.proc.cap_bounding, &e.proc.cap_effective, &e.proc.cap_permitted,
                      &e.proc.cap_inheritable, &e.proc.cap_ambient, "exec: capabilities");
       if (e.proc.terminal && !o->console_socket && o->detach)

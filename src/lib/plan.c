@@ -99,6 +99,7 @@ cell_plan_process_clear (struct cell_plan_process *p)
   free (p->rlimits);
   free (p->apparmor_profile);
   free (p->selinux_label);
+  free (p->session_keyring);
   if (p->seccomp)
     cell_spec_free_object (&cell_spec_seccomp_desc, p->seccomp);
   free (p->seccomp);
@@ -496,6 +497,8 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "  apparmor %s\n", p->apparmor_profile);
   if (p->selinux_label)
     bprintf (&b, "  selinux %s\n", p->selinux_label);
+  if (p->session_keyring)
+    bprintf (&b, "  session-keyring %s\n", p->session_keyring);
   if (p->seccomp)
     dump_object (&b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
   if (plan->sandbox)

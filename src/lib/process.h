@@ -12,8 +12,8 @@
    Errors keep the words clients map to exit codes ("executable file not found in $PATH",
    "permission denied"). Caller frees *path. */
 int cell_process_find_exec (const struct cell_plan_process *p, char **path, struct cell_error **err);
-/* Things that need privileges: rlimits, oom_score_adj (through the container's verified procfs
-   `proc_dfd`), io priority and personality. */
+/* Things that need privileges: the session keyring, rlimits, oom_score_adj (through the container's
+   verified procfs `proc_dfd`), io priority and personality. */
 int cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct cell_error **err);
 /* chdir(cwd) (checked to be inside the root), groups, gid, uid, capability sets, umask, no_new_privs, and
    seccomp at the last possible point. `seccomp` must not have SCMP_ACT_NOTIFY rules (spawn.c loads those
