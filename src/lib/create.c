@@ -493,7 +493,8 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   job_init (&job, ctx, id, opts, true);
   if (job.foreground)
     {
-      prctl (PR_SET_CHILD_SUBREAPER, 1);
+      if (!opts->no_subreaper)
+        prctl (PR_SET_CHILD_SUBREAPER, 1);
       /* signals that arrive while the container is set up stay pending and are forwarded by the supervisor
          (init resets its mask) */
       sigfillset (&mask);
@@ -524,7 +525,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);
-  r = cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, err);
   cell_trace ("teardown");
   job_release (&job);
   return r;
