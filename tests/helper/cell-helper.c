@@ -615,7 +615,8 @@ cmd_kill_self (int argc, char **argv)
   return 1;
 }
 
-static const struct named handled_signals[] = { N (SIGTERM), N (SIGUSR1), N (SIGHUP), N (SIGINT) };
+static const struct named handled_signals[]
+    = { N (SIGTERM), N (SIGUSR1), N (SIGUSR2), N (SIGHUP), N (SIGINT) };
 
 /* Only async-signal-safe calls here: strlen and write(2), then _exit on SIGTERM. */
 static void
