@@ -6,7 +6,7 @@
 # tests/conformance/run.sh, outside `make check`.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 27
+tap_plan 29
 
 T=$CELL_TEST_TMP
 B=$(make_bundle spec)
@@ -116,6 +116,18 @@ done
 tap_is "$got" " prestart:creating,true,true,true,v createRuntime:creating,true,true,true,v createContainer:creating,true,true,true,v poststart:running,true,true,true,v poststop:stopped,true,true,true,v" \
   "each hook gets the state on stdin: status, id, bundle, pid, annotations"
 reset
+# poststart: the state's pid already runs the program (it has been exec'd), whatever the hook's timing
+cat >"$T/poststart-hook" <<EOF
+#!/bin/sh
+pid=\$(sed -n 's/.*"pid": *\\([0-9]*\\).*/\\1/p')
+tr '\\0' ' ' </proc/\$pid/cmdline >"$T/ps-cmdline"
+EOF
+chmod +x "$T/poststart-hook"
+bundle_set "$B" '.process.args = ["sleep", "7"] | .hooks = {"poststart": [{"path": $h}]}' --arg h "$T/poststart-hook"
+cellr run -d --bundle "$B" "$ID-ps" </dev/null
+tap_is "$(cat "$T/ps-cmdline" 2>/dev/null)" "sleep 7 " "poststart hooks run once the process has been executed (its pid runs the program)"
+cellr delete --force "$ID-ps"
+reset
 bundle_set "$B" '.process.args = ["touch", "/ran"] | .hooks = {"prestart": [{"path": "/bin/false"}]}'
 rm -f "$B/rootfs/ran"
 out=$(one_line_error cellr create --bundle "$B" "$ID-pf")
@@ -184,6 +196,16 @@ bundle_set "$B" '.process.args = ["true"] | .unknownProperty = {"x": 1} | .annot
 cellr run --bundle "$B" "$ID-up" </dev/null
 tap_is "$?" 0 "an unknown property and an unknown annotation key are no error"
 reset
+bad=
+for f in '.linux.mountLabel = "system_u:object_r:container_file_t:s0"' '.process.apparmorProfile = "cell-test"' \
+  '.process.selinuxLabel = "system_u:system_r:container_t:s0"'; do
+  bundle_set "$B" "$f"
+  out=$(one_line_error cellr create --bundle "$B" "$ID-lsm")
+  grep -qE 'config.json: /(linux/mountLabel|process/apparmorProfile|process/selinuxLabel): (SELinux|AppArmor) is not supported' <<<"$out" \
+    && state_empty || bad="$bad [$f: $out]"
+  reset
+done
+tap_is "$bad" "" "mountLabel, apparmorProfile, selinuxLabel: refused naming the pointer (no LSM support), nothing left"
 mkdir -p "$T/src"
 echo bound >"$T/src/f"
 bundle_set "$B" '.mounts += [{"destination": "/mnt/b", "type": "bind", "source": $s, "options": ["rbind", "ro", "mode=755"]}]
