@@ -361,6 +361,8 @@ cb_mounts_done (void *userdata, pid_t pid, char **state_json, struct cell_error 
   cleanup_free char *json = NULL;
 
   job->st.pid = pid;
+  /* read while init surely lives (it waits for HOOKS_DONE): see job_spawn */
+  job->st.start_time = cell_state_pid_start_time (pid);
   if (h->n_prestart || h->n_create_runtime || h->n_create_container || h->n_start_container)
     json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
   if (h->n_prestart
@@ -435,8 +437,11 @@ job_spawn (struct create_job *job, struct cell_error **err)
   job->pid = res.pid;
   job->pidfd = res.pidfd;
   job->pty_master = res.pty_master_fd;
+  /* A process that has already exited (`run -d` of `true`) reads no start time any more, and a state.json
+     with a pid but none was refused by every later command: keep the one read at MOUNTS_DONE. */
+  if (job->st.pid != res.pid || job->st.start_time == 0)
+    job->st.start_time = cell_state_pid_start_time (res.pid);
   job->st.pid = res.pid;
-  job->st.start_time = cell_state_pid_start_time (res.pid);
   free (job->st.cgroup);
   job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
   if (cell_state_write (job->state_dfd, &job->st, err) < 0)
