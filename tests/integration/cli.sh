@@ -7,7 +7,7 @@
 # contrib/cell.1 or contrib/cell.bash-completion fails here.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 30
+tap_plan 31
 
 MAN=$CELL_SRCDIR/contrib/cell.1
 COMPLETION=$CELL_SRCDIR/contrib/cell.bash-completion
@@ -63,6 +63,15 @@ bundle_set "$B" '.process.args = ["true"]'
 cellr run --keep --bundle "$B" "$ID-keep" </dev/null
 tap_is "$(cellr state "$ID-keep" | jq -r .status)" stopped "run --keep: the stopped container stays"
 cellr delete "$ID-keep"
+# A process that exits at once may be gone before run reads its start time (state.json once said pid N,
+# startTime 0, which every later command refused): 20 tries catch that most of the time.
+bad=
+for i in $(seq 20); do
+  cellr run -d --bundle "$B" "$ID-d$i" </dev/null
+  cellr state "$ID-d$i" >/dev/null 2>"$CELL_TEST_TMP/err" || bad="$bad $i:$(cat "$CELL_TEST_TMP/err")"
+  cellr delete --force "$ID-d$i" 2>/dev/null
+done
+tap_is "$bad" "" "run -d of a process that exits at once: its state is readable (20 runs)"
 # Without a pid namespace an orphan goes to the nearest subreaper: `run` itself, unless --no-subreaper.
 bundle_set "$B" '.linux.namespaces |= map(select(.type != "pid"))
   | .process.args = ["sh", "-c", "(sh -c \"sleep 0.5; grep ^PPid: /proc/self/status > /ppid\" &); sleep 1.5"]'
