@@ -124,8 +124,10 @@ tr '\\0' ' ' </proc/\$pid/cmdline >"$T/ps-cmdline"
 EOF
 chmod +x "$T/poststart-hook"
 bundle_set "$B" '.process.args = ["sleep", "7"] | .hooks = {"poststart": [{"path": $h}]}' --arg h "$T/poststart-hook"
-cellr run -d --bundle "$B" "$ID-ps" </dev/null
-tap_is "$(cat "$T/ps-cmdline" 2>/dev/null)" "sleep 7 " "poststart hooks run once the process has been executed (its pid runs the program)"
+cellr create --bundle "$B" "$ID-ps" </dev/null
+cellr start "$ID-ps"
+tap_is "$(cat "$T/ps-cmdline" 2>/dev/null)" "sleep 7 " \
+  "poststart hooks run once start has executed the process (its pid runs the program)"
 cellr delete --force "$ID-ps"
 reset
 bundle_set "$B" '.process.args = ["touch", "/ran"] | .hooks = {"prestart": [{"path": "/bin/false"}]}'
