@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/keyctl.h>
@@ -386,6 +387,45 @@ cmd_oom (void)
   return 0;
 }
 
+/* The scheduling the process runs with: policy and its flags, nice, real-time priority, I/O priority
+   (class:level), memory policy (mode with its flags, and the node mask), and the cpus it may run on. */
+static int
+cmd_sched (void)
+{
+  struct sched_param sp = { 0 };
+  int policy = sched_getscheduler (0);
+  int io = (int)syscall (SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+  int mode = -1;
+  unsigned long nodes[16] = { 0 };
+  const char *cpus;
+
+  sched_getparam (0, &sp);
+  errno = 0;
+  int nice = getpriority (PRIO_PROCESS, 0);
+  printf ("policy=%d\nreset_on_fork=%d\nnice=%d\nrtprio=%d\n", policy & ~SCHED_RESET_ON_FORK,
+          (policy & SCHED_RESET_ON_FORK) != 0, nice, sp.sched_priority);
+  printf ("ioprio=%d:%d\n", io < 0 ? -1 : io >> 13, io < 0 ? -1 : io & 0xff);
+  if (syscall (SYS_get_mempolicy, &mode, nodes, 8 * sizeof (nodes), NULL, 0UL) < 0)
+    printf ("mempolicy=%s\n", errname (errno));
+  else
+    printf ("mempolicy=%d\nmempolicy_flags=0x%x\nmempolicy_nodes=0x%lx\n", mode & 0xff, mode & ~0xff,
+            nodes[0]);
+  cpus = status_value ("Cpus_allowed_list");
+  printf ("cpus=%s\n", cpus ? cpus : "?");
+  return 0;
+}
+
+/* CLOCK_MONOTONIC and CLOCK_BOOTTIME in whole seconds (a time namespace offsets them). */
+static int
+cmd_clocks (void)
+{
+  struct timespec m, b;
+  clock_gettime (CLOCK_MONOTONIC, &m);
+  clock_gettime (CLOCK_BOOTTIME, &b);
+  printf ("monotonic=%lld\nboottime=%lld\n", (long long)m.tv_sec, (long long)b.tv_sec);
+  return 0;
+}
+
 static int
 cmd_env (void)
 {
@@ -543,6 +583,79 @@ cmd_xattr_set (int argc, char **argv)
   return 0;
 }
 
+/* Every extended attribute of PATH itself (not a symlink's target) as `xattr=NAME=VALUE` lines, sorted;
+   `xattrs=none` when it has none. */
+static int
+cmd_xattrs (int argc, char **argv)
+{
+  const char *path = argv[0];
+  char list[4096], *names[64];
+  size_t n = 0;
+  (void)argc;
+  ssize_t len = llistxattr (path, list, sizeof list);
+  if (len < 0)
+    {
+      printf ("xattrs=%s\n", errname (errno));
+      return 1;
+    }
+  for (ssize_t off = 0; off < len && n < LEN (names); off += (ssize_t)strlen (list + off) + 1)
+    names[n++] = list + off;
+  qsort (names, n, sizeof names[0], cmp_str);
+  if (n == 0)
+    printf ("xattrs=none\n");
+  for (size_t i = 0; i < n; i++)
+    {
+      char val[1024];
+      ssize_t v = lgetxattr (path, names[i], val, sizeof val - 1);
+      if (v < 0)
+        printf ("xattr=%s=%s\n", names[i], errname (errno));
+      else
+        printf ("xattr=%s=%.*s\n", names[i], (int)v, val);
+    }
+  return 0;
+}
+
+/* trap-term FILE: a program that handles SIGTERM from its first instruction on (the handler is installed
+   before anything else in main); on SIGTERM it writes "term" to FILE and exits 0. Otherwise it waits. */
+static const char *trap_term_file;
+
+static void
+on_term (int sig)
+{
+  int fd = open (trap_term_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  (void)sig;
+  if (fd >= 0)
+    {
+      ssize_t r = write (fd, "term\n", 5);
+      (void)r;
+      close (fd);
+    }
+  _exit (0);
+}
+
+static int
+trap_term_install (const char *file)
+{
+  struct sigaction sa = { .sa_handler = on_term };
+  sigset_t none;
+  trap_term_file = file;
+  sigfillset (&sa.sa_mask);
+  if (sigaction (SIGTERM, &sa, NULL) < 0)
+    return -1;
+  sigemptyset (&none);
+  return sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+static int
+cmd_trap_term (int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  for (;;)
+    pause ();
+  return 0;
+}
+
 static int
 cmd_sleep (int argc, char **argv)
 {
@@ -684,8 +797,9 @@ usage (const char *why)
   fprintf (
       stderr,
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
-      "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
-      "xattr-set PATH NAME VALUE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit N|kill-self "
+      "umask|oom|env|sched|clocks|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat "
+      "PATH|xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|"
+      "exit N|kill-self "
       "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
       "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO CMD...|all\n",
       why);
@@ -753,6 +867,8 @@ static const struct
                  { "umask", cmd_umask, NULL, 0 },
                  { "oom", cmd_oom, NULL, 0 },
                  { "env", cmd_env, NULL, 0 },
+                 { "sched", cmd_sched, NULL, 0 },
+                 { "clocks", cmd_clocks, NULL, 0 },
                  { "ns", cmd_ns, NULL, 0 },
                  { "pid", cmd_pid, NULL, 0 },
                  { "sysctl", NULL, cmd_sysctl, 1 },
@@ -761,6 +877,8 @@ static const struct
                  { "mknod", NULL, cmd_mknod, 1 },
                  { "stat", NULL, cmd_stat, 1 },
                  { "xattr-set", NULL, cmd_xattr_set, 3 },
+                 { "xattrs", NULL, cmd_xattrs, 1 },
+                 { "trap-term", NULL, cmd_trap_term, 1 },
                  { "sleep", NULL, cmd_sleep, 1 },
                  { "fail-ioctl", NULL, cmd_fail_ioctl, 3 },
                  { "exit", NULL, cmd_exit, 1 },
@@ -776,6 +894,9 @@ static const struct
 int
 main (int argc, char **argv)
 {
+  /* before anything else: a SIGTERM sent the moment the program runs must find its handler */
+  if (argc >= 3 && strcmp (argv[1], "trap-term") == 0 && trap_term_install (argv[2]) < 0)
+    return fail ("sigaction");
   if (argc < 2)
     return usage ("no subcommand");
   for (size_t i = 0; i < LEN (commands); i++)
