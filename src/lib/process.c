@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/keyctl.h>
 #include "caps.h"
 #include "fd-util.h"
 #include "hooks.h"
@@ -87,6 +88,40 @@ cell_process_find_exec (const struct cell_plan_process *p, char **out, struct ce
       s = e + 1;
     }
   return cell_err (err, 0, "exec: `%s`: executable file not found in $PATH: no such file or directory", arg0);
+}
+
+/* The key permission its owner needs to find a keyring by name (linux/key.h, not in the uapi headers). */
+#define KEY_USR_SEARCH 0x00080000u
+
+/* A session keyring of the container's own instead of the caller's (runc's default, --no-new-keyring
+   keeps the caller's): joined by name, so `exec` joins the one `create` made; its owner may search it,
+   which is what finding it by name takes. */
+static int
+join_session_keyring (const char *name, struct cell_error **err)
+{
+  char desc[512];
+  unsigned perm;
+  const char *s = desc;
+  long key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+  if (key < 0)
+    {
+      /* best effort, as in runc: a kernel without keys, or keyctl forbidden by the caller's own seccomp
+         profile (Docker's), leaves the caller's keyring */
+      if (errno == ENOSYS || errno == EPERM)
+        return 0;
+      return cell_err_errno (err, "join the session keyring `%s`", name);
+    }
+  /* "keyring;UID;GID;PERM;NAME" */
+  if (syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof (desc) - 1, 0) < 0)
+    return cell_err_errno (err, "describe the session keyring `%s`", name);
+  desc[sizeof (desc) - 1] = '\0';
+  for (int i = 0; i < 3 && s; i++)
+    s = strchr (s, ';') ? strchr (s, ';') + 1 : NULL;
+  if (!s || sscanf (s, "%x", &perm) != 1)
+    return cell_err (err, 0, "session keyring `%s`: unexpected description `%s`", name, desc);
+  if (syscall (SYS_keyctl, KEYCTL_SETPERM, key, perm | KEY_USR_SEARCH, 0, 0) < 0)
+    return cell_err_errno (err, "set the permissions of the session keyring `%s`", name);
+  return 0;
 }
 
 /* "0-3,7" -> a set of the numbers (cpus or memory nodes) below `max`; false on syntax or range. */
@@ -210,6 +245,8 @@ cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct ce
 {
   const struct cell_plan_process *p = &plan->process;
   cleanup_close int own_proc = -1;
+  if (p->session_keyring && join_session_keyring (p->session_keyring, err) < 0)
+    return -1;
   for (size_t i = 0; i < p->n_rlimits; i++)
     {
       struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };

@@ -12,9 +12,10 @@
    Errors keep the words clients map to exit codes ("executable file not found in $PATH",
    "permission denied"). Caller frees *path. */
 int cell_process_find_exec (const struct cell_plan_process *p, char **path, struct cell_error **err);
-/* Things that need privileges, in this order: rlimits, oom_score_adj (through the container's verified procfs
-   `proc_dfd`, or the host's /proc checked when -1), personality, I/O priority, scheduler, memory policy, and
-   the AppArmor profile / SELinux label the execve takes. Errors name the setting and its values. */
+/* Things that need privileges, in this order: the session keyring, rlimits, oom_score_adj (through the
+   container's verified procfs `proc_dfd`, or the host's /proc checked when -1), personality, I/O priority,
+   scheduler, memory policy, and the AppArmor profile / SELinux label the execve takes. Errors name the
+   setting and its values. */
 int cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct cell_error **err);
 /* sched_setaffinity of the caller to `cpus` ("0-3,7"; NULL: nothing), errors prefixed with `what`. */
 int cell_process_set_affinity (const char *cpus, const char *what, struct cell_error **err);
