@@ -300,7 +300,7 @@ process_main (struct enter *e)
     }
   if (cell_sync_send (&sync, CELL_SYNC_READY, NULL, -1, &err) < 0)
     proc_fail (&sync, err);
-  cell_process_exec (&e->proc, exe, e->o->preserve_fds, e->stub_fd, &err);
+  cell_process_exec (&e->proc, exe, e->o->preserve_fds, e->stub_fd, e->sock_proc, &err);
   proc_fail (&sync, err);
 }
 

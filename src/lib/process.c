@@ -340,12 +340,12 @@ exec_error (const char *path, struct cell_error **err)
 
 int
 cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
-                   struct cell_error **err)
+                   int sync_fd, struct cell_error **err)
 {
   if (preserve_fds >= 0 && cell_close_from (3 + preserve_fds, true) < 0)
     return cell_err_errno (err, "close runtime file descriptors");
   if (stub_fd >= 0)
-    cell_exec_stub_exec (stub_fd, path, p->args, p->env);
+    cell_exec_stub_exec (stub_fd, sync_fd, path, p->args, p->env);
   else
     execve (path, p->args, p->env);
   return exec_error (path, err);
@@ -388,6 +388,6 @@ cell_process_wait_start (const struct cell_plan *plan, const char *path, int sta
                          "startContainer", CELL_HOOKS_STOP, &e)
              < 0)
     tell_start (conn, e->msg, 1);
-  cell_process_exec (p, path, preserve_fds, -1, &e);
+  cell_process_exec (p, path, preserve_fds, -1, -1, &e);
   tell_start (conn, e ? e->msg : "exec failed", errno == ENOENT ? 127 : 126);
 }

@@ -25,10 +25,11 @@ int cell_process_set_affinity (const char *cpus, const char *what, struct cell_e
 int cell_process_setup_identity (const struct cell_plan_process *p, struct cell_seccomp *seccomp,
                                  struct cell_error **err);
 /* Marks every fd >= 3 + preserve_fds close-on-exec (none with a negative count: a sandbox passes on what its
-   caller gave it) and execs `path` (through the exec stub `stub_fd` when >= 0); returns only on failure, with
-   the words clients map to exit codes 126/127. */
+   caller gave it) and execs `path` (through the exec stub `stub_fd` when >= 0, which keeps `sync_fd`, the
+   setup socket, open until the process's own exec); returns only on failure, with the words clients map to
+   exit codes 126/127. */
 int cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
-                       struct cell_error **err);
+                       int sync_fd, struct cell_error **err);
 /* create's end: waits until `start` connects to `start_sock`, then execs `path` (NULL: no process). With
    `stub_fd` the exec stub does the waiting (this returns only if the stub could not be exec'd); without,
    the runtime waits itself, runs the startContainer hooks (`hook_json` on their stdin) and execs, and any

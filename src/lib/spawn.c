@@ -431,7 +431,7 @@ init_main (struct spawn *s)
                              CELL_HOOKS_STOP, &err)
                  < 0)
         init_fail (&sync, err);
-      cell_process_exec (&s->plan->process, exe, s->opts->preserve_fds, s->stub_fd, &err);
+      cell_process_exec (&s->plan->process, exe, s->opts->preserve_fds, s->stub_fd, s->sock_init, &err);
     }
   else
     {
