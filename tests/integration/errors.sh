@@ -4,12 +4,13 @@
 # and nothing left behind (state dir, cgroup, mount, process).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 40
+tap_plan 41
 
 B=$(make_bundle err)
 cp "$B/config.json" "$CELL_TEST_TMP/good.json"
 cg_before=$(find /sys/fs/cgroup -maxdepth 3 -type d -name 'err-*' 2>/dev/null | wc -l)
-mounts_before=$(wc -l </proc/self/mountinfo)
+# only what this test could leave: mounts on its own paths (other tests mount and unmount meanwhile)
+mounts_before=$(host_mounts_matching "$CELL_TEST_TMP" | wc -l)
 
 # expect_error DESCRIPTION REGEX CMD...: exit 1, one line on stderr matching REGEX, nothing left behind
 expect_error() {
@@ -67,6 +68,7 @@ bad_config "net sysctl without a network namespace" 'config.json: /linux/sysctl/
 bad_config "sysctl key with .." 'config.json: /linux/sysctl/net..x: invalid sysctl name' '.linux.sysctl = {"net..x":"1"}'
 bad_config "an option holding a comma" 'config.json: /mounts/[0-9]+/options/1: invalid mount option `a,b`' '.mounts += [{"destination":"/mnt","type":"bind","source":"/tmp","options":["rbind","a,b"]}]'
 bad_config "unknown rootfsPropagation" 'config.json: /linux/rootfsPropagation: unknown propagation `rshard`' '.linux.rootfsPropagation = "rshard"'
+bad_config "device fileMode whose type bits are not its type" 'config.json: /linux/devices/0/fileMode: 60640 is not a file mode of type `c`' '.linux.devices = [{"path":"/dev/x","type":"c","major":1,"minor":3,"fileMode":24992}]'
 bad_config "device without major" 'config.json: /linux/devices/0: major and minor are required' '.linux.devices = [{"path":"/dev/x","type":"c"}]'
 bad_config "missing rootfs" 'invalid rootfs `.*/nonexistent`' '.root.path = "nonexistent"'
 bad_config "executable not found (podman maps the words to 127)" 'executable file not found in \$PATH' '.process.args = ["no-such-binary"]'
@@ -86,4 +88,4 @@ tap_result $(( rc != 1 )) "a second create with the same ID fails"
 tap_like "$out" 'err-twice.*(exists|already)' "... saying it exists"
 cellr delete --force err-twice
 tap_is "$(find /sys/fs/cgroup -maxdepth 3 -type d -name 'err-*' 2>/dev/null | wc -l)" "$cg_before" "no cgroup directory is left behind"
-tap_is "$(wc -l </proc/self/mountinfo)" "$mounts_before" "no mount is left behind in the host's mountinfo"
+tap_is "$(host_mounts_matching "$CELL_TEST_TMP" | wc -l)" "$mounts_before" "no mount is left behind on the test's paths in the host's mountinfo"
