@@ -16,8 +16,10 @@ mounts_before=$(host_mounts_matching "$CELL_TEST_TMP" | wc -l)
 expect_error() {
   local desc=$1 re=$2 out rc
   shift 2
-  out=$("$@" 2>&1 >/dev/null </dev/null)
+  # into a file: a create that wrongly succeeded would leave an init holding a $(...) pipe open
+  "$@" 2>"$CELL_TEST_TMP/expect.err" >/dev/null </dev/null
   rc=$?
+  out=$(cat "$CELL_TEST_TMP/expect.err")
   if [ $rc -eq 1 ] && [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] && printf '%s' "$out" | grep -Eq -- "$re" \
     && state_empty; then
     tap_result 0 "$desc"
@@ -82,8 +84,9 @@ expect_error "kill with an unknown signal" 'unknown signal `SIGFOO`' cellr kill 
 expect_error "unknown command" 'frobnicate' cellr frobnicate
 
 cellr create --bundle "$B" err-twice
-out=$(cellr create --bundle "$B" err-twice 2>&1 </dev/null)
+cellr create --bundle "$B" err-twice >"$CELL_TEST_TMP/twice" 2>&1 </dev/null
 rc=$?
+out=$(cat "$CELL_TEST_TMP/twice")
 tap_result $(( rc != 1 )) "a second create with the same ID fails"
 tap_like "$out" 'err-twice.*(exists|already)' "... saying it exists"
 cellr delete --force err-twice

@@ -74,13 +74,17 @@ tap_is "$(jq -r '.id + " " + .status' "$H/stop.json" 2>/dev/null)" "$ID-df stopp
 # a failing prestart, createRuntime or createContainer hook: create fails with one line and leaves nothing
 # (state, cgroup, process). The hook first notes init's pid and whether the cgroup exists: both did, then are
 # gone.
+# (a regression would leave the cgroups: the script removes its own, and only those, at exit)
+on_exit "find /sys/fs/cgroup -maxdepth 3 -depth -type d -name 'cell-hook-$$-*' -exec rmdir {} +"
 for phase in prestart createRuntime createContainer; do
   cg=cell-hook-$$-$phase
   rm -f "$H/seen"
   bundle_set "$B" '.linux.cgroupsPath = "/" + $cg | .hooks = {($p): [$h]}' --arg cg "$cg" --arg p "$phase" \
     --argjson h "$(sh_hook "echo \$(jq -r .pid) \$(find /sys/fs/cgroup -maxdepth 3 -type d -name $cg | wc -l) >$H/seen; exit 4")"
-  out=$(cellr create --bundle "$B" "$ID-$phase" 2>&1 </dev/null)
+  # into a file: if create wrongly succeeded, its init would hold a $(...) pipe open
+  cellr create --bundle "$B" "$ID-$phase" >"$CELL_TEST_TMP/out" 2>&1 </dev/null
   rc=$?
+  out=$(cat "$CELL_TEST_TMP/out")
   pid= ncg=
   read -r pid ncg <"$H/seen" 2>/dev/null
   left=$(find /sys/fs/cgroup -maxdepth 3 -type d -name "$cg" 2>/dev/null | wc -l)
@@ -93,8 +97,9 @@ done
 # hook timeouts: a hook still running at its timeout is killed and create fails at once
 bundle_set "$B" 'del(.linux.cgroupsPath) | .hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "7.25"], "timeout": 1}]}'
 t0=$(date +%s%N)
-out=$(cellr create --bundle "$B" "$ID-to" 2>&1 </dev/null)
+cellr create --bundle "$B" "$ID-to" >"$CELL_TEST_TMP/out" 2>&1 </dev/null
 rc=$?
+out=$(cat "$CELL_TEST_TMP/out")
 ms=$((($(date +%s%N) - t0) / 1000000))
 tap_is "$rc:$out" "1:cell: prestart hook \`/bin/sleep\`: timed out after 1 s" "a hook past its timeout fails create with one line"
 tap_result $((ms > 2500 || ms < 900)) "... after about 1 s (${ms} ms), the hook killed ($(pgrep -c -f 'sleep 7.25') left)"
