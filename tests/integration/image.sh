@@ -135,10 +135,12 @@ cp "$CELL_TEST_TMP/live.sqfs" "$B/root.sqfs"
 bundle_set "$B" '.root.readonly = false | .process.args = ["true"] | .hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "10"]}]}'
 "$CELL" --root "$CELL_TEST_ROOT" create --bundle "$B" killed-$$ </dev/null >/dev/null 2>&1 &
 cp=$!
-for _ in $(seq 50); do pgrep -f "sleep 10" >/dev/null && break; sleep 0.1; done
+# the hook is the runtime's own child: found and killed by pid, never by name (other tests sleep too)
+hook=
+for _ in $(seq 50); do hook=$(pgrep -P $cp -x sleep) && break; sleep 0.1; done
 kill -9 $cp
 wait $cp 2>/dev/null
-pkill -f "^sleep 10$"
+[ -n "$hook" ] && kill "$hook"
 cellr delete --force killed-$$
 tap_is "$?" 0 "delete --force after the runtime was killed mid-create"
 loops_settled
@@ -158,6 +160,7 @@ refused() { # ANNOTATION-VALUE PATTERN DESCRIPTION
 }
 O=$CELL_TEST_TMP/ovl-upper
 mkdir -p "$O"/{l,u,w,m} "$CELL_TEST_TMP/sq"
+loops_base=$(our_loops | wc -l)
 mount -t overlay overlay -o "lowerdir=$O/l,upperdir=$O/u,workdir=$O/w" "$O/m"
 mount -t squashfs -o loop,ro "$B/root.sqfs" "$CELL_TEST_TMP/sq"
 on_exit "umount '$O/m'; umount '$CELL_TEST_TMP/sq'"
@@ -169,7 +172,9 @@ refused "$CELL_TEST_TMP/sq/upper" "^cell: image .*: upper dir \`$CELL_TEST_TMP/s
   "an upper inside a mounted lower (read-only squashfs) is refused"
 umount "$O/m" "$CELL_TEST_TMP/sq"
 mounts_before=$(our_mounts)
-loops_settled; loops_before=$(our_loops | wc -l)
+# the lower's autoclear loop device goes once the kernel gets to it: wait for that, not for a while
+loops_before=$loops_base
+loops_settled
 
 # an overlay mount whose upperdir lies inside its lowerdir
 bundle_set "$B2" '.mounts[-1].options = [("lowerdir=" + $t + "/ol/l1"), ("upperdir=" + $t + "/ol/l1/up"), ("workdir=" + $t + "/ol/w")]' \
