@@ -3,7 +3,7 @@
 # lifecycle.sh: create/start/run/state/list/kill/delete, pid files, exit statuses, signals, hooks, logs.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 40
+tap_plan 42
 
 B=$(make_bundle life)
 
