@@ -130,3 +130,25 @@ cell_caps_set (uint64_t effective, uint64_t permitted, uint64_t inheritable, uin
       return cell_err_errno (err, "raise ambient capability %d", c);
   return 0;
 }
+
+void
+cell_caps_fit (uint64_t *bounding, uint64_t *effective, uint64_t *permitted, uint64_t *inheritable,
+               uint64_t *ambient, const char *what)
+{
+  uint64_t avail = cell_caps_bounding_self ();
+  uint64_t *sets[] = { bounding, effective, permitted, inheritable, ambient };
+  uint64_t missing = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE (sets); i++)
+    {
+      missing |= *sets[i] & ~avail;
+      *sets[i] &= avail;
+    }
+  for (int c = 0; c < 64; c++)
+    if (missing & (UINT64_C (1) << c))
+      {
+        char *name = cell_caps_name (c);
+        cell_warn ("%s: %s is not in the runtime's bounding set: left out", what, name);
+        free (name);
+      }
+}

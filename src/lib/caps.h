@@ -13,6 +13,11 @@ uint64_t cell_caps_mask (char *const *names);
 int cell_caps_from_name (const char *name);
 /* "CAP_SYS_RESOURCE" for 24 (caller frees). */
 char *cell_caps_name (int cap);
+/* runtime-spec 1.1 config.md: a capability that cannot be granted is logged and left out, never fatal.
+   Clears from each of the five sets what the runtime cannot hand on (its own bounding set lacks it), with
+   one warning per capability prefixed by `what`. */
+void cell_caps_fit (uint64_t *bounding, uint64_t *effective, uint64_t *permitted, uint64_t *inheritable,
+                    uint64_t *ambient, const char *what);
 /* The capabilities the runtime itself can hand on: its own bounding set. */
 uint64_t cell_caps_bounding_self (void);
 /* The kernel's highest capability (/proc/sys/kernel/cap_last_cap, else libcap's CAP_LAST_CAP). */

@@ -2,11 +2,18 @@
 /* cgroup.c: the container's cgroup over its life: create (mkdir in every hierarchy), enter, apply and
    update resources, list its processes, freeze, kill, and destroy. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "cgroup-internal.h"
+#include "log.h"
 #include "strv.h"
 #include "xalloc.h"
 
@@ -153,6 +160,77 @@ cgroup_rollback (struct cell_cgroup *cg)
     hier_rmdir_created (&cg->h[i]);
 }
 
+/* The deepest directory of `dir` that exists (a copy), walking up to the mount point. */
+static char *
+existing_ancestor (const char *mount, const char *dir)
+{
+  char *p = xstrdup (dir);
+  struct stat st;
+  while (stat (p, &st) < 0 && strlen (p) > strlen (mount))
+    *strrchr (p, '/') = '\0';
+  return p;
+}
+
+bool
+cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable)
+{
+  *not_writable = NULL;
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      const struct cell_cgroup_hier *h = &cg->h[i];
+      cleanup_free char *p = existing_ancestor (h->mount, h->dir);
+      /* the container's directory exists: its cgroup.procs must take our pids; else we must mkdir below */
+      cleanup_free char *procs = xasprintf ("%s/cgroup.procs", p);
+      bool ok = streq (p, h->dir) ? access (procs, W_OK) == 0 : access (p, W_OK | X_OK) == 0;
+      if (!ok)
+        {
+          *not_writable = steal_ptr (&p);
+          return false;
+        }
+    }
+  return true;
+}
+
+/* Anything but device rules (which a user namespace makes moot) is a limit. */
+static bool
+has_limits (const struct cell_spec_resources *res)
+{
+  cleanup_free char *dump = res ? cell_resources_dump (res) : NULL;
+  for (char *line = dump, *next; line && *line; line = next)
+    {
+      next = strchrnul (line, '\n');
+      if (*next)
+        next++;
+      if (strncmp (line, "/devices/", 9) != 0)
+        return true;
+    }
+  return false;
+}
+
+int
+cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
+                               struct cell_error **err)
+{
+  cleanup_free char *dir = NULL;
+  if (*cg == NULL)
+    return 0;
+  if (cell_cgroup_delegated (*cg, &dir))
+    {
+      (*cg)->no_devices = true;
+      return 0;
+    }
+  if (has_limits (res))
+    return cell_err (err, 0,
+                     "config.json: /linux/resources: cgroup `%s` is not writable by uid %u (not delegated): "
+                     "the limits cannot be applied",
+                     dir, (unsigned)geteuid ());
+  cell_debug ("cgroup `%s` is not writable by uid %u (not delegated): the container stays in the caller's",
+              dir, (unsigned)geteuid ());
+  cell_cgroup_free (*cg);
+  *cg = NULL;
+  return 0;
+}
+
 int
 cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err)
 {
@@ -209,6 +287,71 @@ cell_cgroup_clone_dfd (struct cell_cgroup *cg)
   return cg->mode == CELL_CGROUP_V2 ? cg->clone_dfd : -1;
 }
 
+/* The runtime's own cgroup.procs in one hierarchy that moves processes by writes: the controller-less
+   cgroup2 one of a hybrid host, else the v1 `pids` (or `memory`) one; NULL on a pure v2 host. */
+static char *
+own_procs (void)
+{
+  cleanup_fclose FILE *f = NULL;
+  cleanup_free char *line = NULL;
+  char *v1 = NULL, *v2 = NULL;
+  size_t cap = 0;
+  struct statfs sf;
+
+  if (statfs (CELL_CGROUP_ROOT, &sf) < 0 || sf.f_type == CGROUP2_SUPER_MAGIC
+      || !(f = fopen ("/proc/self/cgroup", "re")))
+    return NULL;
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *c1 = strchr (line, ':'), *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
+      if (!c2)
+        continue;
+      *c2 = '\0';
+      c2[1 + strcspn (c2 + 1, "\n")] = '\0';
+      if (streq (c1 + 1, "") && !v2)
+        v2 = xasprintf (CELL_CGROUP_ROOT "/unified%s/cgroup.procs", c2 + 1);
+      else if ((streq (c1 + 1, "pids") || streq (c1 + 1, "memory")) && !v1)
+        v1 = xasprintf (CELL_CGROUP_ROOT "/%s%s/cgroup.procs", c1 + 1, c2 + 1);
+    }
+  if (v2 && access (v2, W_OK) == 0)
+    {
+      free (v1);
+      return v2;
+    }
+  free (v2);
+  return v1;
+}
+
+pid_t
+cell_cgroup_warm_start (void)
+{
+  cleanup_free char *procs = own_procs ();
+  cleanup_close int fd = -1;
+  pid_t pid;
+  if (!procs || (fd = open (procs, O_WRONLY | O_CLOEXEC)) < 0)
+    return 0;
+  /* a process, not a thread: a raw clone of a threaded runtime would leave glibc's setxid waiting in
+     init for threads that are not there */
+  pid = fork ();
+  if (pid == 0)
+    {
+      char buf[32];
+      int n = snprintf (buf, sizeof buf, "%d", (int)getpid ());
+      _exit (write (fd, buf, (size_t)n) == n ? 0 : 1);
+    }
+  return pid > 0 ? pid : 0;
+}
+
+void
+cell_cgroup_warm_end (pid_t *warm)
+{
+  if (*warm <= 0)
+    return;
+  while (waitpid (*warm, NULL, 0) < 0 && errno == EINTR)
+    ;
+  *warm = 0;
+}
+
 int
 cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err)
 {
@@ -221,10 +364,36 @@ cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err)
 }
 
 int
+cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, struct cell_error **err)
+{
+  char buf[32];
+  const char *colon = strchr (sub, ':');
+  const char *path = colon ? colon + 1 : sub;
+  size_t clen = colon ? (size_t)(colon - sub) : 0;
+
+  if (!*path || path[0] == '/' || strstr (path, "..") || strstr (path, "//"))
+    return cell_err (err, 0, "--cgroup `%s`: a path below the container's own cgroup", sub);
+  snprintf (buf, sizeof buf, "%d", (int)pid);
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      struct cell_cgroup_hier *h = &cg->h[i];
+      cleanup_free char *dir = NULL;
+      bool named = false;
+      /* v1: "CONTROLLER:PATH" picks one hierarchy; the others take the container's own directory */
+      for (size_t k = 0; colon && h->ctrls && h->ctrls[k]; k++)
+        named |= strlen (h->ctrls[k]) == clen && strncmp (h->ctrls[k], sub, clen) == 0;
+      dir = (colon && !named && !(h->v2 && clen == 0)) ? xstrdup (h->dir) : xasprintf ("%s/%s", h->dir, path);
+      if (cell_cgroup_write (dir, "cgroup.procs", buf, err) < 0)
+        return cell_err_wrap (err, "join cgroup");
+    }
+  return 0;
+}
+
+int
 cell_cgroup_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res, struct cell_error **err)
 {
   static const struct cell_spec_resources empty;
-  if (cell_cgroup_resources_apply (cg, res ? res : &empty, true, false, err) < 0)
+  if (cell_cgroup_resources_apply (cg, res ? res : &empty, !cg->no_devices, false, err) < 0)
     return cell_err_wrap (err, "apply cgroup resources");
   return 0;
 }
@@ -233,8 +402,11 @@ int
 cell_cgroup_update (struct cell_cgroup *cg, const struct cell_spec_resources *res, struct cell_error **err)
 {
   /* Without rules in the update, keep the device policy set at create (the default list alone would
-     otherwise replace it). */
-  if (cell_cgroup_resources_apply (cg, res, res->n_devices > 0, true, err) < 0)
+     otherwise replace it). A cgroup made without one (rootless) gets none now either: the rules are moot,
+     the container's devices being binds in its user namespace, as at create. */
+  if (res->n_devices > 0 && cg->no_devices)
+    cell_debug ("/linux/resources/devices: no device policy in a rootless container's cgroup: rules ignored");
+  if (cell_cgroup_resources_apply (cg, res, res->n_devices > 0 && !cg->no_devices, true, err) < 0)
     return cell_err_wrap (err, "update cgroup resources");
   return 0;
 }
@@ -408,6 +580,16 @@ cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err)
 }
 
 /* ---- destroy ----------------------------------------------------------------------------------------- */
+
+bool
+cell_cgroup_exists (const struct cell_cgroup *cg)
+{
+  struct stat st;
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (stat (cg->h[i].dir, &st) == 0 && S_ISDIR (st.st_mode))
+      return true;
+  return false;
+}
 
 /* rmdir `dir` and the sub-cgroups the container made below it, deepest first. */
 static int

@@ -5,8 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -21,8 +22,11 @@
 #include "image.h"
 #include "json.h"
 #include "log.h"
+#include "lsm.h"
+#include "netdev.h"
 #include "path-util.h"
 #include "plan.h"
+#include "resctrl.h"
 #include "sealed-exe.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -57,6 +61,7 @@ struct create_job
   pid_t pid;
   int pidfd;
   int pty_master;
+  pid_t warm; /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
 };
 
 static void
@@ -79,6 +84,7 @@ job_release (struct create_job *job)
   cell_spec_free (job->spec);
   cell_plan_free (job->plan);
   cell_seccomp_free (job->seccomp);
+  cell_cgroup_warm_end (&job->warm);
   cell_cgroup_free (job->cg);
   cell_closep (&job->rootfs_fd);
   cell_closep (&job->console_fd);
@@ -134,9 +140,12 @@ job_load (struct create_job *job, struct cell_error **err)
     return cell_err_errno (err, "bundle `%s`", b);
   path = xasprintf ("%s/config.json", job->bundle);
   if (cell_json_read_file (path, "config.json", NULL, &job->config, &job->config_len, err) < 0
-      || cell_spec_load_buffer (job->config, job->config_len, "config.json", &job->spec, err) < 0
-      || cell_spec_validate (job->spec, "config.json", err) < 0)
+      || cell_spec_load_buffer (job->config, job->config_len, "config.json", &job->spec, err) < 0)
     return -1;
+  cell_trace ("parse");
+  if (cell_spec_validate (job->spec, "config.json", err) < 0)
+    return -1;
+  cell_trace ("validate");
   if (job->foreground && !job->spec->has_process)
     return cell_err (err, 0, "config.json: /process: `run` needs a process");
   return 0;
@@ -185,30 +194,6 @@ job_rootfs (struct create_job *job, struct cell_error **err)
   return 0;
 }
 
-/* runtime-spec 1.1 config.md: a capability that cannot be granted is logged and left out, never fatal. What
-   the runtime cannot hand on is what its own bounding set lacks (a VM may withhold CAP_SYS_RESOURCE). */
-static void
-fit_caps_to_runtime (struct cell_plan_process *p)
-{
-  uint64_t avail = cell_caps_bounding_self ();
-  uint64_t *sets[]
-      = { &p->cap_bounding, &p->cap_effective, &p->cap_permitted, &p->cap_inheritable, &p->cap_ambient };
-  uint64_t missing = 0;
-
-  for (size_t i = 0; i < ARRAY_SIZE (sets); i++)
-    {
-      missing |= *sets[i] & ~avail;
-      *sets[i] &= avail;
-    }
-  for (int c = 0; c < 64; c++)
-    if (missing & (UINT64_C (1) << c))
-      {
-        cleanup_free char *name = cell_caps_name (c);
-        cell_warn ("config.json: /process/capabilities: %s is not in the runtime's bounding set: left out",
-                   name);
-      }
-}
-
 /* Will the filter let the exec stub's execveat through? Only what the profile plainly allows counts. */
 static bool
 seccomp_allows_execveat (const struct cell_spec_seccomp *sc)
@@ -233,16 +218,27 @@ seccomp_allows_execveat (const struct cell_spec_seccomp *sc)
 static int
 job_plan (struct create_job *job, struct cell_error **err)
 {
-  struct cell_plan_oci_opts popts
-      = { .bundle = job->bundle, .no_pivot = job->opts->no_pivot, .root_image = job->root_image };
+  cleanup_free char *keyring = job->opts->no_new_keyring ? NULL : xasprintf ("_ses.%s", job->id);
+  struct cell_plan_oci_opts popts = { .bundle = job->bundle,
+                                      .no_pivot = job->opts->no_pivot,
+                                      .root_image = job->root_image,
+                                      .session_keyring = keyring };
   const struct cell_plan *plan;
 
   job->plan = cell_plan_from_oci (job->spec, &popts);
   plan = job->plan;
   if (plan->process.present)
-    fit_caps_to_runtime (&job->plan->process);
+    {
+      struct cell_plan_process *p = &job->plan->process;
+      cell_caps_fit (&p->cap_bounding, &p->cap_effective, &p->cap_permitted, &p->cap_inheritable,
+                     &p->cap_ambient, "config.json: /process/capabilities");
+    }
   if (plan->process.seccomp
       && cell_seccomp_compile (plan->process.seccomp, "config.json", &job->seccomp, err) < 0)
+    return -1;
+  /* what the host must offer: the LSM of a profile or label, resctrl, the network devices to move */
+  if (cell_lsm_check_plan (plan, err) < 0 || (plan->intel_rdt && cell_resctrl_check (err) < 0)
+      || cell_netdev_check (plan, err) < 0)
     return -1;
   /* CVE-2019-5736 (SECURITY.md row 1): no container code may ever reach the host binary through
      /proc/PID/exe. Init may stay the host binary until it execs the sealed stub only when nothing of the
@@ -254,6 +250,7 @@ job_plan (struct create_job *job, struct cell_error **err)
                    && seccomp_allows_execveat (plan->process.seccomp);
   if (!job->exec_stub && job->ctx->argv && cell_sealed_exe_ensure (job->ctx->argv, err) < 0)
     return -1;
+  cell_trace ("plan");
   if (cell_log_debug_enabled ())
     {
       cleanup_free char *dump = cell_plan_dump (plan);
@@ -292,21 +289,35 @@ job_io (struct create_job *job, struct cell_error **err)
     return cell_err (err, 0, "--console-socket given but process.terminal is false");
   if (opts->console_socket && connect_console_socket (opts->console_socket, &job->console_fd, err) < 0)
     return -1;
-  if (!job->ctx->no_cgroups
-      && cell_cgroup_new (job->plan->cgroup_path, job->id, job->ctx->systemd_cgroup, cell_cgroup_detect (),
-                          &job->cg, err)
-             < 0)
+  if (cell_container_cgroup (job->ctx, job->plan->cgroup_path, job->id, &job->cg, err) < 0)
     return -1;
-  return 0;
+  /* rootless: a cgroup only where it was delegated to us */
+  return geteuid () != 0 ? cell_cgroup_keep_if_delegated (&job->cg, job->plan->resources, err) : 0;
 }
 
 /* ---- side effects -------------------------------------------------------------------------------------- */
 
+/* The runtime's user, for `list`: its name in /etc/passwd (read here, as runc reads it: no NSS module is
+   loaded into the runtime), else "#UID". */
 static char *
 owner_name (void)
 {
-  struct passwd *pw = getpwuid (geteuid ());
-  return xstrdup (pw ? pw->pw_name : "");
+  unsigned uid = (unsigned)geteuid ();
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  FILE *f = fopen ("/etc/passwd", "re");
+  char *name = NULL;
+
+  while (f && !name && getline (&line, &cap, f) > 0)
+    {
+      char *rest = line, *user = strsep (&rest, ":"), *id;
+      if (strsep (&rest, ":") && (id = strsep (&rest, ":")) && *id >= '0' && *id <= '9'
+          && strtoul (id, NULL, 10) == uid)
+        name = xstrdup (user);
+    }
+  if (f)
+    fclose (f);
+  return name ? name : xasprintf ("#%u", uid);
 }
 
 /* The state dir with the config `create` validated, and a first state.json naming the cgroup before the
@@ -339,11 +350,13 @@ job_state_dir (struct create_job *job, struct cell_error **err)
   if (cell_state_config_write (job->state_dfd, job->config, job->config_len, job->id, err) < 0
       || cell_state_write (job->state_dfd, &job->st, err) < 0)
     return -1;
+  cell_trace ("state-dir");
   if (job->cg)
     {
       if (cell_cgroup_create (job->cg, err) < 0)
         return -1;
       job->cg_created = true;
+      cell_trace ("cgroup");
     }
   if (!job->foreground && !job->opts->detach
       && cell_state_start_listen (job->state_dfd, job->id, &job->start_sock, err) < 0)
@@ -357,6 +370,7 @@ cb_placed (void *userdata, pid_t pid, struct cell_error **err)
   struct create_job *job = userdata;
   if (job->cg == NULL)
     return 0;
+  cell_cgroup_warm_end (&job->warm);
   if (cell_cgroup_enter (job->cg, pid, err) < 0)
     return -1;
   /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
@@ -372,6 +386,8 @@ cb_mounts_done (void *userdata, pid_t pid, char **state_json, struct cell_error 
   cleanup_free char *json = NULL;
 
   job->st.pid = pid;
+  /* read while init surely lives (it waits for HOOKS_DONE): see job_spawn */
+  job->st.start_time = cell_state_pid_start_time (pid);
   if (h->n_prestart || h->n_create_runtime || h->n_create_container || h->n_start_container)
     json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
   if (h->n_prestart
@@ -446,22 +462,31 @@ job_spawn (struct create_job *job, struct cell_error **err)
   job->pid = res.pid;
   job->pidfd = res.pidfd;
   job->pty_master = res.pty_master_fd;
+  /* A process that has already exited (`run -d` of `true`) reads no start time any more, and a state.json
+     with a pid but none was refused by every later command: keep the one read at MOUNTS_DONE. */
+  if (job->st.pid != res.pid || job->st.start_time == 0)
+    job->st.start_time = cell_state_pid_start_time (res.pid);
   job->st.pid = res.pid;
-  job->st.start_time = cell_state_pid_start_time (res.pid);
   free (job->st.cgroup);
   job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
   if (cell_state_write (job->state_dfd, &job->st, err) < 0)
     return -1;
   if (job->opts->pid_file && write_pid_file (job->opts->pid_file, res.pid, err) < 0)
     return -1;
+  cell_trace ("state");
   return 0;
 }
 
 static int
 do_create (struct create_job *job, struct cell_error **err)
 {
-  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0
-      || job_io (job, err) < 0)
+  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0)
+    return -1;
+  /* after any sealed re-exec (job_plan): the grace period of the first cgroup move runs while the state
+     dir is made */
+  if (!job->ctx->no_cgroups && geteuid () == 0)
+    job->warm = cell_cgroup_warm_start ();
+  if (job_io (job, err) < 0)
     return -1;
   /* From here on, side effects: rollback on failure. */
   return job_state_dir (job, err) < 0 || job_spawn (job, err) < 0 ? -1 : 0;
@@ -503,7 +528,8 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   job_init (&job, ctx, id, opts, true);
   if (job.foreground)
     {
-      prctl (PR_SET_CHILD_SUBREAPER, 1);
+      if (!opts->no_subreaper)
+        prctl (PR_SET_CHILD_SUBREAPER, 1);
       /* signals that arrive while the container is set up stay pending and are forwarded by the supervisor
          (init resets its mask) */
       sigfillset (&mask);
@@ -530,10 +556,12 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_closep (&job.console_fd);
   /* others (state, kill, list) may look at the container while it runs; destroy takes the lock back */
   flock (job.state_dfd, LOCK_UN);
-  cell_supervise (job.pid, job.pidfd, job.pty_master, &wstatus);
+  cell_supervise (job.pid, job.pidfd, job.pty_master, -1, &wstatus);
+  cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);
-  r = cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  cell_trace ("teardown");
   job_release (&job);
   return r;
 }

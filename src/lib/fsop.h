@@ -19,6 +19,7 @@ struct cell_fsop_ctx
   bool own_cgroupns;  /* CGROUP mounts fresh cgroup filesystems (the container has a cgroup namespace) */
   int proc_dfd;       /* the container's procfs once mounted (checked to be procfs), -1 before */
   int devnull_fd;     /* the host's /dev/null, cloned before the root switch: masks bind it */
+  int host_dfd;       /* a sandbox's host root (/oldroot behind its tmpfs root): host sources resolve here */
   int console_fd;     /* pty slave, set by CONSOLE (-1 without a terminal); the caller takes it */
   int console_master; /* pty master, set by CONSOLE; the caller takes it */
 };
@@ -30,5 +31,8 @@ void cell_fsop_ctx_release (struct cell_fsop_ctx *ctx);
    from the host's, then attach the prepared root over init's working directory. Errors name the op:
    "mount `proc` on `/proc`: Permission denied". */
 int cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err);
+/* linux.rootfsPropagation on "/", once the root is switched and every op is done: runbindable earlier
+   would make the recursive binds of readonlyPaths after the switch fail (EINVAL). */
+int cell_fsop_root_propagation (struct cell_fsop_ctx *ctx, struct cell_error **err);
 
 #endif

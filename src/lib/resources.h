@@ -97,9 +97,9 @@ struct cell_spec_resources
 struct cell_spec_resources *cell_resources_dup (const struct cell_spec_resources *r);
 /* Frees `r` and everything it owns; NULL is fine. */
 void cell_resources_free (struct cell_spec_resources *r);
-/* One line per set field, in the order of the runtime-spec's properties (stable), each "NAME VALUE" with
-   NAME the property path below linux.resources ("memory.limit 104857600", "devices.0 allow=false type=a
-   access=rwm", "unified.memory.high 1G"). "" when nothing is set. Caller frees. */
+/* One line per set field, in the order of the runtime-spec's properties (stable), each "POINTER VALUE" with
+   POINTER the JSON pointer below linux.resources ("/memory/limit 104857600", "/devices/0/access rwm",
+   "/unified/memory.high 1G"). "" when nothing is set. Caller frees. */
 char *cell_resources_dump (const struct cell_spec_resources *r);
 /* The runtime-spec's value rules that need no host: memory limits >= -1, swap >= limit, swappiness
    <= 100, cpu quota/burst/idle, cpus and mems list syntax, pids >= -1, blkio weights in [10, 1000],

@@ -126,10 +126,17 @@ stub_exec (int stub_fd, const char *const *prefix, size_t n_prefix, const char *
 }
 
 void
-cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env)
+cell_exec_stub_exec (int stub_fd, int sync_fd, const char *path, char *const *args, char *const *env)
 {
-  static const char *const prefix[] = { "\001cell-exec-stub" };
-  stub_exec (stub_fd, prefix, 1, path, args, env);
+  char fd[16];
+  const char *prefix[] = { "\001cell-exec-stub", fd };
+  snprintf (fd, sizeof (fd), "%d", sync_fd);
+  /* open through the stub's own exec: the stub closes it at PATH's */
+  if (sync_fd >= 0)
+    fcntl (sync_fd, F_SETFD, 0);
+  stub_exec (stub_fd, prefix, 2, path, args, env);
+  if (sync_fd >= 0)
+    fcntl (sync_fd, F_SETFD, FD_CLOEXEC);
 }
 
 void
@@ -142,4 +149,17 @@ cell_exec_stub_wait (int stub_fd, int start_sock, const char *path, char *const 
   if (fl < 0 || fcntl (start_sock, F_SETFD, fl & ~FD_CLOEXEC) < 0)
     return;
   stub_exec (stub_fd, prefix, 2, path, args, env);
+}
+
+void
+cell_exec_stub_sandbox (int stub_fd, bool reap, bool die_with_parent, bool bwrap, int status_fd,
+                        const int *close_fds, const char *path, char *const *args, char *const *env)
+{
+  char flags[8], fds[512];
+  const char *prefix[] = { "\001cell-reap-stub", flags, fds };
+  size_t n = (size_t)snprintf (fds, sizeof (fds), "%d", status_fd);
+  snprintf (flags, sizeof (flags), "-%s%s%s", reap ? "" : "x", die_with_parent ? "p" : "", bwrap ? "b" : "");
+  for (size_t i = 0; close_fds && close_fds[i] >= 0 && n < sizeof (fds) - 16; i++)
+    n += (size_t)snprintf (fds + n, sizeof (fds) - n, ",%d", close_fds[i]);
+  stub_exec (stub_fd, prefix, 3, path, args, env);
 }

@@ -103,13 +103,18 @@ cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error
         return cell_err (err, 0, "container `%s` already exists", id);
       return cell_err_errno (err, "create state directory of `%s`", id);
     }
-  /* flock needs a real open file, not O_PATH. */
+  /* flock needs a real open file, not O_PATH. The directory is ours: a failure (EMFILE) removes it. */
   fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
-    return cell_err_errno (err, "open state directory of `%s`", id);
+    {
+      cell_err_errno (err, "open state directory of `%s`", id);
+      unlinkat (root_dfd, id, AT_REMOVEDIR);
+      return -1;
+    }
   if (lock_dir (fd, true, id, err) < 0)
     {
       close (fd);
+      unlinkat (root_dfd, id, AT_REMOVEDIR);
       return -1;
     }
   *dfd = fd;
@@ -384,17 +389,22 @@ cell_state_salvage (int dfd, const char *id, struct cell_state **out)
 {
   struct cell_json *doc = NULL;
   struct cell_state *st = xzalloc (sizeof *st);
-  const struct cell_json *priv;
+  const struct cell_json *priv, *v;
   unsigned long long pid = 0, start = 0;
 
   st->id = xstrdup (id);
   st->bundle = xstrdup ("");
   if (parse_state (dfd, id, &doc, NULL) == 0 && doc->type == CELL_JSON_OBJECT
-      && (priv = member (doc, "cell", CELL_JSON_OBJECT)) && number_member (doc, "pid", INT32_MAX, &pid)
-      && number_member (priv, "startTime", ULLONG_MAX, &start) && pid > 0 && start > 0)
+      && (priv = member (doc, "cell", CELL_JSON_OBJECT)))
     {
-      st->pid = (pid_t)pid;
-      st->start_time = start;
+      if (number_member (doc, "pid", INT32_MAX, &pid) && number_member (priv, "startTime", ULLONG_MAX, &start)
+          && pid > 0 && start > 0)
+        {
+          st->pid = (pid_t)pid;
+          st->start_time = start;
+        }
+      if ((v = member (priv, "cgroup", CELL_JSON_STRING)))
+        st->cgroup = xstrdup (v->s);
     }
   cell_json_free (doc);
   *out = st;

@@ -16,17 +16,17 @@
 
      step          from     condition          carries                  answered by
      UNSHARED      init     shape.unshared     -                        GO
-     GO            runtime  always             fd: image root in parts  -
+     GO            runtime  not exec           fd: image root in parts  -
      INIT          init     shape.init_pid     init's pid (credentials) -
-     MOUNTS_DONE   init     always             -                        HOOKS_DONE
-     HOOKS_DONE    runtime  always             state JSON               -
+     MOUNTS_DONE   init     not exec           -                        HOOKS_DONE
+     HOOKS_DONE    runtime  not exec           state JSON               -
      PTY           init     shape.pty          fd: pty master           -
      SECCOMP       init     shape.seccomp      fd: notify fd            -
      READY         init     always             -                        EOF at exec
 
-   ERROR may replace any message from init. Only one process ever writes init's side: the middle process
-   of a second fork exits without a word, and init names itself through the socket's credentials, so two
-   messages can never race each other. */
+   ("init" is the process `exec` starts, for shape.exec.) ERROR may replace any message from init. Only one
+   process ever writes init's side: the middle process of a second fork exits without a word, and init names
+   itself through the socket's credentials, so two messages can never race each other. */
 static const struct
 {
   enum cell_sync_type type;
@@ -62,8 +62,11 @@ cell_sync_init (struct cell_sync *s, int sock, const struct cell_sync_shape *sha
   for (size_t i = 0; i < ARRAY_SIZE (rows); i++)
     {
       enum cell_sync_type t = rows[i].type;
-      if ((t == CELL_SYNC_UNSHARED && !shape->unshared) || (t == CELL_SYNC_INIT && !shape->init_pid)
-          || (t == CELL_SYNC_PTY && !shape->pty) || (t == CELL_SYNC_SECCOMP && !shape->seccomp_notify))
+      bool setup = t == CELL_SYNC_UNSHARED || t == CELL_SYNC_GO || t == CELL_SYNC_MOUNTS_DONE
+                   || t == CELL_SYNC_HOOKS_DONE;
+      if ((shape->exec && setup) || (t == CELL_SYNC_UNSHARED && !shape->unshared)
+          || (t == CELL_SYNC_INIT && !shape->init_pid) || (t == CELL_SYNC_PTY && !shape->pty)
+          || (t == CELL_SYNC_SECCOMP && !shape->seccomp_notify))
         continue;
       s->steps[s->n++] = t;
     }

@@ -30,6 +30,7 @@ enum cell_sync_type
 /* What varies between containers; both sides build their step list from it. */
 struct cell_sync_shape
 {
+  bool exec;     /* `exec`: a process joining a container has no namespaces, mounts or hooks to set up */
   bool unshared; /* namespaces are made by init (setns/unshare), not by clone3 */
   bool init_pid; /* init is a grandchild (a pid namespace joined or unshared): INIT carries its pid */
   bool pty;
