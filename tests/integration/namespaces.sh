@@ -47,12 +47,12 @@ out=$(userns_create_start podmanmap '[{"containerID": 0, "hostID": 100000, "size
 tap_like "$out" "^0,0:" "user namespace 0:100000:65536 (podman): create and start succeed"
 tap_is "$(printf '%s\n' "$out" | sed -n 2p | tr -s ' \t' ' ' | sed 's/^ //'),$(line "$out" uid)" "0 100000 65536,uid=0,0,0,0" \
   "... the process runs as root of that user namespace"
-# init dying during setup (here: setuid to a uid the namespace does not map) fails create
-bundle_set "$B" '.process.user.uid = 70000'
+# init dying during setup in the user namespace (here: its cwd is missing in the rootfs) fails create
+bundle_set "$B" '.process.cwd = "/nonexistent"'
 cellr create --bundle "$B" "$ID-bad" >"$CELL_TEST_TMP/bad.out" 2>&1 </dev/null
 rc=$?
-tap_is "$rc:$(cat "$CELL_TEST_TMP/bad.out")" "1:cell: setuid 70000: Invalid argument" \
-  "an unmapped uid fails create with one line (init died during setup)"
+tap_is "$rc:$(cat "$CELL_TEST_TMP/bad.out")" "1:cell: chdir to cwd \`/nonexistent\`: No such file or directory" \
+  "init dying during setup in a user namespace fails create with one line"
 tap_result "$(state_empty; echo $?)" "... and leaves no state"
 [ "$rc" -ne 0 ] || cellr delete --force "$ID-bad"
 
