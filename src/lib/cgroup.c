@@ -296,23 +296,43 @@ cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err)
       cgroup_rollback (cg);
       return cell_err (err, 0, "cgroup `%s` is frozen", cg->h[0].rel);
     }
-  if (cg->mode == CELL_CGROUP_V2)
-    {
-      cg->clone_dfd = open (cg->h[0].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-      if (cg->clone_dfd < 0)
-        {
-          cell_err_errno (err, "open `%s`", cg->h[0].dir);
-          cgroup_rollback (cg);
-          return -1;
-        }
-    }
+  /* the cgroup2 leaf (pure v2, or a hybrid host's unified hierarchy), for CLONE_INTO_CGROUP */
+  for (size_t i = 0; i < cg->n_h && cg->clone_dfd < 0; i++)
+    if (cg->h[i].v2)
+      {
+        cg->clone_dfd = open (cg->h[i].dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (cg->clone_dfd < 0)
+          {
+            cell_err_errno (err, "open `%s`", cg->h[i].dir);
+            cgroup_rollback (cg);
+            return -1;
+          }
+      }
   return 0;
 }
 
 int
 cell_cgroup_clone_dfd (struct cell_cgroup *cg)
 {
-  return cg->mode == CELL_CGROUP_V2 ? cg->clone_dfd : -1;
+  return cg->clone_dfd;
+}
+
+bool
+cell_cgroup_has_v1 (const struct cell_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (!cg->h[i].v2)
+      return true;
+  return false;
+}
+
+int
+cell_cgroup_enter_self (const struct cell_cgroup *cg, struct cell_error **err)
+{
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (!cg->h[i].v2 && cell_cgroup_write (cg->h[i].dir, "tasks", "0", err) < 0)
+      return cell_err_wrap (err, "join cgroup");
+  return 0;
 }
 
 /* The runtime's own cgroup.procs in one hierarchy that moves processes by writes: the controller-less
@@ -381,14 +401,21 @@ cell_cgroup_warm_end (pid_t *warm)
 }
 
 int
-cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err)
+cell_cgroup_enter_rest (struct cell_cgroup *cg, pid_t pid, bool v1_done, bool v2_done,
+                        struct cell_error **err)
 {
   char buf[32];
   snprintf (buf, sizeof buf, "%d", (int)pid);
   for (size_t i = 0; i < cg->n_h; i++)
-    if (cell_cgroup_write (cg->h[i].dir, "cgroup.procs", buf, err) < 0)
+    if (!(cg->h[i].v2 ? v2_done : v1_done) && cell_cgroup_write (cg->h[i].dir, "cgroup.procs", buf, err) < 0)
       return cell_err_wrap (err, "join cgroup");
   return 0;
+}
+
+int
+cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err)
+{
+  return cell_cgroup_enter_rest (cg, pid, false, false, err);
 }
 
 int

@@ -61,7 +61,8 @@ struct create_job
   pid_t pid;
   int pidfd;
   int pty_master;
-  pid_t warm; /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
+  pid_t warm;   /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
+  bool cg_self; /* init moves itself into the v1 hierarchies (cb_init_first) */
 };
 
 static void
@@ -371,17 +372,25 @@ job_state_dir (struct create_job *job, struct cell_error **err)
 }
 
 static int
-cb_placed (void *userdata, pid_t pid, struct cell_error **err)
+cb_placed (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err)
 {
   struct create_job *job = userdata;
   if (job->cg == NULL)
     return 0;
   cell_cgroup_warm_end (&job->warm);
-  if (cell_cgroup_enter (job->cg, pid, err) < 0)
+  if (cell_cgroup_enter_rest (job->cg, pid, job->cg_self, in_cgroup, err) < 0)
     return -1;
   /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
      applies, as with runc and crun. */
   return cell_cgroup_apply (job->cg, job->plan->resources, err);
+}
+
+/* In init, first thing: into its v1 cgroups by its own hand (no global lock, no grace period to wait). */
+static int
+cb_init_first (void *userdata, struct cell_error **err)
+{
+  struct create_job *job = userdata;
+  return job->cg_self ? cell_cgroup_enter_self (job->cg, err) : 0;
 }
 
 static int
@@ -452,6 +461,7 @@ job_spawn (struct create_job *job, struct cell_error **err)
     .exec_stub = job->exec_stub,
     .force_mount2 = job->ctx->force_mount2,
     .cb = { .userdata = job,
+            .init_first = cb_init_first,
             .placed = cb_placed,
             .mounts_done = cb_mounts_done,
             .seccomp_listener = cb_seccomp_listener },
@@ -488,12 +498,19 @@ do_create (struct create_job *job, struct cell_error **err)
 {
   if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0)
     return -1;
-  /* after any sealed re-exec (job_plan): the grace period of the first cgroup move runs while the state
-     dir is made */
-  if (!job->ctx->no_cgroups && geteuid () == 0)
-    job->warm = cell_cgroup_warm_start ();
   if (job_io (job, err) < 0)
     return -1;
+  /* Placing init with a write of its pid to cgroup.procs waits for the kernel's grace period (see
+     cell_cgroup_warm_start); init moves itself into v1 hierarchies instead where it can (privileged: in the
+     initial user namespace) and CLONE_INTO_CGROUP puts it in the cgroup2 one. Otherwise the grace period
+     runs while the state dir is made. */
+  if (job->cg)
+    {
+      const struct cell_plan_ns *user = &job->plan->ns[CELL_NS_USER];
+      job->cg_self = geteuid () == 0 && !user->create && !user->path && cell_cgroup_has_v1 (job->cg);
+      if (!job->cg_self && cell_cgroup_has_v1 (job->cg))
+        job->warm = cell_cgroup_warm_start ();
+    }
   /* From here on, side effects: rollback on failure. */
   return job_state_dir (job, err) < 0 || job_spawn (job, err) < 0 ? -1 : 0;
 }

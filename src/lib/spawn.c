@@ -8,7 +8,8 @@
        (prepare.c)
      chdir to the attach dir; clone3(CLONE_NEW*|
        CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable (rootless: at GO), parent-death signal,
-                                                   only its own fds
+                                                   only its own fds; init_first (create: into its v1
+                                                   cgroups by its own hand)
                                              <---- UNSHARED    (namespaces joined by path: setns, unshare)
      id maps (verified procfs, or newuidmap);
      cgroups placed; network devices moved;
@@ -77,6 +78,7 @@ struct spawn
   int sock_rt, sock_init; /* the setup socket's two ends */
   int stub_fd;            /* the sealed exec stub (opts->exec_stub), or -1 */
   pid_t child;            /* the cloned process: init, or the middle of a second fork; 0 once reaped */
+  bool in_cgroup;         /* CLONE_INTO_CGROUP placed it */
   pid_t init;             /* init, once known */
   int pidfd;              /* init's pidfd */
   int master;             /* the pty master, relayed by the caller */
@@ -406,6 +408,8 @@ init_main (struct spawn *s)
 
   init_start (s);
   cell_sync_init (&sync, s->sock_init, &s->shape);
+  if (s->opts->cb.init_first && s->opts->cb.init_first (s->opts->cb.userdata, &err) < 0)
+    init_fail (&sync, err);
   cell_fsop_ctx_init (&fs, s->plan, &s->prep);
   fs.in_userns = s->plan->ns[CELL_NS_USER].create || s->plan->ns[CELL_NS_USER].path;
   fs.own_cgroupns = s->plan->ns[CELL_NS_CGROUP].create || s->plan->ns[CELL_NS_CGROUP].path;
@@ -524,7 +528,7 @@ spawn_prepare (struct spawn *s, struct cell_error **err)
 }
 
 static pid_t
-clone_init (uint64_t flags, int cgroup_dfd, int *pidfd)
+clone_init (uint64_t flags, int cgroup_dfd, int *pidfd, bool *in_cgroup)
 {
   struct clone_args ca = {
     .flags = flags | CLONE_PIDFD,
@@ -537,6 +541,7 @@ clone_init (uint64_t flags, int cgroup_dfd, int *pidfd)
       ca.flags |= CLONE_INTO_CGROUP;
       ca.cgroup = (uint64_t)cgroup_dfd;
     }
+  *in_cgroup = cgroup_dfd >= 0;
   pid = (pid_t)syscall (SYS_clone3, &ca, sizeof (ca));
   if (pid < 0 && cgroup_dfd >= 0
       && (errno == EINVAL || errno == E2BIG || errno == EOPNOTSUPP || errno == EBUSY))
@@ -544,6 +549,7 @@ clone_init (uint64_t flags, int cgroup_dfd, int *pidfd)
       /* kernel or cgroup refuses CLONE_INTO_CGROUP: clone plainly, the placed callback moves it */
       ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
       ca.cgroup = 0;
+      *in_cgroup = false;
       pid = (pid_t)syscall (SYS_clone3, &ca, sizeof (ca));
     }
   return pid;
@@ -570,13 +576,14 @@ spawn_clone (struct spawn *s, struct cell_error **err)
       if ((cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || chdir (s->opts->attach_dir) < 0)
         return cell_err_errno (err, "chdir `%s`", s->opts->attach_dir);
     }
-  s->child = clone_init (s->shape.unshared ? 0 : flags, s->opts->cgroup_dfd, &s->pidfd);
+  s->child = clone_init (s->shape.unshared ? 0 : flags, s->opts->cgroup_dfd, &s->pidfd, &s->in_cgroup);
   if (s->child < 0 && errno == ENOSYS)
     {
       /* no clone3: a plain fork, namespaces by unshare in init */
       s->shape.unshared = true;
       s->shape.init_pid = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path
                           || (plan->sandbox && plan->sandbox->pidns_fd >= 0);
+      s->in_cgroup = false;
       s->child = fork ();
     }
   if (s->child == 0)
@@ -614,7 +621,7 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
               && cell_ns_deny_setgroups (proc, s->child, err) < 0)
           || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, s->unprivileged, err) < 0))
     return -1;
-  if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, err) < 0)
+  if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, s->in_cgroup, err) < 0)
     return -1;
   if (cell_netdev_move (plan, s->child, err) < 0)
     return -1;

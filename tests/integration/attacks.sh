@@ -111,8 +111,8 @@ ID1=victim-$$
 cellr create --bundle "$B1" "$ID1" </dev/null >/dev/null 2>/dev/null
 P1=$(cellr state "$ID1" | jq -r .pid)
 fds=
-for f in /proc/"$P1"/fd/*; do
-  n=${f##*/}
+for n in $(ls /proc/"$P1"/fd | sort -n); do # numeric order: fd 11 after fd 2
+  f=/proc/"$P1"/fd/$n
   t=$(readlink "$f")
   case $t in socket:* | pipe:* | anon_inode:*) t=${t%%:*} ;; esac
   [ -d "$f" ] && t="$t(dir)"
