@@ -109,8 +109,11 @@ cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out
         continue;
       m = lookup (o);
       if (m && streq (o, "remount"))
-        return cell_err (err, 0, "%s: %s/%zu: `remount` is not a mount option for a container", display, ptr,
-                         i);
+        {
+          cell_mount_opts_clear (out);
+          return cell_err (err, 0, "%s: %s/%zu: `remount` is not a mount option for a container", display,
+                           ptr, i);
+        }
       if (m && (m->id & PROPAGATION))
         {
           out->propagation = (unsigned long)m->id;
@@ -125,8 +128,11 @@ cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out
           continue;
         }
       if (bind || unescaped_comma (o) || !*o)
-        return cell_err (err, 0, "%s: %s/%zu: unknown %smount option `%s`", display, ptr, i,
-                         bind ? "bind " : "", o);
+        {
+          cell_mount_opts_clear (out);
+          return cell_err (err, 0, "%s: %s/%zu: unknown %smount option `%s`", display, ptr, i,
+                           bind ? "bind " : "", o);
+        }
       /* filesystem data (mode=755, size=65536k, newinstance, ...), passed to the kernel as is */
       out->data = xrealloc (out->data, datalen + strlen (o) + 2);
       if (datalen)

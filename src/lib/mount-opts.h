@@ -18,7 +18,8 @@ struct cell_mount_opts
 
 /* Parses `opts` (NULL-terminated, may be NULL) with libmount's Linux option map plus the OCI recursive
    attributes (rro, rnosuid, ...). With `bind`, an option that is not a flag is an error (a bind mount has
-   no filesystem data): "<display>: <ptr>/N: unknown bind mount option `rshard`". */
+   no filesystem data): "<display>: <ptr>/N: unknown bind mount option `rshard`". On error *out holds
+   nothing to free (data NULL). */
 int cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out, const char *display,
                            const char *ptr, struct cell_error **err);
 void cell_mount_opts_clear (struct cell_mount_opts *o);

@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cmd.h"
@@ -63,6 +64,15 @@ cell_cmd_operands (const char *cmd, int argc, char **argv, int optind_, int n, c
   return 0;
 }
 
+/* Every return from main releases the context (--root, or the default root, and its fd). */
+static void
+context_clear (struct cell_context *ctx)
+{
+  cell_closep (&ctx->root_dfd);
+  free (ctx->root);
+  ctx->root = NULL;
+}
+
 enum
 {
   OPT_ROOT = 256,
@@ -92,7 +102,7 @@ main (int argc, char **argv)
     { "help", no_argument, NULL, 'h' },
     { NULL, 0, NULL, 0 },
   };
-  struct cell_context ctx = { .root_dfd = -1, .argv = argv };
+  __attribute__ ((cleanup (context_clear))) struct cell_context ctx = { .root_dfd = -1, .argv = argv };
   cleanup_error struct cell_error *err = NULL;
   const char *log_path = NULL;
   bool log_json = false, debug = false;
@@ -185,8 +195,6 @@ main (int argc, char **argv)
             if (status == 0)
               status = 1;
           }
-        cell_closep (&ctx.root_dfd);
-        free (ctx.root);
         cell_log_close ();
         return status;
       }
