@@ -254,32 +254,13 @@ num_member (const struct cell_json *obj, const char *key)
   return v && v->type == CELL_JSON_NUMBER ? strtoull (v->s, NULL, 10) : 0;
 }
 
-int
-cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err)
+/* Takes `doc` (freed here): the fields cell reads back from state.json. */
+static struct cell_state *
+state_from_json (struct cell_json *doc, const char *id)
 {
-  cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  struct cell_json *doc = NULL;
+  struct cell_state *st = xzalloc (sizeof *st);
   const struct cell_json *ann, *priv;
-  struct cell_state *st;
-  char path[64];
 
-  if (fd < 0)
-    {
-      if (errno == ENOENT)
-        {
-          /* Being created: the directory exists, state.json not yet. */
-          st = xzalloc (sizeof *st);
-          st->id = xstrdup (id);
-          st->bundle = xstrdup ("");
-          *out = st;
-          return 0;
-        }
-      return cell_err_errno (err, "read state of `%s`", id);
-    }
-  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
-  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, &doc, err) < 0)
-    return cell_err_wrap (err, "container `%s`", id);
-  st = xzalloc (sizeof *st);
   st->id = xstrdup (id);
   st->pid = (pid_t)num_member (doc, "pid");
   st->bundle = dup_member (doc, "bundle");
@@ -309,7 +290,46 @@ cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_e
       st->own_pidns = b && b->type == CELL_JSON_BOOL && b->b;
     }
   cell_json_free (doc);
-  *out = st;
+  return st;
+}
+
+int
+cell_state_parse (const char *buf, size_t len, const char *id, struct cell_state **out,
+                  struct cell_error **err)
+{
+  struct cell_json *doc = NULL;
+
+  if (cell_json_parse (buf, len, "state.json", &cell_json_default_limits, &doc, err) < 0)
+    return cell_err_wrap (err, "container `%s`", id);
+  *out = state_from_json (doc, id);
+  return 0;
+}
+
+int
+cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err)
+{
+  cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  struct cell_json *doc = NULL;
+  struct cell_state *st;
+  char path[64];
+
+  if (fd < 0)
+    {
+      if (errno == ENOENT)
+        {
+          /* Being created: the directory exists, state.json not yet. */
+          st = xzalloc (sizeof *st);
+          st->id = xstrdup (id);
+          st->bundle = xstrdup ("");
+          *out = st;
+          return 0;
+        }
+      return cell_err_errno (err, "read state of `%s`", id);
+    }
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, &doc, err) < 0)
+    return cell_err_wrap (err, "container `%s`", id);
+  *out = state_from_json (doc, id);
   return 0;
 }
 

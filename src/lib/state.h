@@ -56,6 +56,10 @@ int cell_state_dir_remove (int root_dfd, const char *id, struct cell_error **err
 /* state.json by write-tmp + rename. */
 int cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err);
 int cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err);
+/* What cell_state_read does with the file's contents (`len` bytes, no file access): the fuzz target's entry.
+   Errors: "container `ID`: state.json: LINE:COL: <cause>". Caller frees *out. */
+int cell_state_parse (const char *buf, size_t len, const char *id, struct cell_state **out,
+                      struct cell_error **err);
 void cell_state_free (struct cell_state *st);
 /* Status from the pid, start time, fifo and freezer (`frozen` supplied by the caller from the cgroup). */
 enum cell_status cell_state_status (int dfd, const struct cell_state *st, bool frozen);
