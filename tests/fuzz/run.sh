@@ -8,7 +8,8 @@
 #   ../tests/fuzz/run.sh [SECONDS] [TARGET...]     SECONDS per target (default 60); TARGET: spec, state, ...
 # Environment: CELL_BUILDDIR (default: the current directory), CELL_FUZZ_ARTIFACTS (where crashing inputs
 # go; default $CELL_BUILDDIR/tests/fuzz/artifacts), CELL_FUZZ_KEEP=DIR keeps the grown corpora in DIR.
-# The seeds in tests/fuzz/corpus/TARGET are only read. To replay a crash with a symbolized stack:
+# The seeds in tests/fuzz/corpus/TARGET and the dictionary tests/fuzz/TARGET.dict are only read. To replay
+# a crash with a symbolized stack:
 #   CELL_FUZZ_NO_GUARD=1 tests/fuzz/fuzz-TARGET ARTIFACT
 set -u
 
@@ -46,13 +47,15 @@ for t in "${TARGETS[@]}"; do
   corpus=${corpus:-$WORK/corpus-$t}
   mkdir -p "$corpus"
   log=$WORK/$t.log
+  dict=()
+  [ -f "$SRCDIR/tests/fuzz/$t.dict" ] && dict=(-dict="$SRCDIR/tests/fuzz/$t.dict")
   # The first corpus directory receives new inputs; the seeds are read only. Leaks fail (libFuzzer's
   # -detect_leaks is on with ASan); -timeout catches hangs, -rss_limit_mb runaway memory. No symbolizer
   # here (the guard stops it, a crash is replayed below without the guard for a symbolized stack).
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:symbolize=0} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
     "$BUILDDIR/tests/fuzz/fuzz-$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$t-" \
+    -max_len=65536 -print_final_stats=1 -artifact_prefix="$ARTIFACTS/$t-" "${dict[@]}" \
     "$corpus" "$SRCDIR/tests/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
