@@ -7,7 +7,8 @@
 #   contrib/quickstart.sh test    build, then `make check` and `make format-check`
 set -eu
 
-# The packages cell needs to build and to run its tests (.ci/run installs the same list).
+# The packages cell needs to build and to run its tests (.ci/run installs these, plus clang and
+# libclang-rt-14-dev for its fuzzing tree).
 DEPS=(build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev libmount-dev
   busybox-static squashfs-tools jq python3-jsonschema clang-format)
 
