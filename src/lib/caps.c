@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* caps.c: capability names -> masks with libcap, and the bounding/effective/permitted/inheritable/ambient
    sets applied in the container's init. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -11,20 +12,54 @@
 #include <unistd.h>
 #include "caps.h"
 #include "log.h"
+#include "xalloc.h"
 
 int
-cell_caps_parse (char *const *names, uint64_t *mask, const char *display, const char *ptr,
-                 struct cell_error **err)
+cell_caps_from_name (const char *name)
 {
-  *mask = 0;
+  cap_value_t c;
+  if (cap_from_name (name, &c) < 0 || c < 0 || c > 63)
+    return -1;
+  return (int)c;
+}
+
+uint64_t
+cell_caps_mask (char *const *names)
+{
+  uint64_t mask = 0;
   for (size_t i = 0; names && names[i]; i++)
     {
-      cap_value_t c;
-      if (cap_from_name (names[i], &c) < 0 || c < 0 || c > 63)
-        return cell_err (err, 0, "%s: %s/%zu: unknown capability `%s`", display, ptr, i, names[i]);
-      *mask |= UINT64_C (1) << c;
+      int c = cell_caps_from_name (names[i]);
+      if (c >= 0)
+        mask |= UINT64_C (1) << c;
     }
-  return 0;
+  return mask;
+}
+
+char *
+cell_caps_name (int cap)
+{
+  char *n = cap_to_name ((cap_value_t)cap);
+  char *r = NULL;
+  if (n)
+    {
+      r = xasprintf ("%s", n);
+      cap_free (n);
+      for (char *c = r; *c; c++)
+        *c = (char)toupper ((unsigned char)*c);
+    }
+  return r ? r : xasprintf ("capability %d", cap);
+}
+
+uint64_t
+cell_caps_bounding_self (void)
+{
+  uint64_t mask = 0;
+  int last = cell_caps_last_cap ();
+  for (int c = 0; c <= last && c < 64; c++)
+    if (prctl (PR_CAPBSET_READ, c, 0, 0, 0) == 1)
+      mask |= UINT64_C (1) << c;
+  return mask;
 }
 
 int
@@ -94,4 +129,26 @@ cell_caps_set (uint64_t effective, uint64_t permitted, uint64_t inheritable, uin
     if ((ambient & (UINT64_C (1) << c)) && prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
       return cell_err_errno (err, "raise ambient capability %d", c);
   return 0;
+}
+
+void
+cell_caps_fit (uint64_t *bounding, uint64_t *effective, uint64_t *permitted, uint64_t *inheritable,
+               uint64_t *ambient, const char *what)
+{
+  uint64_t avail = cell_caps_bounding_self ();
+  uint64_t *sets[] = { bounding, effective, permitted, inheritable, ambient };
+  uint64_t missing = 0;
+
+  for (size_t i = 0; i < ARRAY_SIZE (sets); i++)
+    {
+      missing |= *sets[i] & ~avail;
+      *sets[i] &= avail;
+    }
+  for (int c = 0; c < 64; c++)
+    if (missing & (UINT64_C (1) << c))
+      {
+        char *name = cell_caps_name (c);
+        cell_warn ("%s: %s is not in the runtime's bounding set: left out", what, name);
+        free (name);
+      }
 }

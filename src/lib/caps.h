@@ -6,10 +6,20 @@
 #include <stdint.h>
 #include "error.h"
 
-/* Names ("CAP_SYS_ADMIN", case-insensitive as libcap) -> mask (bit N = capability N). Unknown names are an
-   error naming `display` + `ptr`/index. */
-int cell_caps_parse (char *const *names, uint64_t *mask, const char *display, const char *ptr,
-                     struct cell_error **err);
+/* Names ("CAP_SYS_ADMIN", case-insensitive as libcap) -> mask (bit N = capability N). Unknown names are
+   left out (validation warns about them: runtime-spec 1.1 config.md, "SHOULD NOT fail"). */
+uint64_t cell_caps_mask (char *const *names);
+/* Capability number of `name`, -1 when libcap does not know it. */
+int cell_caps_from_name (const char *name);
+/* "CAP_SYS_RESOURCE" for 24 (caller frees). */
+char *cell_caps_name (int cap);
+/* runtime-spec 1.1 config.md: a capability that cannot be granted is logged and left out, never fatal.
+   Clears from each of the five sets what the runtime cannot hand on (its own bounding set lacks it), with
+   one warning per capability prefixed by `what`. */
+void cell_caps_fit (uint64_t *bounding, uint64_t *effective, uint64_t *permitted, uint64_t *inheritable,
+                    uint64_t *ambient, const char *what);
+/* The capabilities the runtime itself can hand on: its own bounding set. */
+uint64_t cell_caps_bounding_self (void);
 /* The kernel's highest capability (/proc/sys/kernel/cap_last_cap, else libcap's CAP_LAST_CAP). */
 int cell_caps_last_cap (void);
 /* Drops every capability not in `bounding` from the bounding set (needs CAP_SETPCAP). */

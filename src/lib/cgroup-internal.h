@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* cgroup-internal.h: the cgroup manager's data, its backend vtable and the helpers the backends share. */
+/* cgroup-internal.h: the cgroup manager's data, its backend vtable and the helpers its files share. */
 #ifndef CELL_CGROUP_INTERNAL_H
 #define CELL_CGROUP_INTERNAL_H
 
@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 #include "cgroup.h"
+
+#define CELL_CGROUP_ROOT "/sys/fs/cgroup"
 
 /* One mounted hierarchy the container has a directory in. */
 struct cell_cgroup_hier
@@ -21,15 +23,11 @@ struct cell_cgroup_hier
   int created; /* how many trailing components of `rel` cell_cgroup_create made (cleanup removes those) */
 };
 
-struct cell_cgroup;
-
-/* A backend: the parts that differ between the legacy hierarchies and the unified one. Hybrid hosts use
-   the v1 backend, which also places processes in the (controller-less) unified directory. */
+/* A backend: the process-level parts that differ between the legacy hierarchies and the unified one
+   (resources go through one path for both: cgroup-resources.c). Hybrid hosts use the v1 backend, which
+   also places processes in the (controller-less) unified directory. */
 struct cell_cgroup_ops
 {
-  /* `devices`: (re)write the device policy (create always does; update only when it carries rules). */
-  int (*apply) (struct cell_cgroup *cg, const struct cell_spec_resources *res, bool devices,
-                struct cell_error **err);
   int (*freeze) (struct cell_cgroup *cg, bool frozen, struct cell_error **err);
   bool (*is_frozen) (struct cell_cgroup *cg);
   /* The directory whose cgroup.procs (recursively) lists the container's processes. */
@@ -50,15 +48,58 @@ struct cell_cgroup
 extern const struct cell_cgroup_ops cell_cgroup_v1_ops;
 extern const struct cell_cgroup_ops cell_cgroup_v2_ops;
 
-/* Helpers (cgroup.c). */
+/* ---- cgroup-util.c: helpers ---- */
+
+/* The one monotonic clock (milliseconds) and sleep (restarted on EINTR) of the manager's timeouts. */
+long long cell_cgroup_now_ms (void);
+void cell_cgroup_sleep_ms (long ms);
+/* Writes `value` to dir/file (O_TRUNC, so that a scratch test tree keeps the last value); the error
+   names the value and the file ("write `10` to `/sys/.../pids.max`") and carries the errno. */
+int cell_cgroup_write (const char *dir, const char *file, const char *value, struct cell_error **err);
+/* The same without an error object: 0 or -errno (for callers that decide by errno). */
+int cell_cgroup_write_raw (const char *dir, const char *file, const char *value);
+/* Result of cell_cgroup_read when the file does not exist (ENOENT, or ENODEV from a file whose
+   controller went away): *out is NULL and no error is set. */
+#define CELL_CGROUP_MISSING 1
+/* Reads dir/file into a NUL-terminated buffer with trailing newlines removed (*out: caller frees).
+   0 on success, CELL_CGROUP_MISSING when the file does not exist, <0 with an error otherwise. */
+int cell_cgroup_read (const char *dir, const char *file, char **out, struct cell_error **err);
+/* Reads a single unsigned number ("max" reads as UINT64_MAX). 0, CELL_CGROUP_MISSING, or <0 with an
+   error (unparseable content included). */
+int cell_cgroup_read_u64 (const char *dir, const char *file, uint64_t *out, struct cell_error **err);
+/* The value of `key` in a flat-keyed file ("key value" lines: memory.stat, cpu.stat, memory.events):
+   0, CELL_CGROUP_MISSING (file or key absent), or <0 with an error. */
+int cell_cgroup_read_key (const char *dir, const char *file, const char *key, uint64_t *out,
+                          struct cell_error **err);
+bool cell_cgroup_file_exists (const char *dir, const char *file);
+/* Splits s at any of `sep` (empty tokens dropped). Caller frees (cell_strv_free). */
+char **cell_cgroup_split (const char *s, const char *sep);
 struct cell_cgroup_hier *cell_cgroup_find_ctrl (struct cell_cgroup *cg, const char *ctrl);
 struct cell_cgroup_hier *cell_cgroup_find_v2 (struct cell_cgroup *cg);
-/* Writes `value` to dir/file; the error names the file ("write `10` to `/sys/.../pids.max`"). */
-int cell_cgroup_write (const char *dir, const char *file, const char *value, struct cell_error **err);
-/* Reads dir/file into a NUL-terminated buffer with the trailing newline removed (*out: caller frees).
-   Returns -1 with errno set and no error when the file is missing, so callers can treat ENOENT. */
-int cell_cgroup_read (const char *dir, const char *file, char **out, struct cell_error **err);
-bool cell_cgroup_file_exists (const char *dir, const char *file);
+/* True when the cgroup2 hierarchy `h` offers controller `ctrl` (its root's cgroup.controllers). */
+bool cell_cgroup_v2_has_ctrl (const struct cell_cgroup_hier *h, const char *ctrl);
+/* Enables `ctrl` in cgroup.subtree_control of every ancestor of h->dir below and including the mount
+   point, so that the controller's files appear in h->dir (cgroup-v2.rst "Enabling and Disabling"). */
+int cell_cgroup_v2_enable (const struct cell_cgroup_hier *h, const char *ctrl, struct cell_error **err);
+/* Where controller `ctrl` lives for this container: a v1 hierarchy holding it, else (hybrid, v2) the
+   cgroup2 hierarchy if it offers it (enabled on the path first). NULL when the host has it nowhere
+   (no error set) or enabling it failed (error set). *v2 says which file layout applies. */
+struct cell_cgroup_hier *cell_cgroup_locate (struct cell_cgroup *cg, const char *ctrl, bool *v2,
+                                             struct cell_error **err);
+void cell_cgroup_hier_clear (struct cell_cgroup_hier *h);
+struct cell_cgroup *cell_cgroup_alloc (enum cell_cgroup_mode mode);
+
+/* ---- cgroup-paths.c: hierarchies ---- */
+
+extern const char *const cell_cgroup_mode_names[];
+/* The mounted hierarchies for `mode`: from /proc/self/mountinfo (`root` NULL), or, for tests, the
+   subdirectories of `root` (v2: `root` itself). `rel` is left NULL. *roots_out (may be NULL): each
+   hierarchy's mount root field. */
+int cell_cgroup_discover (const char *root, enum cell_cgroup_mode mode, struct cell_cgroup_hier **out,
+                          size_t *n_out, char ***roots_out, struct cell_error **err);
+
+/* ---- cgroup-devices.c ---- */
+
 /* The device rules to enforce: the spec's rules in order, then runc's default allow list appended (so, as
    in runc, a spec rule cannot take the defaults away), normalised: type 'a'/'c'/'b', major/minor -1 for a
    wildcard, access never NULL. Fails on an unknown type or access letter. *out: caller frees. */
@@ -68,10 +109,16 @@ int cell_cgroup_device_rules (const struct cell_spec_resources *res, struct cell
 int cell_cgroup_device_access (const char *access);
 /* Formats one rule as the v1 devices.allow/deny line "c 1:3 rwm". */
 void cell_cgroup_device_rule_line (const struct cell_spec_device_rule *r, char *buf, size_t size);
+/* Writes the device policy: v1 devices.deny/allow lines in order, or (cgroup2) the BPF_CGROUP_DEVICE
+   program replacing any earlier one. */
+int cell_cgroup_devices_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res,
+                               struct cell_error **err);
 
-/* Builds and attaches the BPF_CGROUP_DEVICE program for `rules` to the cgroup2 directory `dir`
-   (cgroup-v2.c; used by the v2 backend). */
-int cell_cgroup_v2_devices (const char *dir, const struct cell_spec_device_rule *rules, size_t n,
-                            struct cell_error **err);
+/* ---- cgroup-resources.c ---- */
+
+/* Applies every linux.resources field (devices when `devices`). `update`: the checks only an update
+   needs (memory.checkBeforeUpdate, a lone cpu period or swap completed from the live values). */
+int cell_cgroup_resources_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res, bool devices,
+                                 bool update, struct cell_error **err);
 
 #endif

@@ -6,7 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "error.h"
-#include "spec.h"
+#include <stdint.h>
+#include "resources.h"
 
 enum cell_cgroup_mode
 {
@@ -24,6 +25,13 @@ enum cell_cgroup_mode cell_cgroup_detect (void);
    No syscalls but reading /proc/self/cgroup and mountinfo. Rejects ".." escapes. */
 int cell_cgroup_new (const char *path, const char *id, bool systemd, enum cell_cgroup_mode mode,
                      struct cell_cgroup **out, struct cell_error **err);
+/* For tests: the same over a scratch tree laid out like /sys/fs/cgroup instead of the mounted
+   hierarchies: `root` is the cgroup2 hierarchy (CELL_CGROUP_V2), or holds one directory per v1
+   hierarchy named by its controllers ("memory", "cpu,cpuacct"; "unified" is the cgroup2 one on
+   CELL_CGROUP_HYBRID). `path` must be absolute. Everything else (create, apply, stats, destroy) works
+   on it unchanged. */
+int cell_cgroup_new_at (const char *root, const char *path, const char *id, bool systemd,
+                        enum cell_cgroup_mode mode, struct cell_cgroup **out, struct cell_error **err);
 /* mkdir in every hierarchy (remembers which it created, for cleanup on failure). */
 int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 /* The v2 leaf dirfd usable with CLONE_INTO_CGROUP on a pure-v2 host; -1 otherwise. Owned by `cg` (valid
@@ -31,12 +39,23 @@ int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 int cell_cgroup_clone_dfd (struct cell_cgroup *cg);
 /* Writes pid into cgroup.procs of every hierarchy (those not reached through CLONE_INTO_CGROUP). */
 int cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err);
-/* Applies linux.resources (device rules at least; other controllers as implemented; unsupported
-   values error). The device policy is always written: deny all, the spec's rules in order, then runc's
-   default allow list; `res` may be NULL (no linux.resources: only that default device policy). */
+/* `exec --cgroup`: the same into an existing sub-cgroup: "PATH" below the container's directory in every
+   hierarchy, or "CONTROLLER:PATH" in that v1 hierarchy alone (runc's form). */
+int cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, struct cell_error **err);
+/* Applies every linux.resources field, each controller where the host has it (a v1 hierarchy, else the
+   cgroup2 one: hugetlb on this project's hybrid test host), with the runtime-spec's v1 <-> v2
+   conversions. A field the host cannot honour is an error naming its JSON pointer
+   ("/linux/resources/network/classID: the `net_cls` cgroup controller is not available on this host"),
+   found before anything is written; kernel memory limits only warn (NOT RECOMMENDED). The device policy
+   is always written: deny all, the spec's rules in order, then runc's default allow list (v1
+   devices.allow/deny, or a BPF_CGROUP_DEVICE program replacing any earlier one); `res` may be NULL (no
+   linux.resources: only that default device policy). Values are assumed validated
+   (cell_resources_validate). */
 int cell_cgroup_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res,
                        struct cell_error **err);
-/* For `update`: like apply, but the device policy is left alone unless `res` carries device rules. */
+/* For `update`: like apply, but the device policy is left alone unless `res` carries device rules; a
+   limit below the current usage is refused with memory.checkBeforeUpdate; on v2 a lone cpu period or
+   swap value is completed from the live cpu.max / memory.max. */
 int cell_cgroup_update (struct cell_cgroup *cg, const struct cell_spec_resources *res,
                         struct cell_error **err);
 /* Pids in the container's cgroup (caller frees *pids). */
@@ -54,7 +73,81 @@ bool cell_cgroup_is_frozen (struct cell_cgroup *cg);
 int cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err);
 /* Serialised form for state.json and back (a single string: mode + path). */
 char *cell_cgroup_serialize (const struct cell_cgroup *cg);
+/* Strict: only a directory of the container's own is accepted, never a hierarchy root and never a path
+   with an empty, "." or ".." component (`hybrid:/.`, `hybrid://`, `v1:/cell/.`, `...;memory=//` are
+   errors), every part must be understood and name a hierarchy of this host, and the count of directories
+   create made cannot exceed the path's. */
 int cell_cgroup_deserialize (const char *s, struct cell_cgroup **out, struct cell_error **err);
+/* For tests: the same against a scratch tree (see cell_cgroup_new_at). */
+int cell_cgroup_deserialize_at (const char *root, const char *s, struct cell_cgroup **out,
+                                struct cell_error **err);
 void cell_cgroup_free (struct cell_cgroup *cg);
+
+/* ---- statistics (`events --stats`) ---- */
+
+struct cell_cgroup_mem_entry
+{
+  uint64_t limit, usage, max, failcnt; /* bytes; max = peak usage */
+};
+
+struct cell_cgroup_stat_kv
+{
+  char *key;
+  uint64_t value;
+};
+
+struct cell_cgroup_blkio_entry
+{
+  uint64_t major, minor;
+  char *op; /* "Read", "Write", "Sync", "Async", "Discard", "Total" */
+  uint64_t value;
+};
+
+struct cell_cgroup_hugetlb_stat
+{
+  char *size; /* "2MB" */
+  uint64_t usage, max, failcnt;
+};
+
+/* Figures as runc reports them (units: ns for cpu, bytes for memory; a limit of "max" is UINT64_MAX). */
+struct cell_cgroup_stats
+{
+  bool has_cpu, has_memory, has_pids;
+  uint64_t cpu_total, cpu_kernel, cpu_user;
+  uint64_t *cpu_percpu; /* v1 only */
+  size_t n_cpu_percpu;
+  uint64_t cpu_periods, cpu_throttled_periods, cpu_throttled_time;
+  uint64_t memory_cache;
+  struct cell_cgroup_mem_entry memory_usage, memory_swap, memory_kernel, memory_kernel_tcp;
+  struct cell_cgroup_stat_kv *memory_raw; /* memory.stat */
+  size_t n_memory_raw;
+  uint64_t pids_current, pids_limit; /* limit 0: none */
+  struct cell_cgroup_blkio_entry *io_service_bytes, *io_serviced;
+  size_t n_io_service_bytes, n_io_serviced;
+  struct cell_cgroup_hugetlb_stat *hugetlb;
+  size_t n_hugetlb;
+};
+
+/* Reads the figures from the container's cgroup files (what a controller lacks stays 0). Changes
+   nothing. Free with cell_cgroup_stats_clear. */
+int cell_cgroup_stats (struct cell_cgroup *cg, struct cell_cgroup_stats *out, struct cell_error **err);
+void cell_cgroup_stats_clear (struct cell_cgroup_stats *s);
+/* runc's `events --stats` line: {"type":"stats","id":ID,"data":{"cpu":...,"memory":...,"pids":...,
+   "blkio":...,"hugetlb":...}} with runc's field names and omissions (types/events.go). Caller frees. */
+char *cell_cgroup_stats_json (const char *id, const struct cell_cgroup_stats *s);
+
+/* ---- OOM kills (`events`) ---- */
+
+struct cell_cgroup_oom;
+/* Starts watching: v1 registers an eventfd for memory.oom_control (cgroup.event_control), v2 watches
+   memory.events. Errors when the container has no memory controller. */
+int cell_cgroup_oom_watch (struct cell_cgroup *cg, struct cell_cgroup_oom **out, struct cell_error **err);
+/* The fd to poll: POLLIN (v1 eventfd) or POLLPRI (v2 memory.events): poll for both. */
+int cell_cgroup_oom_fd (const struct cell_cgroup_oom *w);
+/* OOM kills since the previous check (or the watch): rearms the fd. */
+int cell_cgroup_oom_check (struct cell_cgroup_oom *w, uint64_t *new_kills, struct cell_error **err);
+void cell_cgroup_oom_free (struct cell_cgroup_oom *w);
+/* {"type":"oom","id":ID} (runc's OOM event). Caller frees. */
+char *cell_cgroup_oom_json (const char *id);
 
 #endif

@@ -3,9 +3,11 @@
    created through fds resolved inside the container root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "devices.h"
@@ -108,5 +110,19 @@ cell_devices_default (int root_dfd, bool userns, bool ptmx_link, struct cell_err
       if (symlinkat ("pts/ptmx", dev, "ptmx") < 0 && errno != EEXIST)
         return cell_err_errno (err, "symlink `/dev/ptmx`");
     }
+  return 0;
+}
+
+int
+cell_devices_clone_null (int *fd, struct cell_error **err)
+{
+  struct stat st;
+  cleanup_close int t
+      = (int)syscall (SYS_open_tree, AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (t < 0 || fstat (t, &st) < 0)
+    return cell_err_errno (err, "open the host's `/dev/null`");
+  if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != 1 || minor (st.st_rdev) != 3)
+    return cell_err (err, 0, "the host's `/dev/null` is not the null device");
+  *fd = steal_fd (&t);
   return 0;
 }

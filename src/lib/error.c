@@ -40,6 +40,17 @@ cell_err (struct cell_error **err, int code, const char *fmt, ...)
 }
 
 int
+cell_err_as (struct cell_error **err, int code, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  if (set_error (err, 0, fmt, ap) < 0 && err && *err)
+    (*err)->code = code;
+  va_end (ap);
+  return -1;
+}
+
+int
 cell_err_errno (struct cell_error **err, const char *fmt, ...)
 {
   int code = errno;

@@ -14,6 +14,8 @@ struct cell_error
 /* Each returns -1 so callers can `return cell_err (...)`. If *err is already set, the first error wins
    (cell_err/cell_err_errno do nothing). */
 int cell_err (struct cell_error **err, int code, const char *fmt, ...) PRINTF_LIKE (3, 4);
+/* An error whose cause is errno `code` (callers test it), with the message as written (no strerror). */
+int cell_err_as (struct cell_error **err, int code, const char *fmt, ...) PRINTF_LIKE (3, 4);
 /* Captures errno before formatting; appends ": strerror(errno)". */
 int cell_err_errno (struct cell_error **err, const char *fmt, ...) PRINTF_LIKE (2, 3);
 /* Prefixes context: "fmt: old message". Does nothing if *err is NULL. */

@@ -87,7 +87,7 @@ cell_write_file_at (int dfd, const char *path, int oflags, const void *buf, size
 int
 cell_close_all_except (int from, const int *keep, size_t n)
 {
-  int sorted[16];
+  int sorted[32];
   size_t m = 0;
   int lo = from;
 

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* features-json.c: the runtime-spec features document: the namespaces, capabilities, mount options, hooks and
    annotations this build supports, derived from the same tables the parser and compiler use. */
-#include <sys/capability.h>
 #include <seccomp.h>
+#include <string.h>
+#include "caps.h"
 #include "features-json.h"
 #include "json.h"
+#include "mount-opts.h"
 #include "seccomp.h"
 #include "spec.h"
 #include "xalloc.h"
@@ -12,45 +14,34 @@
 static const char *const hooks[]
     = { "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop" };
 
-/* Options the compiler maps to flags (mount-opts.c); anything else is filesystem data. */
-static const char *const mount_options[] = {
-  "async",       "atime",       "bind",       "defaults",      "dev",
-  "diratime",    "dirsync",     "exec",       "lazytime",      "loud",
-  "mand",        "noatime",     "nodev",      "nodiratime",    "noexec",
-  "nolazytime",  "nomand",      "norelatime", "nostrictatime", "nosuid",
-  "nosymfollow", "private",     "rbind",      "relatime",      "remount",
-  "ro",          "rprivate",    "rshared",    "rslave",        "runbindable",
-  "rw",          "shared",      "silent",     "slave",         "strictatime",
-  "suid",        "symfollow",   "sync",       "unbindable",    "rro",
-  "rrw",         "rnosuid",     "rsuid",      "rnodev",        "rdev",
-  "rnoexec",     "rexec",       "rnoatime",   "ratime",        "rrelatime",
-  "rnorelatime", "rnodiratime", "rdiratime",  "rstrictatime",  "rnosymfollow",
-  "rsymfollow",
+/* Candidates for `mountOptions`: the runtime-spec's list (features.md) plus the id-mapping options. Only
+   those cell_mount_opts_parse maps to a flag, an attribute, a propagation or an extension are listed:
+   anything else would be passed to the filesystem as data, which the list SHOULD NOT contain. */
+static const char *const mount_option_candidates[] = {
+  "acl",          "async",       "atime",          "bind",
+  "defaults",     "dev",         "diratime",       "dirsync",
+  "exec",         "iversion",    "lazytime",       "loud",
+  "mand",         "noacl",       "noatime",        "nodev",
+  "nodiratime",   "noexec",      "noiversion",     "nolazytime",
+  "nomand",       "norelatime",  "nostrictatime",  "nosuid",
+  "nosymfollow",  "private",     "ratime",         "rbind",
+  "rdev",         "rdiratime",   "relatime",       "remount",
+  "rexec",        "rnoatime",    "rnodev",         "rnodiratime",
+  "rnoexec",      "rnorelatime", "rnostrictatime", "rnosuid",
+  "rnosymfollow", "ro",          "rprivate",       "rrelatime",
+  "rro",          "rrw",         "rshared",        "rslave",
+  "rstrictatime", "rsuid",       "rsymfollow",     "runbindable",
+  "rw",           "shared",      "silent",         "slave",
+  "strictatime",  "suid",        "symfollow",      "sync",
+  "tmpcopyup",    "unbindable",  "idmap",          "ridmap",
 };
 
-/* The runtime-spec's architecture names and libseccomp's for them; listed when this libseccomp knows them. */
-static const char *const seccomp_archs[][2] = {
-  { "SCMP_ARCH_X86", "x86" },
-  { "SCMP_ARCH_X86_64", "x86_64" },
-  { "SCMP_ARCH_X32", "x32" },
-  { "SCMP_ARCH_ARM", "arm" },
-  { "SCMP_ARCH_AARCH64", "aarch64" },
-  { "SCMP_ARCH_MIPS", "mips" },
-  { "SCMP_ARCH_MIPS64", "mips64" },
-  { "SCMP_ARCH_MIPS64N32", "mips64n32" },
-  { "SCMP_ARCH_MIPSEL", "mipsel" },
-  { "SCMP_ARCH_MIPSEL64", "mipsel64" },
-  { "SCMP_ARCH_MIPSEL64N32", "mipsel64n32" },
-  { "SCMP_ARCH_PPC", "ppc" },
-  { "SCMP_ARCH_PPC64", "ppc64" },
-  { "SCMP_ARCH_PPC64LE", "ppc64le" },
-  { "SCMP_ARCH_S390", "s390" },
-  { "SCMP_ARCH_S390X", "s390x" },
-  { "SCMP_ARCH_PARISC", "parisc" },
-  { "SCMP_ARCH_PARISC64", "parisc64" },
-  { "SCMP_ARCH_RISCV64", "riscv64" },
-  { "SCMP_ARCH_LOONGARCH64", "loongarch64" },
-};
+/* What cell implements (features-linux.md: the runtime's support, irrespective of this host). Keep in
+   step with spec-validate.c, which refuses what is false here. */
+#define HAS_IDMAP_MOUNTS false /* "id-mapped mounts are not supported yet" */
+#define HAS_APPARMOR false     /* "/process/apparmorProfile: AppArmor is not supported by cell" */
+#define HAS_SELINUX false      /* "/process/selinuxLabel: SELinux is not supported by cell" */
+#define HAS_INTEL_RDT false    /* "/linux/intelRdt: not supported by cell" */
 
 static void
 gen_null_terminated (struct cell_json_gen *g, const char *key, const char *const *v)
@@ -72,16 +63,84 @@ gen_strings (struct cell_json_gen *g, const char *key, const char *const *v, siz
   cell_json_gen_array_close (g);
 }
 
-char *
-cell_features_json (void)
+static void
+gen_bool (struct cell_json_gen *g, const char *key, bool v)
 {
-  struct cell_json_gen *g = cell_json_gen_new (true);
+  cell_json_gen_key (g, key);
+  cell_json_gen_bool (g, v);
+}
 
+static void
+gen_enabled (struct cell_json_gen *g, const char *key, bool v)
+{
+  cell_json_gen_key (g, key);
   cell_json_gen_map_open (g);
-  cell_json_gen_kv_string (g, "ociVersionMin", "1.0.0");
-  cell_json_gen_kv_string (g, "ociVersionMax", "1.2.0");
-  gen_strings (g, "hooks", hooks, ARRAY_SIZE (hooks));
-  gen_strings (g, "mountOptions", mount_options, ARRAY_SIZE (mount_options));
+  gen_bool (g, "enabled", v);
+  cell_json_gen_map_close (g);
+}
+
+static void
+gen_mount_options (struct cell_json_gen *g)
+{
+  cell_json_gen_key (g, "mountOptions");
+  cell_json_gen_array_open (g);
+  for (size_t i = 0; i < ARRAY_SIZE (mount_option_candidates); i++)
+    {
+      const char *name = mount_option_candidates[i];
+      char *const one[] = { (char *)name, NULL };
+      struct cell_mount_opts mo;
+      cleanup_error struct cell_error *e = NULL;
+      bool known;
+      if (cell_mount_opts_parse (one, &mo, "features", "/mountOptions", &e) < 0)
+        continue; /* refused (`remount`) */
+      known = mo.data == NULL && ((!mo.idmap) || HAS_IDMAP_MOUNTS);
+      cell_mount_opts_clear (&mo);
+      if (known)
+        cell_json_gen_string (g, name);
+    }
+  cell_json_gen_array_close (g);
+}
+
+/* Every capability libcap has a name for, in the spec's spelling ("CAP_SYS_ADMIN"). */
+static void
+gen_capabilities (struct cell_json_gen *g)
+{
+  cell_json_gen_key (g, "capabilities");
+  cell_json_gen_array_open (g);
+  for (int c = 0; c < 64; c++)
+    {
+      cleanup_free char *name = cell_caps_name (c);
+      if (strncmp (name, "CAP_", 4) == 0 && cell_caps_from_name (name) == c)
+        cell_json_gen_string (g, name);
+    }
+  cell_json_gen_array_close (g);
+}
+
+/* the compiler's own tables, filtered by what this kernel and libseccomp support (seccomp.c) */
+static void
+gen_seccomp_list (struct cell_json_gen *g, const char *key, enum cell_seccomp_list which)
+{
+  cleanup_free const char **v = cell_seccomp_list (which);
+  gen_null_terminated (g, key, v);
+}
+
+static void
+gen_seccomp (struct cell_json_gen *g)
+{
+  cell_json_gen_key (g, "seccomp");
+  cell_json_gen_map_open (g);
+  gen_bool (g, "enabled", true);
+  gen_seccomp_list (g, "actions", CELL_SECCOMP_ACTIONS);
+  gen_seccomp_list (g, "operators", CELL_SECCOMP_OPERATORS);
+  gen_seccomp_list (g, "archs", CELL_SECCOMP_ARCHS);
+  gen_seccomp_list (g, "knownFlags", CELL_SECCOMP_KNOWN_FLAGS);
+  gen_seccomp_list (g, "supportedFlags", CELL_SECCOMP_SUPPORTED_FLAGS);
+  cell_json_gen_map_close (g);
+}
+
+static void
+gen_linux (struct cell_json_gen *g)
+{
   cell_json_gen_key (g, "linux");
   cell_json_gen_map_open (g);
   cell_json_gen_key (g, "namespaces");
@@ -89,75 +148,60 @@ cell_features_json (void)
   for (int t = 0; t < CELL_NS_COUNT; t++)
     cell_json_gen_string (g, cell_ns_type_name ((enum cell_ns_type)t));
   cell_json_gen_array_close (g);
-  cell_json_gen_key (g, "capabilities");
-  cell_json_gen_array_open (g);
-  for (cap_value_t c = 0; c <= CAP_LAST_CAP; c++)
-    {
-      char *name = cap_to_name (c);
-      cleanup_free char *upper = NULL;
-      if (name == NULL)
-        continue;
-      upper = xasprintf ("%s", name);
-      cap_free (name);
-      for (char *p = upper; *p; p++)
-        if (*p >= 'a' && *p <= 'z')
-          *p = (char)(*p - 'a' + 'A');
-      cell_json_gen_string (g, upper);
-    }
-  cell_json_gen_array_close (g);
+  gen_capabilities (g);
+  /* cgroupfs on v1, v2 and hybrid hosts; --systemd-cgroup only maps slice:prefix:name onto cgroupfs (no
+     systemd driver); rdma limits are written (cgroup-resources.c). */
   cell_json_gen_key (g, "cgroup");
   cell_json_gen_map_open (g);
-  cell_json_gen_key (g, "v1");
-  cell_json_gen_bool (g, true);
-  cell_json_gen_key (g, "v2");
-  cell_json_gen_bool (g, true);
-  cell_json_gen_key (g, "systemd");
-  cell_json_gen_bool (g, false);
-  cell_json_gen_key (g, "systemdUser");
-  cell_json_gen_bool (g, false);
+  gen_bool (g, "v1", true);
+  gen_bool (g, "v2", true);
+  gen_bool (g, "systemd", false);
+  gen_bool (g, "systemdUser", false);
+  gen_bool (g, "rdma", true);
   cell_json_gen_map_close (g);
-  cell_json_gen_key (g, "seccomp");
-  cell_json_gen_map_open (g);
-  cell_json_gen_key (g, "enabled");
-  cell_json_gen_bool (g, true);
-  gen_null_terminated (g, "actions", cell_seccomp_actions);
-  gen_null_terminated (g, "operators", cell_seccomp_operators);
-  cell_json_gen_key (g, "archs");
-  cell_json_gen_array_open (g);
-  for (size_t i = 0; i < ARRAY_SIZE (seccomp_archs); i++)
-    if (seccomp_arch_resolve_name (seccomp_archs[i][1]) != 0)
-      cell_json_gen_string (g, seccomp_archs[i][0]);
-  cell_json_gen_array_close (g);
-  gen_null_terminated (g, "knownFlags", cell_seccomp_flags);
-  gen_null_terminated (g, "supportedFlags", cell_seccomp_flags);
-  cell_json_gen_map_close (g);
-  cell_json_gen_key (g, "apparmor");
-  cell_json_gen_map_open (g);
-  cell_json_gen_key (g, "enabled");
-  cell_json_gen_bool (g, false);
-  cell_json_gen_map_close (g);
-  cell_json_gen_key (g, "selinux");
-  cell_json_gen_map_open (g);
-  cell_json_gen_key (g, "enabled");
-  cell_json_gen_bool (g, false);
-  cell_json_gen_map_close (g);
+  gen_seccomp (g);
+  gen_enabled (g, "apparmor", HAS_APPARMOR);
+  gen_enabled (g, "selinux", HAS_SELINUX);
+  gen_enabled (g, "intelRdt", HAS_INTEL_RDT);
   cell_json_gen_key (g, "mountExtensions");
   cell_json_gen_map_open (g);
-  cell_json_gen_key (g, "idmap");
+  gen_enabled (g, "idmap", HAS_IDMAP_MOUNTS);
+  cell_json_gen_map_close (g);
+  cell_json_gen_map_close (g);
+}
+
+char *
+cell_features_json (void)
+{
+  struct cell_json_gen *g = cell_json_gen_new (true);
+  const struct scmp_version *scmp = seccomp_version ();
+  cleanup_free char *scmp_version = xasprintf ("%u.%u.%u", scmp->major, scmp->minor, scmp->micro);
+
   cell_json_gen_map_open (g);
-  cell_json_gen_key (g, "enabled");
-  cell_json_gen_bool (g, false);
-  cell_json_gen_map_close (g);
-  cell_json_gen_map_close (g);
-  cell_json_gen_map_close (g);
+  /* The config.json versions the decoder is written for (spec-validate.c accepts any 1.x). The features
+     document holds only properties defined in ociVersionMax (features.md). */
+  cell_json_gen_kv_string (g, "ociVersionMin", "1.0.0");
+  cell_json_gen_kv_string (g, "ociVersionMax", "1.2.0");
+  gen_strings (g, "hooks", hooks, ARRAY_SIZE (hooks));
+  gen_mount_options (g);
+  gen_linux (g);
   cell_json_gen_key (g, "annotations");
   cell_json_gen_map_open (g);
+  cell_json_gen_kv_string (g, "run.cell.version", CELL_VERSION);
+  cell_json_gen_kv_string (g, "run.cell.checkpoint.enabled", "false");
+  cell_json_gen_kv_string (g, "io.github.seccomp.libseccomp.version", scmp_version);
   cell_json_gen_kv_string (g, "run.cell.rootfs.upper",
                            "persistent overlay upper directory for an image root");
   cell_json_gen_kv_string (g, "run.cell.rootfs.size", "size of the tmpfs upper of an image root");
   cell_json_gen_kv_string (g, "run.cell.rootfs.image", "squashfs");
   cell_json_gen_kv_string (g, "run.cell.mount.types", "squashfs,overlay");
   cell_json_gen_map_close (g);
+  /* config.json annotations that change what cell does: the image root's upper (a directory written to,
+     relative to the bundle) and size. */
+  cell_json_gen_key (g, "potentiallyUnsafeConfigAnnotations");
+  cell_json_gen_array_open (g);
+  cell_json_gen_string (g, "run.cell.rootfs.");
+  cell_json_gen_array_close (g);
   cell_json_gen_map_close (g);
   return cell_json_gen_finish (g, NULL);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* fsop.c: executes one plan filesystem operation inside the container's mount namespace; every container
-   path is resolved from the root fd (path-util.c) and every mount lands on an fd. */
+/* fsop.c: init executes one plan filesystem operation inside the container's mount namespace; every
+   container path is resolved from the root fd (path-util.c), every mount lands on an fd, and nothing is
+   mounted inside procfs but what runc's policy allows, judged on the resolved fd. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -17,184 +18,90 @@
 #include <sys/vfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "copy.h"
 #include "devices.h"
 #include "fsop.h"
-#include "image.h"
 #include "mount.h"
 #include "path-util.h"
-#include "sync.h"
 #include "terminal.h"
 #include "xalloc.h"
 
 void
-cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan)
+cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan, struct cell_prepared *prep)
 {
   memset (ctx, 0, sizeof (*ctx));
   ctx->plan = plan;
+  ctx->prep = prep;
+  ctx->image_root_fd = -1;
   ctx->root_dfd = -1;
   ctx->console_fd = -1;
   ctx->console_master = -1;
   ctx->proc_dfd = -1;
   ctx->devnull_fd = -1;
-  cell_image_root_init (&ctx->image);
-  ctx->image_root_fd = -1;
-}
-
-int
-cell_fsop_prepare (struct cell_fsop_ctx *ctx, struct cell_error **err)
-{
-  /* everything checked first: a failure attaches no loop device */
-  for (size_t i = 0; i < ctx->plan->n_ops; i++)
-    {
-      const struct cell_op *op = &ctx->plan->ops[i];
-      cleanup_free char *what = NULL;
-      bool image = false;
-      if (op->kind == CELL_OP_ROOT_IMAGE && !ctx->image_mnt_dir)
-        return cell_err (err, 0, "image root `%s`: no directory to attach it on", op->source);
-      if (op->kind == CELL_OP_OVERLAY)
-        {
-          what = xasprintf ("`overlay` on `%s`", op->dest);
-          if (cell_image_overlay_check (op->data, what, err) < 0)
-            return -1;
-        }
-      if (op->kind == CELL_OP_IMAGE)
-        {
-          if (++ctx->n_op_fds > CELL_FSOP_MAX_IMAGES)
-            return cell_err (err, 0, "more than %d squashfs image mounts", CELL_FSOP_MAX_IMAGES);
-          if (cell_image_probe (op->source, &image, err) < 0)
-            return -1;
-          if (!image)
-            return cell_err (err, 0, "image `%s` on `%s`: not a squashfs image", op->source, op->dest);
-        }
-    }
-  if (ctx->n_op_fds)
-    {
-      ctx->op_fds = xcalloc (ctx->plan->n_ops, sizeof (int));
-      for (size_t k = 0; k < ctx->plan->n_ops; k++)
-        ctx->op_fds[k] = -1;
-    }
-  for (size_t i = 0; i < ctx->plan->n_ops; i++)
-    {
-      const struct cell_op *op = &ctx->plan->ops[i];
-      if (op->kind == CELL_OP_ROOT_IMAGE
-          && cell_image_root_prepare (op->source, (op->mflags & MS_RDONLY) != 0, ctx->plan->image_upper,
-                                      ctx->plan->image_tmpfs_size, &ctx->image, err)
-                 < 0)
-        return -1;
-      if (op->kind == CELL_OP_IMAGE && cell_image_mount_squashfs (op->source, &ctx->op_fds[i], err) < 0)
-        return -1;
-    }
-  return 0;
-}
-
-/* The helper: in init's mount namespace, build the root and send it back (or the error). */
-static int
-build_in_ns (struct cell_fsop_ctx *ctx, int ns, int sock)
-{
-  struct cell_error *e = NULL;
-  cleanup_close int root = -1;
-
-  if (setns (ns, CLONE_NEWNS) < 0)
-    cell_err_errno (&e, "image `%s`: enter the container's mount namespace", ctx->image.image);
-  /* nothing mounted from here on may propagate to the host */
-  else if (mount (NULL, "/", NULL, MS_REC | MS_SLAVE, NULL) < 0)
-    cell_err_errno (&e, "image `%s`: make the container's mounts slaves", ctx->image.image);
-  else if (cell_image_root_build (&ctx->image, ctx->image_mnt_dir, &e) == 0)
-    {
-      root = open (ctx->image_mnt_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (root < 0)
-        cell_err_errno (&e, "image `%s`: open the built root", ctx->image.image);
-    }
-  if (e)
-    return cell_sync_send (sock, CELL_SYNC_ERROR, e->msg, -1, &e) < 0 ? 2 : 1;
-  return cell_sync_send (sock, CELL_SYNC_READY, NULL, root, &e) < 0 ? 2 : 0;
-}
-
-int
-cell_fsop_build_in (struct cell_fsop_ctx *ctx, pid_t pid, int *root_fd, struct cell_error **err)
-{
-  cleanup_close int ns = -1;
-  int sv[2], r, st;
-  char path[64];
-  pid_t h;
-
-  *root_fd = -1;
-  if (!cell_image_root_in_parts (&ctx->image))
-    return 0;
-  snprintf (path, sizeof (path), "/proc/%d/ns/mnt", (int)pid);
-  ns = open (path, O_RDONLY | O_CLOEXEC);
-  if (ns < 0)
-    return cell_err_errno (err, "image `%s`: open the container's mount namespace", ctx->image.image);
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    return cell_err_errno (err, "socketpair");
-  h = fork ();
-  if (h == 0)
-    {
-      close (sv[0]);
-      _exit (build_in_ns (ctx, ns, sv[1]));
-    }
-  close (sv[1]);
-  if (h < 0)
-    {
-      close (sv[0]);
-      return cell_err_errno (err, "image `%s`: fork the mount helper", ctx->image.image);
-    }
-  r = cell_sync_expect (sv[0], CELL_SYNC_READY, NULL, root_fd, err);
-  close (sv[0]);
-  while (waitpid (h, &st, 0) < 0 && errno == EINTR)
-    ;
-  if (r == 0 && *root_fd < 0)
-    return cell_err (err, 0, "image `%s`: the mount helper sent no root", ctx->image.image);
-  return r;
-}
-
-size_t
-cell_fsop_ctx_fds (const struct cell_fsop_ctx *ctx, int *keep, size_t max)
-{
-  size_t n = 0;
-  if (ctx->image.mnt_fd >= 0 && n < max)
-    keep[n++] = ctx->image.mnt_fd;
-  for (size_t i = 0; ctx->op_fds && i < ctx->plan->n_ops && n < max; i++)
-    if (ctx->op_fds[i] >= 0)
-      keep[n++] = ctx->op_fds[i];
-  return n;
-}
-
-void
-cell_fsop_ctx_forget_runtime_fds (struct cell_fsop_ctx *ctx)
-{
-  ctx->image.loop_fd = ctx->image.upper_dfd = ctx->image.work_dfd = -1;
 }
 
 void
 cell_fsop_ctx_release (struct cell_fsop_ctx *ctx)
 {
-  if (ctx->root_dfd >= 0)
-    close (ctx->root_dfd);
-  if (ctx->proc_dfd >= 0)
-    close (ctx->proc_dfd);
-  if (ctx->devnull_fd >= 0)
-    close (ctx->devnull_fd);
-  cell_image_root_release (&ctx->image);
-  if (ctx->image_root_fd >= 0)
-    close (ctx->image_root_fd);
-  ctx->image_root_fd = -1;
-  for (size_t i = 0; ctx->op_fds && i < ctx->plan->n_ops; i++)
-    if (ctx->op_fds[i] >= 0)
-      close (ctx->op_fds[i]);
-  free (ctx->op_fds);
-  ctx->op_fds = NULL;
-  ctx->n_op_fds = 0;
-  ctx->root_dfd = ctx->proc_dfd = ctx->devnull_fd = -1;
+  cell_closep (&ctx->root_dfd);
+  cell_closep (&ctx->proc_dfd);
+  cell_closep (&ctx->devnull_fd);
+  cell_closep (&ctx->image_root_fd);
 }
 
+/* runc's procfs policy: inside the container's procfs nothing is mounted but binds of a file onto these
+   (what lxcfs provides), checked on the resolved destination, not on its name (SECURITY.md rows 7, 14). */
+static const char *const proc_files[]
+    = { "cpuinfo", "diskstats", "meminfo", "stat", "swaps", "uptime", "loadavg", "slabinfo", "net/dev" };
+
+static int
+proc_policy (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, const char *what,
+             struct cell_error **err)
+{
+  struct statfs sf;
+  if (fstatfs (target, &sf) < 0)
+    return cell_err_errno (err, "%s: statfs of the destination", what);
+  if (sf.f_type != PROC_SUPER_MAGIC)
+    {
+      /* on the rootfs's /proc itself only a procfs goes (CVE-2019-16884: a fake /proc) */
+      cleanup_close int proc = cell_open_in_root (ctx->root_dfd, "/proc", O_PATH | O_NOFOLLOW, 0);
+      struct stat a, b;
+      bool procfs_source = op->kind == CELL_OP_MOUNT && streq (op->fstype, "proc");
+      if (op->kind == CELL_OP_BIND && statfs (op->source, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC)
+        procfs_source = true;
+      if (procfs_source || proc < 0 || fstat (proc, &a) < 0 || fstat (target, &b) < 0 || a.st_dev != b.st_dev
+          || a.st_ino != b.st_ino)
+        return 0;
+      return cell_err (err, 0, "%s: /proc may only be a procfs", what);
+    }
+  if (op->kind == CELL_OP_BIND && strncmp (op->dest, "/proc/", 6) == 0 && ctx->proc_dfd >= 0)
+    for (size_t i = 0; i < ARRAY_SIZE (proc_files); i++)
+      if (streq (op->dest + 6, proc_files[i]))
+        {
+          /* the very file of the container's procfs, not one reached through a symlink */
+          cleanup_close int real = openat (ctx->proc_dfd, proc_files[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+          struct stat a, b;
+          if (real >= 0 && fstat (real, &a) == 0 && fstat (target, &b) == 0 && a.st_dev == b.st_dev
+              && a.st_ino == b.st_ino && S_ISREG (b.st_mode))
+            return 0;
+        }
+  return cell_err (err, 0,
+                   "%s: the destination is inside procfs: not allowed (only binds onto /proc/cpuinfo, "
+                   "meminfo, stat, uptime, loadavg, diskstats, swaps, slabinfo, net/dev)",
+                   what);
+}
+
+/* The mount point, created when missing, resolved in the root, and checked against the procfs policy. */
 static int
 open_target (struct cell_fsop_ctx *ctx, const struct cell_op *op, bool file, struct cell_error **err)
 {
-  int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, file, 0);
+  cleanup_close int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, file, 0);
+  cleanup_free char *what = xasprintf ("%s on `%s`", cell_op_kind_name (op->kind), op->dest);
   if (fd < 0)
-    return cell_err_errno (err, "%s on `%s`: create mount point", cell_op_kind_name (op->kind), op->dest);
-  return fd;
+    return cell_err_errno (err, "%s: create mount point", what);
+  if (proc_policy (ctx, op, fd, what, err) < 0)
+    return -1;
+  return steal_fd (&fd);
 }
 
 /* Propagation and r* attributes go on the new mount itself: reopen its root by path (in root). */
@@ -215,58 +122,131 @@ post_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, const char *wha
   return 0;
 }
 
+/* Before anything is mounted in a mount namespace of the container's own: nothing may propagate back to
+   the host. Everything becomes a slave (host mounts still show up, as with runc), or private when the
+   configured propagation is not a slave one; that propagation itself goes on "/" after the root switch
+   and the ops after it (cell_fsop_root_propagation), when "/" is the container's root and no peer of the
+   host's. A joined mount namespace is
+   left as its owner made it. */
+static int
+isolate_from_host (struct cell_fsop_ctx *ctx, struct cell_error **err)
+{
+  unsigned long want = ctx->plan->rootfs_propagation;
+  unsigned long flags = MS_REC | ((want == 0 || (want & MS_SLAVE)) ? MS_SLAVE : MS_PRIVATE);
+  if (!ctx->plan->ns[CELL_NS_MOUNT].create)
+    return 0;
+  if (mount (NULL, "/", NULL, flags, NULL) < 0)
+    return cell_err_errno (err, "make the container's mounts %s", (flags & MS_SLAVE) ? "slaves" : "private");
+  return 0;
+}
+
+/* The prepared root (a detached mount) goes over init's working directory: the runtime made that the
+   container's state dir for the clone, and the kernel carried it into the new mount namespace. No path is
+   resolved: in a user namespace init may not even search the state dir. The mount fd then names the root. */
+static int
+attach_root (struct cell_fsop_ctx *ctx, int mnt, const char *what, struct cell_error **err)
+{
+  if (cell_move_mount_at (mnt, AT_FDCWD, what, err) < 0)
+    return -1;
+  ctx->root_dfd = openat (mnt, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (ctx->root_dfd < 0)
+    return cell_err_errno (err, "open %s", what);
+  return 0;
+}
+
+/* A chroot into a mount namespace that is not ours: the rootfs as the runtime opened it (the same mount
+   namespace), or, in a joined one, found again by path and checked to be the same directory. */
+static int
+chroot_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  struct stat st;
+  if (!ctx->plan->ns[CELL_NS_MOUNT].path)
+    {
+      ctx->root_dfd = fcntl (ctx->prep->root_fd, F_DUPFD_CLOEXEC, 3);
+      return ctx->root_dfd < 0 ? cell_err_errno (err, "rootfs `%s`", op->source) : 0;
+    }
+  ctx->root_dfd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (ctx->root_dfd < 0)
+    return cell_err_errno (err, "rootfs `%s` in the joined mount namespace", op->source);
+  if (fstat (ctx->root_dfd, &st) < 0 || st.st_dev != ctx->prep->root_dev || st.st_ino != ctx->prep->root_ino)
+    return cell_err (err, 0, "rootfs `%s` is another directory in the joined mount namespace", op->source);
+  return 0;
+}
+
 static int
 op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  cleanup_close int t = -1;
-  /* nothing we mount may propagate back to the host */
-  if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
-    return cell_err_errno (err, "set propagation of `/`");
-  /* bind the rootfs onto itself so it is a mount point pivot_root accepts */
-  t = (int)syscall (SYS_open_tree, AT_FDCWD, op->source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-  if (t < 0)
-    return cell_err_errno (err, "bind rootfs `%s`", op->source);
-  if (syscall (SYS_move_mount, t, "", AT_FDCWD, op->source, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-    return cell_err_errno (err, "attach rootfs `%s`", op->source);
-  ctx->root_dfd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (ctx->root_dfd < 0)
-    return cell_err_errno (err, "open rootfs `%s`", op->source);
-  return 0;
+  cleanup_free char *what = xasprintf ("rootfs `%s`", op->source);
+  if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
+    return chroot_root (ctx, op, err);
+  if (isolate_from_host (ctx, err) < 0)
+    return -1;
+  return attach_root (ctx, ctx->prep->root_mnt, what, err);
 }
 
 static int
 op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
+  cleanup_free char *what = xasprintf ("image root `%s`", op->source);
   struct statfs sf;
   long want = (op->mflags & MS_RDONLY) ? SQUASHFS_MAGIC : OVERLAYFS_SUPER_MAGIC;
 
-  if ((ctx->image.mnt_fd < 0 && ctx->image_root_fd < 0) || !ctx->image_mnt_dir)
-    return cell_err (err, 0, "image root `%s` was not prepared", op->source);
-  if (mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
-    return cell_err_errno (err, "set propagation of `/`");
-  if (ctx->image.mnt_fd >= 0)
+  if (isolate_from_host (ctx, err) < 0)
+    return -1;
+  if (ctx->prep->root_mnt >= 0)
     {
-      /* whole: on our working directory, the state dir (image_mnt_dir) in this mount namespace only, by no
-         path; the mount fd then names the attached root */
-      cleanup_free char *what = xasprintf ("image root `%s` on `%s`", op->source, ctx->image_mnt_dir);
-      if (cell_move_mount_at (ctx->image.mnt_fd, AT_FDCWD, what, err) < 0)
+      if (attach_root (ctx, ctx->prep->root_mnt, what, err) < 0)
         return -1;
-      ctx->root_dfd = openat (ctx->image.mnt_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-      close (ctx->image.mnt_fd);
-      ctx->image.mnt_fd = -1;
     }
+  else if (ctx->image_root_fd >= 0)
+    /* in parts: the runtime's helper built it here already */
+    ctx->root_dfd = steal_fd (&ctx->image_root_fd);
   else
-    {
-      /* in parts: built here already by the runtime's helper (cell_fsop_build_in) */
-      ctx->root_dfd = ctx->image_root_fd;
-      ctx->image_root_fd = -1;
-    }
-  if (ctx->root_dfd < 0)
-    return cell_err_errno (err, "open image root `%s`", op->source);
+    return cell_err (err, 0, "%s was not prepared", what);
   if (fstatfs (ctx->root_dfd, &sf) < 0 || sf.f_type != want)
-    return cell_err (err, 0, "image root `%s` is not the %s it was built as", op->source,
+    return cell_err (err, 0, "%s is not the %s it was built as", what,
                      want == SQUASHFS_MAGIC ? "squashfs" : "overlay");
   return 0;
+}
+
+/* tmpcopyup: a detached tmpfs gets a copy of what the root has at the destination (modes, owners, times,
+   xattrs), then goes over it. */
+static int
+mount_tmpfs_copyup (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, const char *what,
+                    struct cell_error **err)
+{
+  cleanup_close int fs = cell_fs_open ("tmpfs");
+  cleanup_close int mnt = -1;
+  cleanup_close int src = cell_open_in_root (ctx->root_dfd, op->dest, O_RDONLY | O_DIRECTORY, 0);
+  cleanup_close int dst = -1;
+  cleanup_free char *data = op->data ? xstrdup (op->data) : NULL;
+
+  if (fs < 0)
+    return cell_err_errno (err, "mount %s: fsopen `tmpfs`", what);
+  if (src < 0)
+    return cell_err_errno (err, "mount %s: open the directory to copy", what);
+  /* the source shows in mountinfo, as mount(2) would show it (podman's --tmpfs: `tmpfs`) */
+  if (cell_fs_set (fs, "source", op->source ? op->source : "tmpfs", what, err) < 0)
+    return -1;
+  for (char *rest = data, *o; (o = strsep (&rest, ",")) != NULL;)
+    {
+      char *eq = strchr (o, '=');
+      if (!*o)
+        continue;
+      if (eq)
+        *eq = '\0';
+      if (cell_fs_set (fs, o, eq ? eq + 1 : NULL, what, err) < 0)
+        return -1;
+    }
+  mnt = cell_fs_create (fs, "tmpfs", (unsigned)cell_ms_to_attr (op->mflags), what, err);
+  if (mnt < 0)
+    return -1;
+  dst = openat (mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dst < 0)
+    return cell_err_errno (err, "mount %s: open the new tmpfs", what);
+  if (cell_copy_tree (src, dst, what, err) < 0)
+    return -1;
+  return cell_move_mount_at (mnt, target, what, err);
 }
 
 static int
@@ -289,7 +269,12 @@ op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error
     }
   else if (fstat (target, &st) < 0 || !S_ISDIR (st.st_mode))
     return cell_err (err, 0, "mount %s: the mount point is not a directory", what);
-  if (cell_mount_fs_at (op->source, op->fstype, op->mflags, op->data, target, what, err) < 0)
+  if (op->flags & CELL_OPF_COPYUP)
+    {
+      if (mount_tmpfs_copyup (ctx, op, target, what, err) < 0)
+        return -1;
+    }
+  else if (cell_mount_fs_at (op->source, op->fstype, op->mflags, op->data, target, what, err) < 0)
     return -1;
   if (post_mount (ctx, op, what, err) < 0)
     return -1;
@@ -326,18 +311,6 @@ op_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error 
     }
   if (fstat (src, &st) < 0)
     return cell_err_errno (err, "bind %s", what);
-  if (strncmp (op->dest, "/proc/", 6) == 0)
-    {
-      /* nothing is bound into /proc but the files lxcfs provides (SECURITY.md row 7) */
-      static const char *const lxcfs[]
-          = { "/proc/cpuinfo", "/proc/meminfo",   "/proc/stat",  "/proc/uptime",
-              "/proc/loadavg", "/proc/diskstats", "/proc/swaps", "/proc/slabinfo" };
-      bool ok = false;
-      for (size_t i = 0; i < ARRAY_SIZE (lxcfs); i++)
-        ok |= streq (op->dest, lxcfs[i]);
-      if (!ok)
-        return cell_err (err, 0, "bind %s: mounts inside /proc are not allowed", what);
-    }
   target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);
   if (target < 0)
     return -1;
@@ -352,6 +325,9 @@ op_console (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_err
   cleanup_close int target = -1;
   if (cell_pty_open (ctx->root_dfd, &ctx->console_master, &ctx->console_fd, err) < 0)
     return -1;
+  /* in the runtime's mount namespace nothing is mounted */
+  if (!ctx->plan->ns[CELL_NS_MOUNT].create && !ctx->plan->ns[CELL_NS_MOUNT].path)
+    return 0;
   target = open_target (ctx, op, true, err);
   if (target < 0)
     return -1;
@@ -364,7 +340,13 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
 {
   if (fchdir (ctx->root_dfd) < 0)
     return cell_err_errno (err, "chdir to the rootfs");
-  if (ctx->plan->no_pivot)
+  if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
+    {
+      /* not our mount namespace: its root stays, ours is a chroot */
+      if (chroot (".") < 0)
+        return cell_err_errno (err, "chroot");
+    }
+  else if (ctx->plan->root_switch == CELL_ROOT_MOVE)
     {
       if (mount (".", "/", NULL, MS_MOVE, NULL) < 0)
         return cell_err_errno (err, "move the rootfs to `/`");
@@ -373,9 +355,16 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
     }
   else
     {
-      /* pivot_root(".", "."): the old root ends up stacked on the new one, then goes away */
+      /* pivot_root(".", "."): the old root ends up stacked on the new one, then goes away. "." must name the
+         old root for that (our cwd is still the new root's top, whose mounts keep their own propagation:
+         an rshared bind stays shared) */
+      cleanup_close int old_root = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+      if (old_root < 0)
+        return cell_err_errno (err, "open the old root");
       if (syscall (SYS_pivot_root, ".", ".") < 0)
         return cell_err_errno (err, "pivot_root");
+      if (fchdir (old_root) < 0)
+        return cell_err_errno (err, "chdir to the old root");
       if (mount (NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
         return cell_err_errno (err, "make the old root a slave");
       if (umount2 (".", MNT_DETACH) < 0)
@@ -387,10 +376,15 @@ op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
   ctx->root_dfd = open ("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "open `/`");
-  if ((ctx->plan->rootfs_propagation & (MS_SHARED | MS_PRIVATE | MS_UNBINDABLE))
+  return 0;
+}
+
+int
+cell_fsop_root_propagation (struct cell_fsop_ctx *ctx, struct cell_error **err)
+{
+  if (ctx->plan->rootfs_propagation && ctx->plan->root_switch != CELL_ROOT_CHROOT
       && mount (NULL, "/", NULL, ctx->plan->rootfs_propagation, NULL) < 0)
     return cell_err_errno (err, "set rootfs propagation");
-  ctx->pivoted = true;
   return 0;
 }
 
@@ -467,7 +461,7 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       }
     case CELL_OP_DEV_DEFAULT:
       return cell_devices_default (ctx->root_dfd, (op->flags & CELL_OPF_USERNS) != 0,
-                                   (op->flags & CELL_OPF_DEST_DIR) != 0, err);
+                                   (op->flags & CELL_OPF_PTMX_LINK) != 0, err);
     case CELL_OP_DEVICE:
       return cell_device_create (ctx->root_dfd, op->dest, op->dev_type, op->major, op->minor, op->mode,
                                  op->uid, op->gid, (op->flags & CELL_OPF_USERNS) != 0, err);
@@ -520,13 +514,12 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
         size_t idx = (size_t)(op - ctx->plan->ops);
         cleanup_close int target = -1;
         cleanup_free char *what = xasprintf ("image `%s` on `%s`", op->source, op->dest);
-        if (!ctx->op_fds || ctx->op_fds[idx] < 0)
+        if (idx >= ctx->prep->n_op_fds || ctx->prep->op_fds[idx] < 0)
           return cell_err (err, 0, "%s: not prepared", what);
         target = open_target (ctx, op, false, err);
-        if (target < 0 || cell_move_mount_at (ctx->op_fds[idx], target, what, err) < 0)
+        if (target < 0 || cell_move_mount_at (ctx->prep->op_fds[idx], target, what, err) < 0)
           return -1;
-        close (ctx->op_fds[idx]);
-        ctx->op_fds[idx] = -1;
+        cell_closep (&ctx->prep->op_fds[idx]);
         return post_mount (ctx, op, what, err);
       }
     }

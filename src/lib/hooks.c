@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include "hooks.h"
+#include "log.h"
 #include "signals.h"
 
 #ifndef SYS_pidfd_open
@@ -196,10 +197,23 @@ run_one (const struct cell_spec_hook *h, const char *json, const char *phase, st
 
 int
 cell_hooks_run (const struct cell_spec_hook *hooks, size_t n, const char *state_json, const char *phase,
-                struct cell_error **err)
+                enum cell_hooks_mode mode, struct cell_error **err)
 {
   for (size_t i = 0; i < n; i++)
-    if (run_one (&hooks[i], state_json ? state_json : "", phase, err) < 0)
-      return -1;
+    {
+      struct cell_error *e = NULL;
+      if (run_one (&hooks[i], state_json ? state_json : "", phase, &e) == 0)
+        continue;
+      if (mode == CELL_HOOKS_STOP)
+        {
+          if (err && *err == NULL)
+            *err = e;
+          else
+            cell_error_free (e);
+          return -1;
+        }
+      cell_warn ("%s", e->msg);
+      cell_error_free (e);
+    }
   return 0;
 }

@@ -49,6 +49,15 @@ cell_image_probe (const char *path, bool *is_image, struct cell_error **err)
 {
   /* O_NONBLOCK and O_NOCTTY: `path` may be a fifo or a tty; neither may block or become ours */
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  *is_image = false;
+  if (fd < 0)
+    return errno == ENOENT || errno == ENOTDIR ? 0 : cell_err_errno (err, "open image `%s`", path);
+  return cell_image_probe_fd (fd, path, is_image, err);
+}
+
+int
+cell_image_probe_fd (int fd, const char *path, bool *is_image, struct cell_error **err)
+{
   struct sqfs_super sb;
   struct stat st;
   uint64_t used;
@@ -57,8 +66,6 @@ cell_image_probe (const char *path, bool *is_image, struct cell_error **err)
   ssize_t n;
 
   *is_image = false;
-  if (fd < 0)
-    return errno == ENOENT || errno == ENOTDIR ? 0 : cell_err_errno (err, "open image `%s`", path);
   if (fstat (fd, &st) < 0)
     return cell_err_errno (err, "stat image `%s`", path);
   if (!S_ISREG (st.st_mode))
@@ -145,11 +152,17 @@ int
 cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
 {
   cleanup_close int img = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (img < 0)
+    return cell_err_errno (err, "open image `%s`", path);
+  return cell_image_loop_attach_fd (img, path, loop_fd, err);
+}
+
+int
+cell_image_loop_attach_fd (int img, const char *path, int *loop_fd, struct cell_error **err)
+{
   cleanup_close int ctl = -1;
   struct stat st;
 
-  if (img < 0)
-    return cell_err_errno (err, "open image `%s`", path);
   if (fstat (img, &st) < 0)
     return cell_err_errno (err, "stat image `%s`", path);
   if (!S_ISREG (st.st_mode))
@@ -444,7 +457,7 @@ use_mount2 (struct cell_error **err, const char *why)
 }
 
 int
-cell_image_root_prepare (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
+cell_image_root_prepare (int image_fd, const char *image, const struct cell_image_root_opts *o,
                          struct cell_image_root *r, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("image `%s`", image);
@@ -452,17 +465,18 @@ cell_image_root_prepare (const char *image, bool readonly, const char *upper, co
   cleanup_close int tmp = -1;
   cleanup_close int tmp_upper = -1;
   cleanup_close int tmp_work = -1;
-  bool mount2 = getenv ("CELL_IMAGE_MOUNT2") != NULL;
+  bool mount2 = o->force_mount2, readonly = o->readonly;
+  const char *upper = o->upper, *tmpfs_size = o->tmpfs_size;
 
   cell_image_root_init (r);
   r->image = xstrdup (image);
   r->readonly = readonly;
   r->tmpfs_size = tmpfs_size ? xstrdup (tmpfs_size) : NULL;
   if (mount2)
-    use_mount2 (err, "CELL_IMAGE_MOUNT2 is set");
+    use_mount2 (err, "the mount(2) way is forced");
   if (!readonly && upper && upper_fs_check (upper, what, err) < 0)
     goto fail;
-  if (cell_image_loop_attach (image, &r->loop_fd, err) < 0)
+  if (cell_image_loop_attach_fd (image_fd, image, &r->loop_fd, err) < 0)
     goto fail;
   if (!mount2 && squashfs_detached (r->loop_fd, what, &lower, err) < 0)
     {

@@ -10,14 +10,18 @@
    a missing path included; for an image, an error naming the file when it is not one a loop device and the
    kernel can mount (old version, corrupt or truncated superblock, unpadded). Reads the superblock only. */
 int cell_image_probe (const char *path, bool *is_image, struct cell_error **err);
+/* The same for an open file (`path` names it in messages). */
+int cell_image_probe_fd (int fd, const char *path, bool *is_image, struct cell_error **err);
 /* Attaches `path` read-only to a free loop device (LOOP_CONFIGURE + autoclear, LOOP_SET_FD fallback,
    retrying the LOOP_CTL_GET_FREE race). *loop_fd is an O_RDONLY fd of /dev/loopN: the device goes away
    when the last fd and mount are gone. */
 int cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err);
+/* The same for an open image (O_RDONLY; `path` names it in messages and in the device's file name). */
+int cell_image_loop_attach_fd (int img_fd, const char *path, int *loop_fd, struct cell_error **err);
 /* An image root as the runtime prepares it. Where the kernel can, it is whole: one detached mount (mnt_fd:
    squashfs alone when readonly, else an overlay with a tmpfs or persistent upper). Where it cannot
    (overlayfs before Linux 6.15 takes only layers attached in the caller's mount namespace; no new mount API;
-   or CELL_IMAGE_MOUNT2 in the environment), mnt_fd is -1 and the parts are held open for
+   or forced), mnt_fd is -1 and the parts are held open for
    cell_image_root_build, which mounts them with mount(2) in the mount namespace that will use them. */
 struct cell_image_root
 {
@@ -40,9 +44,16 @@ cell_image_root_in_parts (const struct cell_image_root *r)
 
 void cell_image_root_init (struct cell_image_root *r);
 void cell_image_root_release (struct cell_image_root *r);
-/* Checks the upper, attaches the loop device, creates a missing persistent upper (work dir beside it) and
-   builds the root detached if the kernel can. `tmpfs_size` NULL = tmpfs default. */
-int cell_image_root_prepare (const char *image, bool readonly, const char *upper, const char *tmpfs_size,
+struct cell_image_root_opts
+{
+  bool readonly;          /* squashfs alone, no overlay */
+  const char *upper;      /* a persistent upper dir (absolute), NULL: a tmpfs */
+  const char *tmpfs_size; /* NULL: tmpfs default */
+  bool force_mount2;      /* build it in parts even where the kernel could do it whole (tests) */
+};
+/* Checks the upper, attaches the open image `image_fd` (named `image`) to a loop device, creates a missing
+   persistent upper (work dir beside it) and builds the root detached if the kernel can. */
+int cell_image_root_prepare (int image_fd, const char *image, const struct cell_image_root_opts *o,
                              struct cell_image_root *r, struct cell_error **err);
 /* Parts only: mounts the root on `dir` with mount(2), in the caller's mount namespace, which must not
    propagate to the host's. */

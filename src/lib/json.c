@@ -314,6 +314,18 @@ cell_json_parse_file (const char *path, const char *display, const struct cell_j
                       struct cell_json **out, struct cell_error **err)
 {
   const struct cell_json_limits *l = lim ? lim : &cell_json_default_limits;
+  cleanup_free char *buf = NULL;
+  size_t len;
+  if (cell_json_read_file (path, display, l, &buf, &len, err) < 0)
+    return -1;
+  return cell_json_parse (buf, len, display, l, out, err);
+}
+
+int
+cell_json_read_file (const char *path, const char *display, const struct cell_json_limits *lim, char **out,
+                     size_t *len, struct cell_error **err)
+{
+  const struct cell_json_limits *l = lim ? lim : &cell_json_default_limits;
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
   cleanup_free char *buf = NULL;
   struct stat sb;
@@ -340,7 +352,9 @@ cell_json_parse_file (const char *path, const char *display, const struct cell_j
       off += (size_t)n;
     }
   buf[off] = '\0';
-  return cell_json_parse (buf, off, display, l, out, err);
+  *out = steal_ptr (&buf);
+  *len = off;
+  return 0;
 }
 
 void

@@ -43,6 +43,10 @@ extern const struct cell_json_limits cell_json_default_limits;
    duplicate keys, NUL, invalid UTF-8, caps exceeded included). Caller frees *out. */
 int cell_json_parse (const char *buf, size_t len, const char *display, const struct cell_json_limits *lim,
                      struct cell_json **out, struct cell_error **err);
+/* Reads a whole file (a regular file, checked against lim->max_bytes with fstat before reading) into *out
+   (NUL-terminated, caller frees), *len bytes. */
+int cell_json_read_file (const char *path, const char *display, const struct cell_json_limits *lim,
+                         char **out, size_t *len, struct cell_error **err);
 /* Reads a file (fstat size check before reading) and parses it. */
 int cell_json_parse_file (const char *path, const char *display, const struct cell_json_limits *lim,
                           struct cell_json **out, struct cell_error **err);

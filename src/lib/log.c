@@ -111,3 +111,29 @@ cell_log (enum cell_log_level level, const char *fmt, ...)
     }
   errno = saved;
 }
+
+static unsigned long long trace_t0, trace_last;
+
+unsigned long long
+cell_trace_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (unsigned long long)ts.tv_sec * 1000000000ull + (unsigned long long)ts.tv_nsec;
+}
+
+void
+cell_trace_begin (void)
+{
+  trace_t0 = trace_last = cell_trace_now ();
+}
+
+void
+cell_trace_at (const char *phase, unsigned long long ns)
+{
+  if (!log_debug)
+    return;
+  cell_log (CELL_LOG_DEBUG, "phase %s %.3f ms (+%.3f ms)", phase, (double)(ns - trace_t0) / 1e6,
+            (double)(ns - trace_last) / 1e6);
+  trace_last = ns;
+}

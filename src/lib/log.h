@@ -32,4 +32,17 @@ void cell_log_close (void);
   while (0)
 #define cell_warn(...) cell_log (CELL_LOG_WARNING, __VA_ARGS__)
 
+/* Phase timestamps (--debug): "phase NAME T ms (+D ms)", T on CLOCK_MONOTONIC since cell_trace_begin (the
+   front-end's start), D since the phase logged before. tests/bench/bench.sh tabulates them. */
+void cell_trace_begin (void);
+unsigned long long cell_trace_now (void); /* CLOCK_MONOTONIC in ns */
+void cell_trace_at (const char *phase, unsigned long long ns);
+#define cell_trace(phase)                                                                                    \
+  do                                                                                                         \
+    {                                                                                                        \
+      if (cell_log_debug_enabled ())                                                                         \
+        cell_trace_at ((phase), cell_trace_now ());                                                          \
+    }                                                                                                        \
+  while (0)
+
 #endif

@@ -77,8 +77,8 @@ unescaped_comma (const char *s)
 }
 
 int
-cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out, const char *display,
-                       const char *ptr, struct cell_error **err)
+cell_mount_opts_parse (char *const *opts, struct cell_mount_opts *out, const char *display, const char *ptr,
+                       struct cell_error **err)
 {
   size_t datalen = 0;
   memset (out, 0, sizeof (*out));
@@ -90,6 +90,12 @@ cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out
 
       if (streq (o, "defaults"))
         continue;
+      /* podman's and crun's extension: the new tmpfs starts with a copy of what the image had there */
+      if (streq (o, "tmpcopyup") || streq (o, "notmpcopyup"))
+        {
+          out->copyup = streq (o, "tmpcopyup");
+          continue;
+        }
       if (streq (o, "idmap") || streq (o, "ridmap"))
         {
           out->idmap = true;
@@ -127,13 +133,13 @@ cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out
             out->flags |= (unsigned long)m->id;
           continue;
         }
-      if (bind || unescaped_comma (o) || !*o)
+      if (unescaped_comma (o) || !*o)
         {
           cell_mount_opts_clear (out);
-          return cell_err (err, 0, "%s: %s/%zu: unknown %smount option `%s`", display, ptr, i,
-                           bind ? "bind " : "", o);
+          return cell_err (err, 0, "%s: %s/%zu: invalid mount option `%s`", display, ptr, i, o);
         }
-      /* filesystem data (mode=755, size=65536k, newinstance, ...), passed to the kernel as is */
+      /* filesystem data (mode=755, size=65536k, newinstance, ...), passed to the kernel as is; a bind mount
+         has no filesystem of its own, so the caller drops it there (config.md: SHOULD be passed through) */
       out->data = xrealloc (out->data, datalen + strlen (o) + 2);
       if (datalen)
         out->data[datalen++] = ',';

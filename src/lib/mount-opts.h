@@ -14,13 +14,14 @@ struct cell_mount_opts
   uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* from the r* options, applied recursively */
   char *data;                  /* comma-joined options that are not flags (filesystem data), or NULL */
   bool idmap, ridmap;
+  bool copyup; /* tmpcopyup: a tmpfs gets a copy of what the root had at its destination */
 };
 
 /* Parses `opts` (NULL-terminated, may be NULL) with libmount's Linux option map plus the OCI recursive
-   attributes (rro, rnosuid, ...). With `bind`, an option that is not a flag is an error (a bind mount has
-   no filesystem data): "<display>: <ptr>/N: unknown bind mount option `rshard`". On error *out holds
-   nothing to free (data NULL). */
-int cell_mount_opts_parse (char *const *opts, bool bind, struct cell_mount_opts *out, const char *display,
+   attributes (rro, rnosuid, ...), idmap/ridmap and tmpcopyup. Options that are not flags are filesystem
+   data, joined in `data` (config.md: unknown options are passed to the filesystem). Errors: "<display>:
+   <ptr>/N: invalid mount option `a,b`"; on error nothing is left to clear. */
+int cell_mount_opts_parse (char *const *opts, struct cell_mount_opts *out, const char *display,
                            const char *ptr, struct cell_error **err);
 void cell_mount_opts_clear (struct cell_mount_opts *o);
 /* Is `name` a mount option cell maps to a flag or attribute (for `features`)? */

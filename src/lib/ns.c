@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include "fd-util.h"
 #include "ns.h"
+#include "sysattr.h"
 
 #ifndef NSFS_MAGIC
 #define NSFS_MAGIC 0x6e736673
@@ -62,22 +63,57 @@ cell_ns_join (int fd, enum cell_ns_type t, const char *path, struct cell_error *
   return 0;
 }
 
-static int
-write_file (pid_t pid, const char *name, const char *data, struct cell_error **err)
+int
+cell_ns_join_paths (const struct cell_plan_ns ns[CELL_NS_COUNT], struct cell_error **err)
 {
-  char path[64];
-  snprintf (path, sizeof (path), "/proc/%d/%s", (int)pid, name);
-  if (cell_write_file_at (AT_FDCWD, path, 0, data, strlen (data)) < 0)
-    return cell_err_errno (err, "write %s `%s`", name, data);
+  static const enum cell_ns_type order[CELL_NS_COUNT]
+      = { CELL_NS_USER, CELL_NS_PID,    CELL_NS_NETWORK, CELL_NS_IPC,
+          CELL_NS_UTS,  CELL_NS_CGROUP, CELL_NS_TIME,    CELL_NS_MOUNT };
+  int fds[CELL_NS_COUNT];
+  int r = 0;
+
+  /* open every path first: they are host paths, and joining the mount namespace changes what they mean */
+  for (int i = 0; i < CELL_NS_COUNT; i++)
+    {
+      fds[i] = -1;
+      if (ns[i].path && r == 0)
+        r = cell_ns_open (ns[i].path, (enum cell_ns_type)i, &fds[i], err);
+    }
+  for (int k = 0; k < CELL_NS_COUNT && r == 0; k++)
+    if (fds[order[k]] >= 0)
+      r = cell_ns_join (fds[order[k]], order[k], ns[order[k]].path, err);
+  for (int i = 0; i < CELL_NS_COUNT; i++)
+    cell_closep (&fds[i]);
+  return r;
+}
+
+int
+cell_ns_create_time (const char *offsets, struct cell_error **err)
+{
+  cleanup_close int fd = -1;
+  if (unshare (CLONE_NEWTIME) < 0)
+    return cell_err_errno (err, "create time namespace");
+  if (offsets && cell_write_file_at (AT_FDCWD, "/proc/self/timens_offsets", 0, offsets, strlen (offsets)) < 0)
+    return cell_err_errno (err, "set time namespace offsets");
+  fd = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || setns (fd, CLONE_NEWTIME) < 0)
+    return cell_err_errno (err, "enter time namespace");
   return 0;
 }
 
 int
-cell_ns_write_maps (pid_t pid, const char *uid_map, const char *gid_map, struct cell_error **err)
+cell_ns_write_maps (int proc_dfd, pid_t pid, const char *uid_map, const char *gid_map, bool deny_setgroups,
+                    struct cell_error **err)
 {
-  if (uid_map && write_file (pid, "uid_map", uid_map, err) < 0)
+  char rel[48];
+  snprintf (rel, sizeof (rel), "%d/setgroups", (int)pid);
+  if (deny_setgroups && gid_map && cell_proc_write (proc_dfd, rel, "deny", err) < 0)
     return -1;
-  if (gid_map && write_file (pid, "gid_map", gid_map, err) < 0)
+  snprintf (rel, sizeof (rel), "%d/uid_map", (int)pid);
+  if (uid_map && cell_proc_write (proc_dfd, rel, uid_map, err) < 0)
+    return -1;
+  snprintf (rel, sizeof (rel), "%d/gid_map", (int)pid);
+  if (gid_map && cell_proc_write (proc_dfd, rel, gid_map, err) < 0)
     return -1;
   return 0;
 }

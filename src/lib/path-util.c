@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 #include "path-util.h"
 #include "xalloc.h"
@@ -166,12 +167,22 @@ walk_in_root (int root_dfd, const char *path, int flags, mode_t mode)
     }
 }
 
+/* openat2 says EAGAIN when a rename raced the lookup (RESOLVE_IN_ROOT cannot then prove it stayed inside);
+   a container renaming in a loop must not make setup fail (SECURITY.md row 50): retry, within a deadline. */
+#define RESOLVE_RETRY_MS 2000
+
+static long long
+mono_ms (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 int
 cell_open_in_root (int root_dfd, const char *path, int flags, mode_t mode)
 {
-  static int have_openat2 = -1;
-  if (have_openat2 < 0)
-    have_openat2 = getenv ("CELL_NO_OPENAT2") ? 0 : 1;
+  static bool have_openat2 = true;
   if (have_openat2 && !force_fallback)
     {
       struct open_how how = {
@@ -180,13 +191,24 @@ cell_open_in_root (int root_dfd, const char *path, int flags, mode_t mode)
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
       };
       const char *p = path;
+      long long deadline = -1;
+      int fd;
       while (*p == '/')
         p++;
-      int fd = (int)syscall (SYS_openat2, root_dfd, *p ? p : ".", &how, sizeof (how));
+      for (;;)
+        {
+          fd = (int)syscall (SYS_openat2, root_dfd, *p ? p : ".", &how, sizeof (how));
+          if (fd >= 0 || errno != EAGAIN)
+            break;
+          if (deadline < 0)
+            deadline = mono_ms () + RESOLVE_RETRY_MS;
+          else if (mono_ms () > deadline)
+            return -1;
+        }
       if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
         return fd;
       /* ENOSYS: old kernel; EPERM: a seccomp filter of an outer sandbox. Remember and walk. */
-      have_openat2 = 0;
+      have_openat2 = false;
     }
   return walk_in_root (root_dfd, path, flags, mode);
 }

@@ -22,7 +22,7 @@ void cell_unescape (char *s);
 /* Opens `path` (absolute or relative, interpreted inside root_dfd: symlinks and ".." cannot escape it,
    magic links are refused) with open(2) `flags`. Returns the fd or -1 with errno set. */
 int cell_open_in_root (int root_dfd, const char *path, int flags, mode_t mode);
-/* Forces the O_NOFOLLOW walk even when openat2 exists (for tests: CELL_NO_OPENAT2=1 in the environment). */
+/* Forces the O_NOFOLLOW walk even when openat2 exists (the front-end sets it for tests: CELL_NO_OPENAT2). */
 void cell_path_force_fallback (bool on);
 
 /* Makes sure `path` exists inside root_dfd (missing parents created 0755; the last component a

@@ -4,9 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include "names.h"
 #include "plan.h"
+#include "spec-tables.h"
 #include "strv.h"
 #include "xalloc.h"
 
@@ -27,6 +30,10 @@ static const char *const kind_names[] = {
   [CELL_OP_MASK] = "mask",
   [CELL_OP_READONLY] = "readonly",
   [CELL_OP_REMOUNT_RO] = "remount-ro",
+  [CELL_OP_ROOT_TMPFS] = "root-tmpfs",
+  [CELL_OP_CHMOD] = "chmod",
+  [CELL_OP_FILE] = "file",
+  [CELL_OP_BIND_DATA] = "bind-data",
 };
 
 const char *
@@ -35,12 +42,39 @@ cell_op_kind_name (enum cell_op_kind kind)
   return (unsigned)kind < ARRAY_SIZE (kind_names) && kind_names[kind] ? kind_names[kind] : "?";
 }
 
+mode_t
+cell_op_parent_mode (const struct cell_op *op)
+{
+  mode_t m = 0755;
+  if (!(op->flags & CELL_OPF_MODE))
+    return m;
+  if ((op->mode & 0070) == 0)
+    m &= ~(mode_t)0050;
+  if ((op->mode & 0007) == 0)
+    m &= ~(mode_t)0005;
+  return m;
+}
+
+static void
+sandbox_free (struct cell_plan_sandbox *sb)
+{
+  if (!sb)
+    return;
+  free (sb->argv0);
+  cell_strv_free (sb->cwd_fallbacks);
+  free (sb->nested_uid_map);
+  free (sb->nested_gid_map);
+  free (sb->seccomp_fds);
+  cell_strv_free (sb->lock_files);
+  free (sb->exec_label);
+  free (sb->file_label);
+  free (sb);
+}
+
 struct cell_plan *
 cell_plan_new (void)
 {
-  struct cell_plan *p = xzalloc (sizeof (*p));
-  p->rootfs_propagation = MS_SLAVE | MS_REC;
-  return p;
+  return xzalloc (sizeof (struct cell_plan));
 }
 
 struct cell_op *
@@ -53,6 +87,22 @@ cell_plan_add (struct cell_plan *plan, enum cell_op_kind kind)
   memset (op, 0, sizeof (*op));
   op->kind = kind;
   return op;
+}
+
+void
+cell_plan_process_clear (struct cell_plan_process *p)
+{
+  cell_strv_free (p->args);
+  cell_strv_free (p->env);
+  free (p->cwd);
+  free (p->additional_gids);
+  free (p->rlimits);
+  free (p->apparmor_profile);
+  free (p->selinux_label);
+  if (p->seccomp)
+    cell_spec_free_object (&cell_spec_seccomp_desc, p->seccomp);
+  free (p->seccomp);
+  memset (p, 0, sizeof (*p));
 }
 
 void
@@ -78,18 +128,21 @@ cell_plan_free (struct cell_plan *plan)
   free (plan->rootfs);
   free (plan->hostname);
   free (plan->domainname);
+  for (size_t i = 0; i < plan->n_sysctl; i++)
+    {
+      free (plan->sysctl[i].key);
+      free (plan->sysctl[i].value);
+    }
+  free (plan->sysctl);
+  cell_resources_free (plan->resources);
+  cell_spec_free_object (&cell_spec_hooks_desc, &plan->hooks);
   free (plan->cgroup_path);
   free (plan->personality);
   free (plan->time_offsets);
   free (plan->image_upper);
   free (plan->image_tmpfs_size);
-  cell_strv_free (plan->process.args);
-  cell_strv_free (plan->process.env);
-  free (plan->process.cwd);
-  free (plan->process.additional_gids);
-  free (plan->process.rlimits);
-  free (plan->process.apparmor_profile);
-  free (plan->process.selinux_label);
+  cell_plan_process_clear (&plan->process);
+  sandbox_free (plan->sandbox);
   free (plan);
 }
 
@@ -156,11 +209,144 @@ flag_names (struct buf *b, unsigned long f)
     bprintf (b, "%s0x%lx", first ? "" : ",", f);
 }
 
+/* A file's contents on one line: C escapes for `\\` and anything not printable. */
+static void
+dump_escaped (struct buf *b, const char *prefix, const char *s)
+{
+  bprintf (b, "%s", prefix);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    {
+      if (*p == '\\')
+        bprintf (b, "\\\\");
+      else if (*p == '\n')
+        bprintf (b, "\\n");
+      else if (*p < 0x20 || *p >= 0x7f)
+        bprintf (b, "\\x%02x", *p);
+      else
+        bprintf (b, "%c", *p);
+    }
+}
+
+/* MOUNT_ATTR_* by name ("ro,nosuid,nodev"); unknown bits in hex. */
+static void
+attr_names (struct buf *b, uint64_t a)
+{
+  static const struct
+  {
+    uint64_t attr;
+    const char *name;
+  } names[] = {
+    { MOUNT_ATTR_RDONLY, "ro" },
+    { MOUNT_ATTR_NOSUID, "nosuid" },
+    { MOUNT_ATTR_NODEV, "nodev" },
+    { MOUNT_ATTR_NOEXEC, "noexec" },
+    { MOUNT_ATTR_NOATIME, "noatime" },
+    { MOUNT_ATTR_STRICTATIME, "strictatime" },
+    { MOUNT_ATTR_NODIRATIME, "nodiratime" },
+    { MOUNT_ATTR_IDMAP, "idmap" },
+    { MOUNT_ATTR_NOSYMFOLLOW, "nosymfollow" },
+  };
+  bool first = true;
+  for (size_t i = 0; i < ARRAY_SIZE (names); i++)
+    if (a & names[i].attr)
+      {
+        bprintf (b, "%s%s", first ? "" : ",", names[i].name);
+        first = false;
+        a &= ~names[i].attr;
+      }
+  if (a)
+    bprintf (b, "%s0x%llx", first ? "" : ",", (unsigned long long)a);
+}
+
 static void
 dump_caps (struct buf *b, const char *name, uint64_t mask)
 {
   bprintf (b, "  caps.%s=%016llx\n", name, (unsigned long long)mask);
 }
+
+struct emit_ctx
+{
+  struct buf *b;
+  const char *what;
+};
+
+static void
+emit_line (void *ud, const char *path, const char *value)
+{
+  struct emit_ctx *e = ud;
+  bprintf (e->b, "%s%s %s\n", e->what, path, value);
+}
+
+/* One line per property that is set, named by its JSON pointer: "resources /memory/limit 1048576". */
+static void
+dump_object (struct buf *b, const char *what, const struct cell_object_desc *desc, const void *obj)
+{
+  struct emit_ctx e = { .b = b, .what = what };
+  cell_spec_dump_object (desc, obj, "", emit_line, &e);
+}
+
+static void
+dump_fd (struct buf *b, const char *name, int fd)
+{
+  if (fd >= 0)
+    bprintf (b, "  %s %d\n", name, fd);
+}
+
+static void
+dump_flag (struct buf *b, const char *name, bool on)
+{
+  if (on)
+    bprintf (b, "  %s\n", name);
+}
+
+/* Every field of the sandbox part, one line each when it is set. */
+static void
+dump_sandbox (struct buf *b, const struct cell_plan_sandbox *sb)
+{
+  bprintf (b, "sandbox\n");
+  if (sb->argv0)
+    bprintf (b, "  argv0 %s\n", sb->argv0);
+  for (size_t i = 0; sb->cwd_fallbacks && sb->cwd_fallbacks[i]; i++)
+    bprintf (b, "  cwd-fallback %s\n", sb->cwd_fallbacks[i]);
+  dump_flag (b, "new-session", sb->new_session);
+  dump_flag (b, "die-with-parent", sb->die_with_parent);
+  dump_flag (b, "as-pid-1", sb->as_pid_1);
+  dump_flag (b, "reaper", sb->reaper);
+  bprintf (b, "  exec-failure %s\n", sb->bwrap_exec_errors ? "bwrap" : "127/126");
+  dump_flag (b, "suspend", sb->suspend);
+  dump_flag (b, "pack-fds", sb->pack_fds);
+  dump_flag (b, "suppress-chown", sb->suppress_chown);
+  dump_flag (b, "suppress-sync", sb->suppress_sync);
+  dump_flag (b, "setgroups-deny", sb->setgroups_deny);
+  if (sb->nested_uid_map)
+    bprintf (b, "  nested-uid_map %s", sb->nested_uid_map);
+  if (sb->nested_gid_map)
+    bprintf (b, "  nested-gid_map %s", sb->nested_gid_map);
+  dump_flag (b, "disable-userns", sb->disable_userns);
+  dump_flag (b, "assert-userns-disabled", sb->assert_userns_disabled);
+  dump_fd (b, "userns-fd", sb->userns_fd);
+  dump_fd (b, "userns2-fd", sb->userns2_fd);
+  dump_fd (b, "pidns-fd", sb->pidns_fd);
+  dump_fd (b, "sync-fd", sb->sync_fd);
+  dump_fd (b, "block-fd", sb->block_fd);
+  dump_fd (b, "userns-block-fd", sb->userns_block_fd);
+  dump_fd (b, "info-fd", sb->info_fd);
+  dump_fd (b, "json-status-fd", sb->json_status_fd);
+  for (size_t i = 0; i < sb->n_seccomp_fds; i++)
+    bprintf (b, "  seccomp-fd %d\n", sb->seccomp_fds[i]);
+  for (size_t i = 0; sb->lock_files && sb->lock_files[i]; i++)
+    bprintf (b, "  lock-file %s\n", sb->lock_files[i]);
+  if (sb->exec_label)
+    bprintf (b, "  exec-label %s\n", sb->exec_label);
+  if (sb->file_label)
+    bprintf (b, "  file-label %s\n", sb->file_label);
+}
+
+static const char *const switch_names[] = {
+  [CELL_ROOT_PIVOT] = "pivot-root",
+  [CELL_ROOT_MOVE] = "move-root",
+  [CELL_ROOT_CHROOT] = "chroot",
+};
 
 char *
 cell_plan_dump (const struct cell_plan *plan)
@@ -168,16 +354,26 @@ cell_plan_dump (const struct cell_plan *plan)
   struct buf b = { 0 };
   const struct cell_plan_process *p = &plan->process;
 
+  bprintf (&b, "%s", "");
   bprintf (&b, "rootfs %s\n", plan->rootfs ? plan->rootfs : "-");
-  bprintf (&b, "rootfs-propagation ");
-  flag_names (&b, plan->rootfs_propagation);
-  bprintf (&b, "\n%s\n", plan->no_pivot ? "no-pivot" : "pivot-root");
+  if (plan->rootfs_propagation)
+    {
+      bprintf (&b, "rootfs-propagation ");
+      flag_names (&b, plan->rootfs_propagation);
+      bprintf (&b, "\n");
+    }
+  bprintf (&b, "%s\n", switch_names[plan->root_switch]);
   for (int i = 0; i < CELL_NS_COUNT; i++)
     {
       const struct cell_plan_ns *ns = &plan->ns[i];
       if (ns->create || ns->path)
-        bprintf (&b, "ns %s %s\n", cell_ns_type_name ((enum cell_ns_type)i), ns->path ? ns->path : "new");
+        bprintf (&b, "ns %s %s%s\n", cell_ns_type_name ((enum cell_ns_type)i), ns->path ? ns->path : "new",
+                 plan->sandbox && (plan->sandbox->ns_try & (1u << i)) ? " try" : "");
     }
+  if (plan->image_upper)
+    bprintf (&b, "image-upper %s\n", plan->image_upper);
+  if (plan->image_tmpfs_size)
+    bprintf (&b, "image-tmpfs-size %s\n", plan->image_tmpfs_size);
   if (plan->uid_map)
     bprintf (&b, "uid_map %s", plan->uid_map);
   if (plan->gid_map)
@@ -204,21 +400,41 @@ cell_plan_dump (const struct cell_plan *plan)
           bprintf (&b, " propagation=");
           flag_names (&b, op->propagation);
         }
-      if (op->attr_set || op->attr_clr)
-        bprintf (&b, " attr=+%llx-%llx", (unsigned long long)op->attr_set, (unsigned long long)op->attr_clr);
-      if (op->data)
+      if (op->attr_set)
+        {
+          bprintf (&b, " attr+=");
+          attr_names (&b, op->attr_set);
+        }
+      if (op->attr_clr)
+        {
+          bprintf (&b, " attr-=");
+          attr_names (&b, op->attr_clr);
+        }
+      if (op->data && op->kind == CELL_OP_FILE)
+        dump_escaped (&b, " data=", op->data);
+      else if (op->data)
         bprintf (&b, " data=%s", op->data);
       if (op->kind == CELL_OP_DEVICE)
         bprintf (&b, " dev=%c:%u:%u mode=%04o uid=%u gid=%u", op->dev_type, op->major, op->minor,
                  (unsigned)op->mode, (unsigned)op->uid, (unsigned)op->gid);
-      else if (op->mode)
+      else if (op->mode || (op->flags & CELL_OPF_MODE) || op->kind == CELL_OP_CHMOD)
         bprintf (&b, " mode=%04o", (unsigned)op->mode);
+      if (op->flags & CELL_OPF_SOURCE_FD)
+        bprintf (&b, " fd=%d", op->fd);
       if (op->flags & CELL_OPF_TRY)
         bprintf (&b, " try");
       if (op->flags & CELL_OPF_USERNS)
         bprintf (&b, " userns");
-      if (op->flags & CELL_OPF_AFTER_PIVOT)
-        bprintf (&b, " after-pivot");
+      if (op->flags & CELL_OPF_PTMX_LINK)
+        bprintf (&b, " ptmx-link");
+      if (op->flags & CELL_OPF_COPYUP)
+        bprintf (&b, " copyup");
+      if (op->flags & CELL_OPF_MODE)
+        bprintf (&b, " parents=%04o", (unsigned)cell_op_parent_mode (op));
+      if (op->flags & CELL_OPF_IN_ROOT)
+        bprintf (&b, " in-root");
+      if (op->flags & CELL_OPF_TMPFS_UPPER)
+        bprintf (&b, " tmpfs-upper");
       if (op->idmap_uid)
         bprintf (&b, " idmap");
       bprintf (&b, "\n");
@@ -231,10 +447,18 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "sysctl %s=%s\n", plan->sysctl[i].key, plan->sysctl[i].value);
   if (plan->cgroup_path)
     bprintf (&b, "cgroup %s\n", plan->cgroup_path);
+  if (plan->resources)
+    dump_object (&b, "resources ", &cell_spec_resources_desc, plan->resources);
+  dump_object (&b, "hook ", &cell_spec_hooks_desc, &plan->hooks);
   if (plan->personality)
     bprintf (&b, "personality %s\n", plan->personality);
   if (plan->time_offsets)
     bprintf (&b, "time-offsets %s", plan->time_offsets);
+  if (!p->present)
+    {
+      bprintf (&b, "no process\n");
+      return b.s;
+    }
   bprintf (&b, "process\n");
   for (size_t i = 0; p->args && p->args[i]; i++)
     bprintf (&b, "  arg %s\n", p->args[i]);
@@ -255,8 +479,11 @@ cell_plan_dump (const struct cell_plan *plan)
       dump_caps (&b, "ambient", p->cap_ambient);
     }
   for (size_t i = 0; i < p->n_rlimits; i++)
-    bprintf (&b, "  rlimit %d %llu %llu\n", p->rlimits[i].resource, (unsigned long long)p->rlimits[i].soft,
-             (unsigned long long)p->rlimits[i].hard);
+    {
+      const char *name = cell_rlimit_name (p->rlimits[i].resource);
+      bprintf (&b, "  rlimit %s %llu %llu\n", name ? name : "?", (unsigned long long)p->rlimits[i].soft,
+               (unsigned long long)p->rlimits[i].hard);
+    }
   if (p->no_new_privileges)
     bprintf (&b, "  no-new-privileges\n");
   if (p->has_oom_score_adj)
@@ -265,9 +492,13 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "  terminal\n");
   if (p->has_console_size)
     bprintf (&b, "  console-size %ux%u\n", p->console_rows, p->console_cols);
+  if (p->apparmor_profile)
+    bprintf (&b, "  apparmor %s\n", p->apparmor_profile);
+  if (p->selinux_label)
+    bprintf (&b, "  selinux %s\n", p->selinux_label);
   if (p->seccomp)
-    bprintf (&b, "  seccomp %s (%zu rules)\n", p->seccomp->default_action, p->seccomp->n_syscalls);
-  if (!b.s)
-    bprintf (&b, "%s", "");
+    dump_object (&b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
+  if (plan->sandbox)
+    dump_sandbox (&b, plan->sandbox);
   return b.s;
 }

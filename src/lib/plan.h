@@ -28,15 +28,33 @@ enum cell_op_kind
   CELL_OP_PIVOT,       /* make the new root the root: pivot_root (or MS_MOVE + chroot with no_pivot) */
   CELL_OP_MASK,        /* mask `dest`: /dev/null over files, empty ro tmpfs over dirs; missing ok */
   CELL_OP_READONLY,    /* bind `dest` onto itself read-only (recursive); missing ok */
-  CELL_OP_REMOUNT_RO,  /* remount `dest` read-only (root.readonly: dest = "/") */
+  CELL_OP_REMOUNT_RO,  /* remount `dest` ro (root.readonly: "/"); sandbox: mflags are the flags added */
 };
+/* Appended for the sandbox front-end (bwrap's command line). Kept outside the enum until the executor
+   handles them: fsop.c switches over the enum without a default (-Wswitch) and until then says "not
+   supported yet" for them. Move them into the enum with their cases. */
+/* an empty tmpfs (`mode`, mflags) as the new root, host paths still sources; first op */
+#define CELL_OP_ROOT_TMPFS ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 1))
+/* chmod `dest` (which must exist; never created) to `mode` */
+#define CELL_OP_CHMOD ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 2))
+/* create or truncate the file `dest` with `mode`, holding fd `fd`'s data (SOURCE_FD) or else `data` */
+#define CELL_OP_FILE ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 3))
+/* a file with `mode` holding fd `fd`'s data, made outside the new root, bound on `dest` (attr_set) */
+#define CELL_OP_BIND_DATA ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 4))
 
 /* op flags */
-#define CELL_OPF_TRY 0x1       /* a missing source is not an error (bwrap --*-try) */
-#define CELL_OPF_DEST_FILE 0x2 /* create dest as a file, not a dir (decided at run time when neither) */
-#define CELL_OPF_DEST_DIR 0x4
-#define CELL_OPF_USERNS 0x8       /* DEVICE: bind from host instead of mknod */
-#define CELL_OPF_AFTER_PIVOT 0x10 /* resolve dest from the new "/" (set for MASK/READONLY/REMOUNT_RO) */
+#define CELL_OPF_TRY 0x1       /* a missing source or destination is not an error (bwrap --*-try, masks) */
+#define CELL_OPF_USERNS 0x2    /* DEVICE, DEV_DEFAULT: bind the host's nodes instead of mknod */
+#define CELL_OPF_PTMX_LINK 0x4 /* DEV_DEFAULT: /dev/ptmx links to pts/ptmx (there is a devpts mount) */
+#define CELL_OPF_COPYUP 0x8    /* MOUNT tmpfs: starts with a copy of what the root had at dest (tmpcopyup) */
+/* `mode` was given (0 too): dest's missing parents get cell_op_parent_mode */
+#define CELL_OPF_MODE 0x10
+/* the source is inherited fd `fd`; BIND then checks that the mount's root is the fd's inode */
+#define CELL_OPF_SOURCE_FD 0x20
+/* BIND: `source` is a path inside the new root (mkosi-sandbox's `+PATH`), resolved there */
+#define CELL_OPF_IN_ROOT 0x40
+/* OVERLAY: upper and work dirs on a fresh tmpfs mounted on dest first (mkosi-sandbox's upper `tmpfs`) */
+#define CELL_OPF_TMPFS_UPPER 0x80
 
 struct cell_op
 {
@@ -58,6 +76,7 @@ struct cell_op
   gid_t gid;
   /* id-mapped BIND: "uidmap"/"gidmap" in /proc/PID/uid_map format, NULL when not idmapped */
   char *idmap_uid, *idmap_gid;
+  int fd; /* with CELL_OPF_SOURCE_FD: the inherited fd (a number from the command line, not opened by cell) */
 };
 
 struct cell_plan_ns
@@ -72,9 +91,18 @@ struct cell_plan_rlimit
   uint64_t soft, hard;
 };
 
+/* How init makes the prepared root its root (after the ops before PIVOT). */
+enum cell_root_switch
+{
+  CELL_ROOT_PIVOT,  /* pivot_root(2): the container has its own new mount namespace */
+  CELL_ROOT_MOVE,   /* MS_MOVE onto / and chroot (--no-pivot, e.g. on a ramfs root) */
+  CELL_ROOT_CHROOT, /* chroot only: a joined or the runtime's mount namespace, whose root is not ours */
+};
+
 struct cell_plan_process
 {
-  char **args; /* NULL-terminated; args[0] resolved against env PATH inside the container at exec */
+  bool present; /* false: no process (create without `process`; `start` then fails) */
+  char **args;  /* NULL-terminated; args[0] resolved against env PATH inside the container at exec */
   char **env;
   char *cwd;
   uid_t uid;
@@ -95,7 +123,7 @@ struct cell_plan_process
   unsigned short console_rows, console_cols;
   char *apparmor_profile; /* NULL: none */
   char *selinux_label;
-  const struct cell_spec_seccomp *seccomp; /* borrowed from the spec; NULL = none */
+  struct cell_spec_seccomp *seccomp; /* the profile (owned); NULL = none */
 };
 
 struct cell_plan
@@ -105,28 +133,74 @@ struct cell_plan
   char *uid_map; /* "0 1000 1\n..." as written to /proc/PID/uid_map; NULL without userns maps */
   char *gid_map;
   char *rootfs;                     /* host path of the root (dir or image), absolute, for state + hooks */
-  unsigned long rootfs_propagation; /* MS_PRIVATE|MS_REC by default (runc), or as configured */
-  bool no_pivot;
+  unsigned long rootfs_propagation; /* applied to "/" after the root switch; 0: left as it is (rslave) */
+  enum cell_root_switch root_switch;
   struct cell_op *ops;
   size_t n_ops, cap_ops;
   char *hostname; /* NULL: leave */
   char *domainname;
-  struct cell_spec_kv *sysctl; /* borrowed */
+  struct cell_spec_kv *sysctl; /* keys in dotted form, values as written */
   size_t n_sysctl;
   char *cgroup_path; /* cgroupsPath as given (relative or absolute), NULL = default /cell/<id> chosen by
                         caller */
-  const struct cell_spec_resources *resources; /* borrowed; NULL when none */
-  const struct cell_spec_hooks *hooks;         /* borrowed; may be NULL (sandbox) */
-  char *personality;                           /* "LINUX" / "LINUX32" or NULL */
+  struct cell_spec_resources *resources; /* NULL when none */
+  struct cell_spec_hooks hooks;          /* empty for a sandbox */
+  char *personality;                     /* "LINUX" / "LINUX32" or NULL */
   char *time_offsets; /* /proc/self/timens_offsets content for a new time namespace, or NULL */
   struct cell_plan_process process;
   /* image roots (issue 4): overlay upper dir for ROOT_IMAGE (NULL = tmpfs), tmpfs size string */
   char *image_upper;
   char *image_tmpfs_size;
+  struct cell_plan_sandbox *sandbox; /* the sandbox front-end's settings; NULL for OCI plans */
 };
+
+/* What only a sandbox (bwrap's command line, mkosi-sandbox's extras) asks of the executor. Fds are numbers
+   the caller passed (inherited, never opened by the compiler); -1 = none. */
+struct cell_plan_sandbox
+{
+  /* the process (also: process.args, env after --setenv/--unsetenv/--clearenv, uid/gid, caps) */
+  char *argv0;            /* argv[0] for the command instead of args[0] (--argv0); NULL = args[0] */
+  char **cwd_fallbacks;   /* no --chdir: first of these that exists in the sandbox, else "/"; PWD = it */
+  bool new_session;       /* setsid() (--new-session) */
+  bool die_with_parent;   /* PR_SET_PDEATHSIG SIGKILL for the init and the command (--die-with-parent) */
+  bool as_pid_1;          /* the command itself is pid 1 of the new pid namespace (--as-pid-1) */
+  bool reaper;            /* an init runs the command as its child, reaps, forwards signals, exits with it */
+  bool bwrap_exec_errors; /* invoked as bwrap: a failed exec exits 1 ("execvp CMD: ..."), else 127/126 */
+  bool suspend;           /* SIGSTOP itself just before execve (mkosi --suspend) */
+  bool pack_fds;          /* inherited fds moved to 3.. and LISTEN_FDS/LISTEN_PID set (mkosi --pack-fds) */
+  bool suppress_chown;    /* seccomp: chown calls return 0 and do nothing (mkosi --suppress-chown) */
+  bool suppress_sync;     /* seccomp: sync calls return 0 and do nothing (mkosi --suppress-sync) */
+  /* namespaces (also: ns[], uid_map/gid_map of the first user namespace, hostname) */
+  unsigned ns_try; /* bit 1<<enum cell_ns_type: ns[t].create only if the kernel allows (--unshare-*-try) */
+  bool setgroups_deny;  /* write "deny" to setgroups before gid_map (a user namespace cell creates) */
+  char *nested_uid_map; /* after the root switch, a second user namespace with these maps; NULL = none */
+  char *nested_gid_map;
+  bool disable_userns; /* user.max_user_namespaces=1 before the nested user namespace (--disable-userns) */
+  bool assert_userns_disabled; /* fail unless unshare(CLONE_NEWUSER) fails in the sandbox */
+  int userns_fd;               /* setns to this user namespace before creating the others (--userns) */
+  int userns2_fd;              /* setns to this user namespace after the root switch (--userns2) */
+  int pidns_fd; /* setns to this pid namespace; a new one inside it with ns[PID].create (--pidns) */
+  /* control fds and files */
+  int sync_fd;         /* kept open (by the init) while the sandbox runs (--sync-fd) */
+  int block_fd;        /* read one byte before exec (--block-fd) */
+  int userns_block_fd; /* read one byte before the user namespace is used; maps are the caller's */
+  int info_fd;         /* {"child-pid": N, "<ns>-namespace": ID...} written when the child exists */
+  int json_status_fd;  /* the same as one JSON line, then {"exit-code": N} (bwrap --json-status-fd) */
+  int *seccomp_fds;    /* compiled BPF programs (struct sock_fprog data) loaded in this order */
+  size_t n_seccomp_fds;
+  char **lock_files; /* paths in the sandbox the init holds a read lock on (--lock-file) */
+  char *exec_label;  /* SELinux label for the command (--exec-label) */
+  char *file_label;  /* SELinux label for the sandbox's tmpfs mounts (--file-label) */
+};
+
+/* Mode for the missing parents of an op's dest, as bwrap makes them: 0755, but without group r-x when
+   the op's `mode` (CELL_OPF_MODE) gives the group nothing, likewise for others. */
+mode_t cell_op_parent_mode (const struct cell_op *op);
 
 struct cell_plan *cell_plan_new (void);
 void cell_plan_free (struct cell_plan *plan);
+/* Frees what `p` owns and zeroes it. */
+void cell_plan_process_clear (struct cell_plan_process *p);
 /* Appends a zeroed op of `kind` and returns it (owned by the plan; strings set by the caller must be
    heap-allocated). */
 struct cell_op *cell_plan_add (struct cell_plan *plan, enum cell_op_kind kind);
@@ -135,18 +209,19 @@ struct cell_op *cell_plan_add (struct cell_plan *plan, enum cell_op_kind kind);
 char *cell_plan_dump (const struct cell_plan *plan);
 const char *cell_op_kind_name (enum cell_op_kind kind);
 
-/* OCI front-end compiler: spec -> plan. `bundle` is the absolute bundle dir (root.path is relative to
-   it); `id` the container ID. No syscalls. Errors name the JSON path: "config.json: /mounts/2/options/1:
-   unknown propagation `rshard`". */
+/* OCI front-end compiler: a spec that passed cell_spec_validate -> a plan. `bundle` is the absolute bundle
+   dir (root.path and relative mount sources are relative to it). Only translates: no syscalls, no
+   refusals (every refusal lives in spec-validate.c), so it cannot fail. Caller frees. */
 struct cell_plan_oci_opts
 {
   const char *bundle;
-  const char *id;
   bool no_pivot;
-  bool rootless;   /* running without CAP_SYS_ADMIN on the host */
   bool root_image; /* root.path names a squashfs image (the caller looked; the compiler does not) */
 };
-int cell_plan_from_oci (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts,
-                        struct cell_plan **out, struct cell_error **err);
+struct cell_plan *cell_plan_from_oci (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts);
+/* The same translation for one process (`exec --process`, or the config's process that `exec` starts
+   from); `seccomp` (the container's profile, may be NULL) is copied in. */
+void cell_plan_process_from_oci (const struct cell_spec_process *sp, const struct cell_spec_seccomp *seccomp,
+                                 struct cell_plan_process *p);
 
 #endif

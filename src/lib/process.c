@@ -11,12 +11,15 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "caps.h"
 #include "fd-util.h"
+#include "hooks.h"
 #include "process.h"
 #include "sealed-exe.h"
+#include "sysattr.h"
 #include "xalloc.h"
 
 static const char *
@@ -34,7 +37,14 @@ check_exec (const char *path, struct cell_error **err)
 {
   struct stat st;
   if (stat (path, &st) < 0)
-    return cell_err_errno (err, "exec `%s`", path);
+    {
+      /* the words podman maps to exit codes 127 and 126 */
+      if (errno == ENOENT || errno == ENOTDIR)
+        return cell_err_as (err, ENOENT, "exec `%s`: no such file or directory", path);
+      if (errno == EACCES)
+        return cell_err_as (err, EACCES, "exec `%s`: permission denied", path);
+      return cell_err_errno (err, "exec `%s`", path);
+    }
   if (S_ISDIR (st.st_mode))
     return cell_err (err, EACCES, "exec `%s`: is a directory: permission denied", path);
   if (access (path, X_OK) < 0 && (st.st_mode & 0111) == 0)
@@ -87,11 +97,13 @@ cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct ce
   if (p->has_oom_score_adj)
     {
       char buf[16];
-      int n = snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
-      if ((proc_dfd >= 0 ? cell_write_file_at (proc_dfd, "self/oom_score_adj", O_NOFOLLOW, buf, (size_t)n)
-                         : cell_write_file_at (AT_FDCWD, "/proc/self/oom_score_adj", 0, buf, (size_t)n))
-          < 0)
-        return cell_err_errno (err, "set oom_score_adj %d", p->oom_score_adj);
+      cleanup_close int own = -1;
+      snprintf (buf, sizeof (buf), "%d", p->oom_score_adj);
+      /* through a verified procfs: the container's, or (without one) a fresh look at /proc, checked */
+      if (proc_dfd < 0 && cell_proc_open ("/proc", &own, err) < 0)
+        return cell_err_wrap (err, "set oom_score_adj %d", p->oom_score_adj);
+      if (cell_proc_write (proc_dfd >= 0 ? proc_dfd : own, "self/oom_score_adj", buf, err) < 0)
+        return -1;
     }
   if (plan->personality)
     {
@@ -124,7 +136,7 @@ cell_process_setup_identity (const struct cell_plan_process *p, struct cell_secc
   if (p->has_caps && cell_caps_drop_bounding (p->cap_bounding, err) < 0)
     return -1;
   /* without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load it while we still have it */
-  if (seccomp && !p->no_new_privileges && cell_seccomp_load (seccomp, err) < 0)
+  if (seccomp && !p->no_new_privileges && cell_seccomp_load (seccomp, NULL, err) < 0)
     return -1;
   if (setgroups (p->n_additional_gids, p->additional_gids) < 0 && errno != EPERM)
     return cell_err_errno (err, "setgroups");
@@ -143,9 +155,20 @@ cell_process_setup_identity (const struct cell_plan_process *p, struct cell_secc
     umask (p->umask);
   if (p->no_new_privileges && prctl (PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
     return cell_err_errno (err, "set no_new_privs");
-  if (seccomp && p->no_new_privileges && cell_seccomp_load (seccomp, err) < 0)
+  if (seccomp && p->no_new_privileges && cell_seccomp_load (seccomp, NULL, err) < 0)
     return -1;
   return 0;
+}
+
+static int
+exec_error (const char *path, struct cell_error **err)
+{
+  /* keep the words podman maps to exit codes 126/127 */
+  if (errno == EACCES)
+    return cell_err (err, EACCES, "exec `%s`: permission denied", path);
+  if (errno == ENOENT)
+    return cell_err (err, ENOENT, "exec `%s`: no such file or directory", path);
+  return cell_err_errno (err, "exec `%s`", path);
 }
 
 int
@@ -158,10 +181,46 @@ cell_process_exec (const struct cell_plan_process *p, const char *path, int pres
     cell_exec_stub_exec (stub_fd, path, p->args, p->env);
   else
     execve (path, p->args, p->env);
-  /* keep the words podman maps to exit codes 126/127 */
-  if (errno == EACCES)
-    return cell_err (err, EACCES, "exec `%s`: permission denied", path);
-  if (errno == ENOENT)
-    return cell_err (err, ENOENT, "exec `%s`: no such file or directory", path);
-  return cell_err_errno (err, "exec `%s`", path);
+  return exec_error (path, err);
+}
+
+static NORETURN void
+tell_start (int conn, const char *msg, int status)
+{
+  if (write (conn, msg, strlen (msg)) < 0)
+    _exit (status);
+  _exit (status);
+}
+
+int
+cell_process_wait_start (const struct cell_plan *plan, const char *path, int start_sock, int preserve_fds,
+                         int stub_fd, const char *hook_json, struct cell_error **err)
+{
+  const struct cell_plan_process *p = &plan->process;
+  struct cell_error *e = NULL;
+  int conn;
+
+  if (stub_fd >= 0)
+    {
+      if (cell_close_from (3 + preserve_fds, true) < 0)
+        return cell_err_errno (err, "close runtime file descriptors");
+      cell_exec_stub_wait (stub_fd, start_sock, path ? path : "", p->present ? p->args : NULL,
+                           p->present ? p->env : NULL);
+      return cell_err_errno (err, "exec the sealed exec stub");
+    }
+  /* sealed runtime: nobody reads the setup socket any more; errors go to `start` */
+  while ((conn = accept4 (start_sock, NULL, NULL, SOCK_CLOEXEC)) < 0)
+    if (errno != EINTR)
+      _exit (1);
+  close (start_sock);
+  if (!path)
+    tell_start (conn, "the container has no process to start (config.json: /process)", 1);
+  /* runtime.md: startContainer hooks run as part of `start`, in the container, before the process */
+  if (plan->hooks.n_start_container
+      && cell_hooks_run (plan->hooks.start_container, plan->hooks.n_start_container, hook_json,
+                         "startContainer", CELL_HOOKS_STOP, &e)
+             < 0)
+    tell_start (conn, e->msg, 1);
+  cell_process_exec (p, path, preserve_fds, -1, &e);
+  tell_start (conn, e ? e->msg : "exec failed", errno == ENOENT ? 127 : 126);
 }

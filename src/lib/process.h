@@ -16,11 +16,19 @@ int cell_process_find_exec (const struct cell_plan_process *p, char **path, stru
    `proc_dfd`), io priority and personality. */
 int cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct cell_error **err);
 /* chdir(cwd) (checked to be inside the root), groups, gid, uid, capability sets, umask, no_new_privs, and
-   seccomp at the last possible point. */
+   seccomp at the last possible point. `seccomp` must not have SCMP_ACT_NOTIFY rules (spawn.c loads those
+   earlier, while the runtime still listens for the listener). */
 int cell_process_setup_identity (const struct cell_plan_process *p, struct cell_seccomp *seccomp,
                                  struct cell_error **err);
-/* Marks every fd >= 3 + preserve_fds close-on-exec and execs `path`; returns only on failure. */
+/* Marks every fd >= 3 + preserve_fds close-on-exec and execs `path` (through the exec stub `stub_fd` when
+   >= 0); returns only on failure, with the words clients map to exit codes 126/127. */
 int cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
                        struct cell_error **err);
+/* create's end: waits until `start` connects to `start_sock`, then execs `path` (NULL: no process). With
+   `stub_fd` the exec stub does the waiting (this returns only if the stub could not be exec'd); without,
+   the runtime waits itself, runs the startContainer hooks (`hook_json` on their stdin) and execs, and any
+   error goes to `start` over its connection (never returns). */
+int cell_process_wait_start (const struct cell_plan *plan, const char *path, int start_sock, int preserve_fds,
+                             int stub_fd, const char *hook_json, struct cell_error **err);
 
 #endif

@@ -3,6 +3,7 @@
    processes: a container process that execs /proc/self/exe (say via a `#!/proc/self/exe` script) then
    reaches the sealed copy, never the host file. */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -102,21 +103,43 @@ cell_exec_stub_open (struct cell_error **err)
 #endif
 }
 
-void
-cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env)
+/* argv = PREFIX... PATH ARGS...: the stub refuses to run without its magic (src/stub/exec-stub.c) */
+static void
+stub_exec (int stub_fd, const char *const *prefix, size_t n_prefix, const char *path, char *const *args,
+           char *const *env)
 {
+  static char *const none[] = { NULL };
   size_t n = 0;
   char **argv;
 
-  while (args[n])
+  while (args && args[n])
     n++;
-  argv = calloc (n + 3, sizeof (char *));
+  argv = calloc (n_prefix + n + 2, sizeof (char *));
   if (argv == NULL)
     return;
-  /* the stub refuses to run without it (src/stub/exec-stub.c) */
-  argv[0] = (char *)"\001cell-exec-stub";
-  argv[1] = (char *)path;
-  memcpy (argv + 2, args, n * sizeof (char *));
-  syscall (SYS_execveat, stub_fd, "", argv, env, AT_EMPTY_PATH);
+  memcpy (argv, prefix, n_prefix * sizeof (char *));
+  argv[n_prefix] = (char *)path;
+  if (n)
+    memcpy (argv + n_prefix + 1, args, n * sizeof (char *));
+  syscall (SYS_execveat, stub_fd, "", argv, env ? env : none, AT_EMPTY_PATH);
   free (argv);
+}
+
+void
+cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env)
+{
+  static const char *const prefix[] = { "\001cell-exec-stub" };
+  stub_exec (stub_fd, prefix, 1, path, args, env);
+}
+
+void
+cell_exec_stub_wait (int stub_fd, int start_sock, const char *path, char *const *args, char *const *env)
+{
+  char num[16];
+  const char *prefix[] = { "\001cell-wait-stub", num };
+  int fl = fcntl (start_sock, F_GETFD);
+  snprintf (num, sizeof (num), "%d", start_sock);
+  if (fl < 0 || fcntl (start_sock, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+    return;
+  stub_exec (stub_fd, prefix, 2, path, args, env);
 }

@@ -22,5 +22,8 @@ bool cell_exec_stub_built (void);
 int cell_exec_stub_open (struct cell_error **err);
 /* execveat(stub_fd) with argv PATH ARGS...; returns only on failure (errno set). */
 void cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env);
+/* A created container's end: execveat(stub_fd) so that the stub waits for `start` on the listening socket
+   `start_sock` (made inheritable here), then execs PATH ("" for no process); returns only on failure. */
+void cell_exec_stub_wait (int stub_fd, int start_sock, const char *path, char *const *args, char *const *env);
 
 #endif

@@ -45,36 +45,44 @@ struct source
    see them, without /proc, /sys, /dev or volumes mounted below. An image root in parts is built in a
    private mount namespace of the child's own, gone with it. */
 static int
-enter_source (const struct source *src)
+enter_source (const struct source *src, struct cell_error **err)
 {
   char p[64];
   int host, ctr, t;
   if (src->image)
     {
-      struct cell_error *e = NULL;
       if (unshare (CLONE_NEWNS) < 0 || mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        return dprintf (2, "cell: snapshot: private mount namespace: %m\n"), -1;
-      if (cell_image_root_build (src->image, src->scratch, &e) < 0)
-        return dprintf (2, "cell: snapshot: %s\n", e->msg), -1;
+        return cell_err_errno (err, "snapshot: private mount namespace");
+      if (cell_image_root_build (src->image, src->scratch, err) < 0)
+        return cell_err_wrap (err, "snapshot");
       if (chdir (src->scratch) < 0)
-        return dprintf (2, "cell: snapshot: chdir `%s`: %m\n", src->scratch), -1;
+        return cell_err_errno (err, "snapshot: chdir `%s`", src->scratch);
       return 0;
     }
   if (src->pid <= 0)
     {
       if (chdir (src->path) < 0)
-        return dprintf (2, "cell: snapshot: chdir `%s`: %m\n", src->path), -1;
+        return cell_err_errno (err, "snapshot: chdir `%s`", src->path);
       return 0;
     }
   snprintf (p, sizeof (p), "/proc/%d/ns/mnt", (int)src->pid);
   host = open ("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
   ctr = open (p, O_RDONLY | O_CLOEXEC);
   if (host < 0 || ctr < 0 || setns (ctr, CLONE_NEWNS) < 0)
-    return dprintf (2, "cell: snapshot: enter the mount namespace of %d: %m\n", (int)src->pid), -1;
+    return cell_err_errno (err, "snapshot: enter the mount namespace of %d", (int)src->pid);
   t = (int)syscall (SYS_open_tree, AT_FDCWD, "/", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
   if (t < 0 || setns (host, CLONE_NEWNS) < 0 || fchdir (t) < 0)
-    return dprintf (2, "cell: snapshot: clone the container's root: %m\n"), -1;
+    return cell_err_errno (err, "snapshot: clone the container's root");
   return 0;
+}
+
+/* In the mksquashfs child: its error goes to the parent through `fd` (close-on-exec), never to stderr. */
+static NORETURN void
+child_fail (int fd, struct cell_error *e, int status)
+{
+  if (e && write (fd, e->msg, strlen (e->msg)) < 0)
+    _exit (status);
+  _exit (status);
 }
 
 /* The mksquashfs to run and its -comp argument (NULL: mksquashfs's own default). */
@@ -166,7 +174,9 @@ run_mksquashfs (struct source *src, const struct tool *tool, const char *out,
   cleanup_free char *scratch = NULL;
   struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
   pid_t pid;
-  int st = 0;
+  int st = 0, ep[2];
+  char why[1024];
+  ssize_t nwhy = 0;
 
   /* absolute: mksquashfs runs from inside the source */
   if (out[0] == '/')
@@ -187,12 +197,21 @@ run_mksquashfs (struct source *src, const struct tool *tool, const char *out,
       src->scratch = scratch;
     }
   /* SIGINT/SIGTERM stop mksquashfs and remove the temporary file: no half-written image */
+  if (pipe2 (ep, O_CLOEXEC) < 0)
+    {
+      cell_err_errno (err, "snapshot: pipe");
+      if (scratch)
+        rmdir (scratch);
+      return -1;
+    }
   sigaction (SIGINT, &sa, &old_int);
   sigaction (SIGTERM, &sa, &old_term);
   pid = fork ();
   if (pid < 0)
     {
       cell_err_errno (err, "snapshot: fork");
+      close (ep[0]);
+      close (ep[1]);
       if (scratch)
         rmdir (scratch);
       return -1;
@@ -219,13 +238,22 @@ run_mksquashfs (struct source *src, const struct tool *tool, const char *out,
       else
         argv[n++] = "-quiet";
       argv[n] = NULL;
-      signal (SIGINT, SIG_DFL);
-      signal (SIGTERM, SIG_DFL);
-      if (enter_source (src) < 0)
-        _exit (126);
-      execv (bin, (char **)argv);
-      _exit (127);
+      {
+        struct cell_error *e = NULL;
+        close (ep[0]);
+        signal (SIGINT, SIG_DFL);
+        signal (SIGTERM, SIG_DFL);
+        if (enter_source (src, &e) < 0)
+          child_fail (ep[1], e, 126);
+        execv (bin, (char **)argv);
+        cell_err_errno (&e, "snapshot: exec `%s`", bin);
+        child_fail (ep[1], e, 127);
+      }
     }
+  close (ep[1]);
+  while ((nwhy = read (ep[0], why, sizeof (why) - 1)) < 0 && errno == EINTR)
+    ;
+  close (ep[0]);
   while (waitpid (pid, &st, 0) < 0)
     if (errno != EINTR)
       break;
@@ -240,6 +268,11 @@ run_mksquashfs (struct source *src, const struct tool *tool, const char *out,
       unlink (tmp);
       if (interrupted)
         return cell_err (err, 0, "snapshot `%s`: interrupted", out);
+      if (nwhy > 0)
+        {
+          why[nwhy] = '\0';
+          return cell_err (err, 0, "%s", why);
+        }
       return cell_err (err, 0, "snapshot `%s`: mksquashfs failed (%s %d)", out,
                        WIFEXITED (st) ? "status" : "signal",
                        WIFEXITED (st) ? WEXITSTATUS (st) : WTERMSIG (st));
@@ -275,8 +308,13 @@ cell_snapshot_image (const char *image, const char *upper, const char *out,
   struct tool tool;
   int ret;
 
-  if (choose_tool (opts, &tool, err) < 0
-      || cell_image_root_prepare (image, upper == NULL, upper, NULL, &r, err) < 0)
+  struct cell_image_root_opts io
+      = { .readonly = upper == NULL, .upper = upper, .force_mount2 = opts && opts->force_mount2 };
+  cleanup_close int fd = open (image, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+  if (fd < 0)
+    return cell_err_errno (err, "open image `%s`", image);
+  if (choose_tool (opts, &tool, err) < 0 || cell_image_root_prepare (fd, image, &io, &r, err) < 0)
     return -1;
   if (!cell_image_root_in_parts (&r))
     {

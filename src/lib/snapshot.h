@@ -10,6 +10,7 @@ struct cell_snapshot_opts
 {
   const char *compression; /* NULL: zstd */
   bool progress;           /* show mksquashfs's progress bar */
+  bool force_mount2;       /* build an image root in parts (tests of the mount(2) way) */
 };
 
 /* The root filesystem of the live container whose init is `pid` (as its processes see it: lower plus

@@ -1,27 +1,39 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* spawn.c: the executor: clones the container's init and walks it through the plan. The only file that
-   knows the whole order:
+   knows the whole order (the messages are the steps of sync.c's table):
 
-     runtime (parent)                           init (child)
-     clone3(CLONE_NEW*|CLONE_PIDFD[|INTO_CGROUP])  non-dumpable, parent-death signal
-       (joins by path: plain clone; child setns/unshare, then UNSHARED ->)
-     write uid_map/gid_map; place in cgroups
+     runtime                                       init
+     prepare: the root as a detached mount, image
+       roots, image mounts (prepare.c)
+     chdir to the attach dir; clone3(CLONE_NEW*|
+       CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable, parent-death signal, only its own fds
+                                             <---- UNSHARED    (namespaces joined by path: setns, unshare)
+     id maps (verified procfs); cgroups placed;
      [image root in parts: a helper builds it
       in init's mount namespace]
-     GO ------------------------------------->    [fork once more for a joined/unshared pid ns: <- PID]
-                                                  cgroup ns, time ns, hostname; plan ops up to PIVOT
-                                            <---- MOUNTS_DONE
+     GO (fd: the root in parts) ------------->     [a pid namespace joined or unshared: fork; the middle
+                                                    exits, init names itself by its credentials]
+                                             <---- INIT
+                                                   root of its user ns; cgroup ns, time ns, host names;
+                                                   the root attached over its working directory; the plan's
+                                                   ops up to PIVOT; sysctls
+                                             <---- MOUNTS_DONE
      prestart + createRuntime hooks
-     HOOKS_DONE (state JSON) ---------------->    createContainer hooks; PIVOT and the ops after it;
-                                                  sysctls; pty (<- PTY master); limits; exec lookup
-                                            <---- READY
-     create: return (init blocks in open(exec.fifo, O_WRONLY) until `start`)
-     run: wait for EOF (exec done) or ERROR       startContainer hooks; identity, caps, seccomp; execve
+     HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it;
+                                                   rootfsPropagation on /
+                                             <---- PTY (fd: master)
+     [console socket: the master goes there]       rlimits, oom score, personality; exec lookup; the pty
+                                                   becomes stdio (the caller's goes); identity, caps,
+                                                   no_new_privs, seccomp
+                                             <---- SECCOMP (fd: notify fd)
+                                             <---- READY
+     wait for EOF (exec done) or ERROR             run: exec the process (through the exec stub)
+                                                   create: exec the stub, which waits for `start`; or,
+                                                   running sealed, close the socket and wait itself
 
-   Any error in init is sent as ERROR and init exits; the runtime then kills and reaps it. */
+   Any error in init before READY is an ERROR message and init exits; the runtime then kills and reaps it. */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/mount.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
@@ -30,297 +42,376 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "devices.h"
 #include "fd-util.h"
 #include "fsop.h"
 #include "hooks.h"
 #include "log.h"
 #include "ns.h"
+#include "prepare.h"
 #include "process.h"
 #include "sealed-exe.h"
 #include "spawn.h"
 #include "sync.h"
+#include "sysattr.h"
 #include "terminal.h"
 #include "xalloc.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
-struct child
+/* What both sides know about this spawn. */
+struct spawn
 {
-  struct cell_fsop_ctx *ctx; /* prepared by the runtime (image mounts), used by init */
   const struct cell_plan *plan;
   const struct cell_spawn_opts *opts;
-  int sock;
-  bool direct;      /* namespaces were created by clone3 itself */
-  bool second_fork; /* a pid namespace is joined or unshared: init is a grandchild */
-  int stub_fd;      /* opts->exec_stub: the sealed exec stub init execs the process through, else -1 */
+  struct cell_prepared prep;
+  struct cell_sync_shape shape;
+  int sock_rt, sock_init; /* the setup socket's two ends */
+  int stub_fd;            /* the sealed exec stub (opts->exec_stub), or -1 */
+  pid_t child;            /* the cloned process: init, or the middle of a second fork; 0 once reaped */
+  pid_t init;             /* init, once known */
+  int pidfd;              /* init's pidfd */
+  int master;             /* the pty master, relayed by the caller */
+  char trace[256];        /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
+  size_t trace_len;
 };
 
-static int
-set_hostname (const struct cell_plan *plan, struct cell_error **err)
+/* Init cannot log (its log fd is closed): it notes when each phase ended, and the runtime logs them. */
+static void
+init_trace (struct spawn *s, const char *phase)
 {
-  if (plan->hostname && sethostname (plan->hostname, strlen (plan->hostname)) < 0)
-    return cell_err_errno (err, "set hostname `%s`", plan->hostname);
-  if (plan->domainname && setdomainname (plan->domainname, strlen (plan->domainname)) < 0)
-    return cell_err_errno (err, "set domainname `%s`", plan->domainname);
-  return 0;
+  int n;
+  if (!cell_log_debug_enabled () || s->trace_len >= sizeof (s->trace))
+    return;
+  n = snprintf (s->trace + s->trace_len, sizeof (s->trace) - s->trace_len, "%s=%llu ", phase,
+                cell_trace_now ());
+  if (n > 0)
+    s->trace_len += (size_t)n;
 }
 
-/* Sysctls go through the container's own verified procfs: never a path the rootfs could redirect. */
-static int
-set_sysctls (const struct cell_plan *plan, int proc_dfd, struct cell_error **err)
+/* ---- init ---------------------------------------------------------------------------------------------- */
+
+static NORETURN void
+init_fail (struct cell_sync *sync, struct cell_error *err)
 {
-  for (size_t i = 0; i < plan->n_sysctl; i++)
-    {
-      const char *k = plan->sysctl[i].key, *v = plan->sysctl[i].value;
-      cleanup_free char *rel = xasprintf ("sys/%s", k);
-      if (proc_dfd < 0)
-        return cell_err (err, 0, "sysctl `%s`: the container has no /proc mount", k);
-      for (char *c = rel + 4; *c; c++)
-        if (*c == '.')
-          *c = '/';
-      if (strchr (v, '\n'))
-        return cell_err (err, 0, "sysctl `%s`: invalid value", k);
-      if (cell_write_file_at (proc_dfd, rel, O_NOFOLLOW, v, strlen (v)) < 0)
-        return cell_err_errno (err, "sysctl `%s` = `%s`", k, v);
-    }
-  return 0;
+  cell_sync_fail (sync->sock, err ? err->msg : "setup failed");
+  _exit (127);
 }
 
-static int
-join_namespaces (struct child *c, struct cell_error **err)
+/* Init starts with nothing of the runtime's but what the plan needs. */
+static void
+init_start (struct spawn *s)
 {
-  const struct cell_plan *plan = c->plan;
-  int fds[CELL_NS_COUNT];
-  int order[CELL_NS_COUNT] = { CELL_NS_USER, CELL_NS_PID,    CELL_NS_NETWORK, CELL_NS_IPC,
-                               CELL_NS_UTS,  CELL_NS_CGROUP, CELL_NS_TIME,    CELL_NS_MOUNT };
-  int r = 0;
+  sigset_t none;
+  struct sigaction dfl = { .sa_handler = SIG_DFL };
+  int keep[32] = { s->sock_init, s->opts->start_sock, s->stub_fd };
+  size_t n = 3 + cell_prepared_fds (&s->prep, keep + 3, ARRAY_SIZE (keep) - 3);
 
-  /* open every path first: they are host paths, and joining the mount namespace changes what they mean */
-  for (int i = 0; i < CELL_NS_COUNT; i++)
-    {
-      fds[i] = -1;
-      if (plan->ns[i].path && r == 0)
-        r = cell_ns_open (plan->ns[i].path, (enum cell_ns_type)i, &fds[i], err);
-    }
-  for (int k = 0; k < CELL_NS_COUNT && r == 0; k++)
-    if (fds[order[k]] >= 0)
-      r = cell_ns_join (fds[order[k]], (enum cell_ns_type)order[k], plan->ns[order[k]].path, err);
-  for (int i = 0; i < CELL_NS_COUNT; i++)
-    if (fds[i] >= 0)
-      close (fds[i]);
-  return r;
+  /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5) */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+  /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default */
+  for (int sig = 1; sig < NSIG; sig++)
+    if (sig != SIGKILL && sig != SIGSTOP)
+      sigaction (sig, &dfl, NULL);
+  sigemptyset (&none);
+  sigprocmask (SIG_SETMASK, &none, NULL);
+  cell_log_close ();
+  cell_close_all_except (3 + s->opts->preserve_fds, keep, n);
 }
 
+/* Namespaces init makes itself, the image root built in parts, and the second fork into a pid namespace. */
 static int
-create_time_ns (const struct cell_plan *plan, struct cell_error **err)
+init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs, struct cell_error **err)
 {
-  int fd;
-  if (unshare (CLONE_NEWTIME) < 0)
-    return cell_err_errno (err, "create time namespace");
-  /* offsets can only be written before a process enters the namespace */
-  if (plan->time_offsets)
-    {
-      if (cell_write_file_at (AT_FDCWD, "/proc/self/timens_offsets", 0, plan->time_offsets,
-                              strlen (plan->time_offsets))
-          < 0)
-        return cell_err_errno (err, "set time namespace offsets");
-    }
-  fd = open ("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || setns (fd, CLONE_NEWTIME) < 0)
-    {
-      if (fd >= 0)
-        close (fd);
-      return cell_err_errno (err, "enter time namespace");
-    }
-  close (fd);
-  return 0;
-}
+  const struct cell_plan *plan = s->plan;
 
-static int
-open_devnull (struct cell_fsop_ctx *ctx, struct cell_error **err)
-{
-  struct stat st;
-  /* a detached clone of the host's node: masks bind copies of it after pivot_root, when the host's
-     mounts are gone (and never whatever /dev/null the container has) */
-  ctx->devnull_fd = (int)syscall (SYS_open_tree, AT_FDCWD, "/dev/null", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-  if (ctx->devnull_fd < 0 || fstat (ctx->devnull_fd, &st) < 0)
-    return cell_err_errno (err, "open the host's `/dev/null`");
-  if (!S_ISCHR (st.st_mode) || major (st.st_rdev) != 1 || minor (st.st_rdev) != 3)
-    return cell_err (err, 0, "the host's `/dev/null` is not the null device");
-  return 0;
-}
-
-static int
-child_setup (struct child *c, struct cell_fsop_ctx *ctx, char **hook_json, struct cell_error **err)
-{
-  const struct cell_plan *plan = c->plan;
-  int unshare_flags = 0;
-  size_t i;
-
-  if (!c->direct)
+  if (s->shape.unshared)
     {
-      if (join_namespaces (c, err) < 0)
+      int flags = 0;
+      if (cell_ns_join_paths (plan->ns, err) < 0)
         return -1;
       for (int t = 0; t < CELL_NS_COUNT; t++)
         if (plan->ns[t].create && t != CELL_NS_CGROUP && t != CELL_NS_TIME)
-          unshare_flags |= cell_ns_clone_flag ((enum cell_ns_type)t);
-      if (unshare_flags && unshare (unshare_flags) < 0)
+          flags |= cell_ns_clone_flag ((enum cell_ns_type)t);
+      if (flags && unshare (flags) < 0)
         return cell_err_errno (err, "create namespaces");
-      if (cell_sync_send (c->sock, CELL_SYNC_PID, "unshared", -1, err) < 0)
+      if (cell_sync_send (sync, CELL_SYNC_UNSHARED, NULL, -1, err) < 0)
         return -1;
     }
-  if (cell_sync_expect (c->sock, CELL_SYNC_GO, NULL, &ctx->image_root_fd, err) < 0)
+  if (cell_sync_recv (sync, CELL_SYNC_GO, NULL, &fs->image_root_fd, NULL, err) < 0)
     return -1;
-  if (c->second_fork)
+  if (s->shape.init_pid)
     {
       pid_t pid = fork ();
       if (pid < 0)
         return cell_err_errno (err, "fork into the pid namespace");
       if (pid > 0)
-        {
-          char buf[24];
-          struct cell_error *e2 = NULL;
-          snprintf (buf, sizeof (buf), "%d", (int)pid);
-          cell_sync_send (c->sock, CELL_SYNC_PID, buf, -1, &e2);
-          _exit (0);
-        }
+        _exit (0); /* the middle says nothing: init names itself */
+      if (cell_sync_send (sync, CELL_SYNC_INIT, NULL, -1, err) < 0)
+        return -1;
     }
   /* in a new user namespace our host ids are unmapped until we take the namespace's root: without that,
      every file we create would fail with EOVERFLOW */
-  if (plan->ns[CELL_NS_USER].create || plan->ns[CELL_NS_USER].path)
-    {
-      if (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0)
-        return cell_err_errno (err, "become root in the user namespace (is container id 0 mapped?)");
-    }
+  if ((plan->ns[CELL_NS_USER].create || plan->ns[CELL_NS_USER].path)
+      && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
+    return cell_err_errno (err, "become root in the user namespace (is container id 0 mapped?)");
   if (plan->ns[CELL_NS_CGROUP].create && unshare (CLONE_NEWCGROUP) < 0)
     return cell_err_errno (err, "create cgroup namespace");
-  if (plan->ns[CELL_NS_TIME].create && create_time_ns (plan, err) < 0)
+  if (plan->ns[CELL_NS_TIME].create && cell_ns_create_time (plan->time_offsets, err) < 0)
     return -1;
-  if (set_hostname (plan, err) < 0)
+  if (cell_sysattr_set_names (plan->hostname, plan->domainname, err) < 0)
     return -1;
-  if (open_devnull (ctx, err) < 0)
-    return -1;
-  ctx->own_cgroupns = plan->ns[CELL_NS_CGROUP].create || plan->ns[CELL_NS_CGROUP].path;
-  ctx->in_userns = plan->ns[CELL_NS_USER].create || plan->ns[CELL_NS_USER].path;
-
-  for (i = 0; i < plan->n_ops && plan->ops[i].kind != CELL_OP_PIVOT; i++)
-    if (cell_fsop_execute (ctx, &plan->ops[i], err) < 0)
-      return -1;
-  /* before readonlyPaths make /proc/sys read-only */
-  if (set_sysctls (plan, ctx->proc_dfd, err) < 0)
-    return -1;
-  if (cell_sync_send (c->sock, CELL_SYNC_MOUNTS_DONE, NULL, -1, err) < 0
-      || cell_sync_expect (c->sock, CELL_SYNC_HOOKS_DONE, hook_json, NULL, err) < 0)
-    return -1;
-  if (plan->hooks && plan->hooks->n_create_container
-      && cell_hooks_run (plan->hooks->create_container, plan->hooks->n_create_container, *hook_json,
-                         "createContainer", err)
-             < 0)
-    return -1;
-  for (; i < plan->n_ops; i++)
-    if (cell_fsop_execute (ctx, &plan->ops[i], err) < 0)
-      return -1;
-  if (ctx->console_master >= 0)
-    {
-      if (cell_sync_send (c->sock, CELL_SYNC_PTY, NULL, ctx->console_master, err) < 0)
-        return -1;
-      close (ctx->console_master);
-      ctx->console_master = -1;
-    }
-  return cell_process_setup_limits (plan, ctx->proc_dfd, err);
+  init_trace (s, "namespaces");
+  return 0;
 }
 
-static int
-child_main (struct child *c)
+/* What a phase of the trace calls an op. */
+static const char *
+op_phase (enum cell_op_kind k)
 {
-  const struct cell_plan *plan = c->plan;
-  struct cell_error *err = NULL;
-  struct cell_fsop_ctx ctx = *c->ctx;
-  cleanup_free char *hook_json = NULL;
-  cleanup_free char *exe = NULL;
+  switch (k)
+    {
+    case CELL_OP_DEV_DEFAULT:
+    case CELL_OP_DEVICE:
+      return "devices";
+    case CELL_OP_PIVOT:
+      return "pivot";
+    case CELL_OP_MASK:
+    case CELL_OP_READONLY:
+    case CELL_OP_REMOUNT_RO:
+      return "masks";
+    default:
+      return "mounts";
+    }
+}
 
-  /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5) */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  /* the runtime may block signals (run forwards them): the container starts with none blocked and default
-     dispositions */
-  {
-    sigset_t none;
-    struct sigaction dfl = { .sa_handler = SIG_DFL };
-    sigemptyset (&none);
-    for (int sig = 1; sig < NSIG; sig++)
-      if (sig != SIGKILL && sig != SIGSTOP)
-        sigaction (sig, &dfl, NULL);
-    sigprocmask (SIG_SETMASK, &none, NULL);
-  }
-  /* init shares nothing with the runtime but these: in particular not the locked state dir fd */
-  cell_log_close ();
-  {
-    int keep[16] = { c->sock, c->opts->state_dfd, c->stub_fd };
-    size_t n = 3 + cell_fsop_ctx_fds (c->ctx, keep + 3, ARRAY_SIZE (keep) - 3);
-    cell_close_all_except (3 + c->opts->preserve_fds, keep, n);
-    cell_fsop_ctx_forget_runtime_fds (&ctx);
-  }
-  if (child_setup (c, &ctx, &hook_json, &err) < 0 || cell_process_find_exec (&plan->process, &exe, &err) < 0)
-    goto fail;
-  /* from here on init outlives `cell create` */
-  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
-  if (cell_sync_send (c->sock, CELL_SYNC_READY, NULL, -1, &err) < 0)
-    goto fail;
-  cell_fsop_ctx_release (&ctx);
-  if (c->opts->state_dfd >= 0)
+/* The ops in [from, to) of the plan, traced by phase. */
+static int
+init_ops (struct spawn *s, struct cell_fsop_ctx *fs, size_t from, size_t to, struct cell_error **err)
+{
+  for (size_t i = from; i < to; i++)
     {
-      /* blocks until `start` opens the fifo for reading */
-      int fifo = openat (c->opts->state_dfd, "exec.fifo", O_WRONLY | O_CLOEXEC);
-      if (fifo < 0 || write (fifo, "0", 1) != 1)
-        _exit (1);
-      close (fifo);
-      close (c->opts->state_dfd);
+      if (cell_fsop_execute (fs, &fs->plan->ops[i], err) < 0)
+        return -1;
+      if (i + 1 == to || op_phase (fs->plan->ops[i + 1].kind) != op_phase (fs->plan->ops[i].kind))
+        init_trace (s, op_phase (fs->plan->ops[i].kind));
     }
-  if (plan->hooks && plan->hooks->n_start_container
-      && cell_hooks_run (plan->hooks->start_container, plan->hooks->n_start_container, hook_json,
-                         "startContainer", &err)
+  return 0;
+}
+
+static size_t
+pivot_index (const struct cell_plan *plan)
+{
+  size_t i = 0;
+  while (i < plan->n_ops && plan->ops[i].kind != CELL_OP_PIVOT)
+    i++;
+  return i;
+}
+
+/* Mounts, hooks around the root switch, and the switch itself. */
+static int
+init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs, char **hook_json,
+                 struct cell_error **err)
+{
+  const struct cell_plan *plan = s->plan;
+  size_t pivot = pivot_index (plan);
+
+  if (cell_devices_clone_null (&fs->devnull_fd, err) < 0 || init_ops (s, fs, 0, pivot, err) < 0)
+    return -1;
+  /* before readonlyPaths make /proc/sys read-only */
+  if (cell_sysattr_set_sysctls (plan->sysctl, plan->n_sysctl, fs->proc_dfd, err) < 0)
+    return -1;
+  if (cell_sync_send (sync, CELL_SYNC_MOUNTS_DONE, NULL, -1, err) < 0
+      || cell_sync_recv (sync, CELL_SYNC_HOOKS_DONE, hook_json, NULL, NULL, err) < 0)
+    return -1;
+  if (plan->hooks.n_create_container
+      && cell_hooks_run (plan->hooks.create_container, plan->hooks.n_create_container, *hook_json,
+                         "createContainer", CELL_HOOKS_STOP, err)
              < 0)
-    goto fail;
-  if (ctx.console_fd >= 0)
-    {
-      if (cell_pty_make_controlling (ctx.console_fd, plan->process.console_rows, plan->process.console_cols,
-                                     &err)
-          < 0)
-        goto fail;
-      ctx.console_fd = -1;
-    }
-  for (int fd = 3; fd < 3 + c->opts->preserve_fds; fd++)
+    return -1;
+  if (init_ops (s, fs, pivot, plan->n_ops, err) < 0
+      || (pivot < plan->n_ops && cell_fsop_root_propagation (fs, err) < 0))
+    return -1;
+  if (s->shape.pty && cell_sync_send (sync, CELL_SYNC_PTY, NULL, fs->console_master, err) < 0)
+    return -1;
+  cell_closep (&fs->console_master);
+  return 0;
+}
+
+/* A filter with SCMP_ACT_NOTIFY rules: loaded here, and its listener sent at once (the load and the one
+   sendmsg, nothing between: until the agent has it, nobody answers a notified call). Without no_new_privs
+   loading needs CAP_SYS_ADMIN, so before the identity; with it, after, as late as possible. */
+static int
+init_notify_filter (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
+{
+  int nfd = -1;
+  if (cell_seccomp_load (s->opts->seccomp, &nfd, err) < 0)
+    return -1;
+  if (cell_sync_send_fd_now (sync, CELL_SYNC_SECCOMP, nfd) < 0)
+    return cell_err_errno (err, "send the seccomp listener");
+  close (nfd);
+  return 0;
+}
+
+/* The process: everything that can fail, so that `create` fails rather than `start` (runtime.md). */
+static int
+init_process (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs, char **exe,
+              struct cell_error **err)
+{
+  bool nnp = s->plan->process.no_new_privileges;
+  const struct cell_plan_process *p = &s->plan->process;
+
+  if (cell_process_setup_limits (s->plan, fs->proc_dfd, err) < 0)
+    return -1;
+  if (!p->present)
+    return 0;
+  if (cell_process_find_exec (p, exe, err) < 0)
+    return -1;
+  /* the pty becomes stdio: nothing of the caller's stays open in init (a shim waits for its EOF) */
+  if (fs->console_fd >= 0
+      && cell_pty_make_controlling (steal_fd (&fs->console_fd), p->console_rows, p->console_cols, err) < 0)
+    return -1;
+  for (int fd = 3; fd < 3 + s->opts->preserve_fds; fd++)
     {
       int fl = fcntl (fd, F_GETFD);
       if (fl >= 0)
         fcntl (fd, F_SETFD, fl & ~FD_CLOEXEC);
     }
-  if (cell_process_setup_identity (&plan->process, c->opts->seccomp, &err) < 0)
-    goto fail;
-  cell_process_exec (&plan->process, exe, c->opts->preserve_fds, c->stub_fd, &err);
-fail:
-  {
-    struct cell_error *e2 = NULL;
-    if (cell_sync_send (c->sock, CELL_SYNC_ERROR, err ? err->msg : "setup failed", -1, &e2) < 0)
-      {
-        /* nobody listens any more (after `create` returned): say it on stderr */
-        dprintf (2, "cell: %s\n", err ? err->msg : "setup failed");
-        cell_error_free (e2);
-      }
-  }
-  _exit (127);
+  /* nothing of the setup is open any more when the process's cwd is entered (SECURITY row 3) */
+  cell_fsop_ctx_release (fs);
+  cell_prepared_release (&s->prep);
+  if (s->shape.seccomp_notify && !nnp && init_notify_filter (s, sync, err) < 0)
+    return -1;
+  if (cell_process_setup_identity (p, s->shape.seccomp_notify ? NULL : s->opts->seccomp, err) < 0)
+    return -1;
+  if (s->shape.seccomp_notify && nnp && init_notify_filter (s, sync, err) < 0)
+    return -1;
+  init_trace (s, "identity");
+  return 0;
+}
+
+static NORETURN void
+init_main (struct spawn *s)
+{
+  struct cell_error *err = NULL;
+  struct cell_sync sync;
+  struct cell_fsop_ctx fs;
+  cleanup_free char *hook_json = NULL;
+  cleanup_free char *exe = NULL;
+
+  init_start (s);
+  cell_sync_init (&sync, s->sock_init, &s->shape);
+  cell_fsop_ctx_init (&fs, s->plan, &s->prep);
+  fs.in_userns = s->plan->ns[CELL_NS_USER].create || s->plan->ns[CELL_NS_USER].path;
+  fs.own_cgroupns = s->plan->ns[CELL_NS_CGROUP].create || s->plan->ns[CELL_NS_CGROUP].path;
+  if (init_namespaces (s, &sync, &fs, &err) < 0 || init_filesystem (s, &sync, &fs, &hook_json, &err) < 0
+      || init_process (s, &sync, &fs, &exe, &err) < 0)
+    init_fail (&sync, err);
+  /* from here on init outlives `cell create` */
+  prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
+  cell_fsop_ctx_release (&fs);
+  cell_prepared_release (&s->prep);
+  s->trace[s->trace_len < sizeof (s->trace) ? s->trace_len : sizeof (s->trace) - 1] = '\0';
+  if (cell_sync_send (&sync, CELL_SYNC_READY, s->trace, -1, &err) < 0)
+    init_fail (&sync, err);
+  if (s->opts->end == CELL_SPAWN_EXEC)
+    {
+      /* runtime.md: startContainer hooks run before the process, in the container, with its identity */
+      const struct cell_spec_hooks *h = &s->plan->hooks;
+      if (h->n_start_container
+          && cell_hooks_run (h->start_container, h->n_start_container, hook_json, "startContainer",
+                             CELL_HOOKS_STOP, &err)
+                 < 0)
+        init_fail (&sync, err);
+      cell_process_exec (&s->plan->process, exe, s->opts->preserve_fds, s->stub_fd, &err);
+    }
+  else
+    {
+      /* running sealed, init waits itself: the runtime reads nothing more (EOF now) */
+      if (s->stub_fd < 0)
+        close (s->sock_init);
+      cell_process_wait_start (s->plan, exe, s->opts->start_sock, s->opts->preserve_fds, s->stub_fd,
+                               hook_json, &err);
+    }
+  init_fail (&sync, err);
+}
+
+/* ---- runtime ------------------------------------------------------------------------------------------- */
+
+static void
+spawn_release (struct spawn *s)
+{
+  if (s->init > 0)
+    {
+      /* not reaped by us unless it is our child or we are its subreaper: a kill through the pidfd never hits
+         a recycled pid */
+      if (s->pidfd < 0 || syscall (SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0) < 0)
+        kill (s->init, SIGKILL);
+      while (waitpid (s->init, NULL, __WALL) < 0 && errno == EINTR)
+        ;
+    }
+  if (s->child > 0 && s->child != s->init)
+    {
+      kill (s->child, SIGKILL);
+      while (waitpid (s->child, NULL, __WALL) < 0 && errno == EINTR)
+        ;
+    }
+  cell_closep (&s->pidfd);
+  cell_closep (&s->master);
+  cell_closep (&s->sock_rt);
+  cell_closep (&s->sock_init);
+  cell_closep (&s->stub_fd);
+  cell_prepared_release (&s->prep);
+}
+#define cleanup_spawn __attribute__ ((cleanup (spawn_release)))
+
+/* Above the --preserve-fds range, close-on-exec. */
+static int
+lift_fd (int fd, int min)
+{
+  int hi;
+  if (fd < 0 || fd >= min)
+    return fd;
+  hi = fcntl (fd, F_DUPFD_CLOEXEC, min);
+  close (fd);
+  return hi;
+}
+
+static int
+spawn_prepare (struct spawn *s, struct cell_error **err)
+{
+  const struct cell_plan *plan = s->plan;
+  struct cell_prepare_opts po = { .rootfs_fd = s->opts->rootfs_fd, .force_mount2 = s->opts->force_mount2 };
+  int sv[2], min = 3 + s->opts->preserve_fds;
+
+  for (int t = 0; t < CELL_NS_COUNT; t++)
+    s->shape.unshared |= plan->ns[t].path != NULL;
+  s->shape.init_pid = s->shape.unshared && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path);
+  s->shape.pty = plan->process.present && plan->process.terminal;
+  s->shape.seccomp_notify = plan->process.present && cell_seccomp_has_notify (s->opts->seccomp);
+  if (cell_prepare (plan, &po, &s->prep, err) < 0)
+    return -1;
+  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+    return cell_err_errno (err, "socketpair");
+  s->sock_rt = sv[0];
+  s->sock_init = lift_fd (sv[1], min);
+  if (s->sock_init < 0)
+    return cell_err_errno (err, "setup socket");
+  if (cell_sync_runtime_end (s->sock_rt, err) < 0)
+    return -1;
+  if (s->opts->exec_stub)
+    {
+      s->stub_fd = lift_fd (cell_exec_stub_open (err), min);
+      if (s->stub_fd < 0)
+        return cell_err_errno (err, "the exec stub");
+    }
+  return 0;
 }
 
 static pid_t
-do_clone (uint64_t flags, int cgroup_dfd, int *pidfd)
+clone_init (uint64_t flags, int cgroup_dfd, int *pidfd)
 {
   struct clone_args ca = {
     .flags = flags | CLONE_PIDFD,
@@ -345,210 +436,178 @@ do_clone (uint64_t flags, int cgroup_dfd, int *pidfd)
   return pid;
 }
 
-static void
-kill_and_reap (pid_t pid)
+/* Init is cloned with the attach dir as its working directory: the kernel carries that into the new mount
+   namespace, where init attaches the root over it without resolving any path. */
+static int
+spawn_clone (struct spawn *s, struct cell_error **err)
 {
-  if (pid > 0)
+  const struct cell_plan *plan = s->plan;
+  cleanup_close int cwd = -1;
+  uint64_t flags = 0;
+  int e;
+
+  for (int t = 0; t < CELL_NS_COUNT; t++)
+    if (plan->ns[t].create && t != CELL_NS_CGROUP && t != CELL_NS_TIME)
+      flags |= (uint64_t)cell_ns_clone_flag ((enum cell_ns_type)t);
+  if (plan->root_switch != CELL_ROOT_CHROOT)
     {
-      kill (pid, SIGKILL);
-      while (waitpid (pid, NULL, __WALL) < 0 && errno == EINTR)
-        ;
+      if (!s->opts->attach_dir)
+        return cell_err (err, 0, "no directory to attach the container's root on");
+      if ((cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || chdir (s->opts->attach_dir) < 0)
+        return cell_err_errno (err, "chdir `%s`", s->opts->attach_dir);
     }
+  s->child = clone_init (s->shape.unshared ? 0 : flags, s->opts->cgroup_dfd, &s->pidfd);
+  if (s->child < 0 && errno == ENOSYS)
+    {
+      /* no clone3: a plain fork, namespaces by unshare in init */
+      s->shape.unshared = true;
+      s->shape.init_pid = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path;
+      s->child = fork ();
+    }
+  if (s->child == 0)
+    init_main (s);
+  e = errno;
+  if (cwd >= 0 && fchdir (cwd) < 0)
+    cell_warn ("return to the working directory: %m");
+  if (s->child < 0)
+    {
+      s->child = 0;
+      errno = e;
+      return cell_err_errno (err, "clone container init");
+    }
+  cell_trace ("clone");
+  cell_closep (&s->sock_init);
+  cell_closep (&s->stub_fd);
+  if (!s->shape.init_pid)
+    s->init = s->child;
+  return 0;
+}
+
+/* After clone: ids, cgroups, the image root in parts, GO, and init's pid after a second fork. */
+static int
+spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
+{
+  const struct cell_plan *plan = s->plan;
+  cleanup_close int root = -1;
+  cleanup_close int proc = -1;
+
+  if (s->shape.unshared && cell_sync_recv (sync, CELL_SYNC_UNSHARED, NULL, NULL, NULL, err) < 0)
+    return -1;
+  if (plan->ns[CELL_NS_USER].create
+      && (cell_proc_open ("/proc", &proc, err) < 0
+          || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, geteuid () != 0, err) < 0))
+    return -1;
+  if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, err) < 0)
+    return -1;
+  cell_trace ("placed");
+  if (cell_prepare_build_in (&s->prep, s->child, s->opts->attach_dir, &root, err) < 0
+      || cell_sync_send (sync, CELL_SYNC_GO, NULL, root, err) < 0)
+    return -1;
+  if (!s->shape.init_pid)
+    return 0;
+  if (cell_sync_recv (sync, CELL_SYNC_INIT, NULL, NULL, &s->init, err) < 0)
+    return -1;
+  if (s->init <= 0)
+    return cell_err (err, 0, "setup protocol: INIT came without the sender's pid");
+  while (waitpid (s->child, NULL, 0) < 0 && errno == EINTR)
+    ;
+  s->child = 0;
+  cell_closep (&s->pidfd);
+  s->pidfd = (int)syscall (SYS_pidfd_open, s->init, 0);
+  return 0;
+}
+
+/* Init's phases, logged in the runtime's log. */
+static void
+log_init_trace (char *trace)
+{
+  char *save = NULL;
+  for (char *t = strtok_r (trace, " ", &save); t; t = strtok_r (NULL, " ", &save))
+    {
+      char *eq = strchr (t, '=');
+      if (eq)
+        {
+          *eq = '\0';
+          cell_trace_at (t, strtoull (eq + 1, NULL, 10));
+        }
+    }
+}
+
+/* Hooks in the runtime's namespaces, the pty, READY, and the exec. */
+static int
+spawn_finish (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
+{
+  cleanup_free char *json = NULL;
+
+  if (cell_sync_recv (sync, CELL_SYNC_MOUNTS_DONE, NULL, NULL, NULL, err) < 0)
+    return -1;
+  if (s->opts->cb.mounts_done && s->opts->cb.mounts_done (s->opts->cb.userdata, s->init, &json, err) < 0)
+    return -1;
+  if (cell_sync_send (sync, CELL_SYNC_HOOKS_DONE, json ? json : "", -1, err) < 0)
+    return -1;
+  if (s->shape.pty)
+    {
+      if (cell_sync_recv (sync, CELL_SYNC_PTY, NULL, &s->master, NULL, err) < 0)
+        return -1;
+      if (s->opts->console_socket_fd >= 0)
+        {
+          if (cell_console_send (s->opts->console_socket_fd, s->master, err) < 0)
+            return -1;
+          cell_closep (&s->master);
+        }
+    }
+  if (s->shape.seccomp_notify)
+    {
+      cleanup_close int nfd = -1;
+      if (cell_sync_recv (sync, CELL_SYNC_SECCOMP, NULL, &nfd, NULL, err) < 0)
+        return -1;
+      if (!s->opts->cb.seccomp_listener)
+        return cell_err (err, 0, "a seccomp listener, and nobody to hand it to");
+      if (s->opts->cb.seccomp_listener (s->opts->cb.userdata, s->init, nfd, err) < 0)
+        return -1;
+    }
+  {
+    cleanup_free char *trace = NULL;
+    if (cell_sync_recv (sync, CELL_SYNC_READY, &trace, NULL, NULL, err) < 0)
+      return -1;
+    log_init_trace (trace);
+  }
+  if (cell_sync_wait_exec (sync, err) < 0)
+    return -1;
+  cell_trace (s->opts->end == CELL_SPAWN_EXEC ? "exec" : "waiting");
+  return 0;
 }
 
 int
 cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, struct cell_spawn_result *res,
             struct cell_error **err)
 {
-  int sv[2] = { -1, -1 };
-  int create_flags = 0, pidfd = -1, image_root = -1, cwd = -1, r;
-  bool joins = false;
-  pid_t pid, init_pid = -1, middle = -1;
-  struct cell_fsop_ctx ctx;
-  struct child c = { .plan = plan, .opts = opts, .ctx = &ctx };
-  cleanup_free char *json = NULL;
-  int master = -1;
+  cleanup_spawn struct spawn s = {
+    .plan = plan,
+    .opts = opts,
+    .sock_rt = -1,
+    .sock_init = -1,
+    .stub_fd = -1,
+    .pidfd = -1,
+    .master = -1,
+  };
+  struct cell_sync sync;
 
   res->pid = -1;
-  res->pidfd = -1;
-  res->pty_master_fd = -1;
-  for (int t = 0; t < CELL_NS_COUNT; t++)
-    {
-      if (plan->ns[t].create)
-        create_flags |= cell_ns_clone_flag ((enum cell_ns_type)t);
-      joins |= plan->ns[t].path != NULL;
-    }
-  cell_fsop_ctx_init (&ctx, plan);
-  ctx.image_mnt_dir = opts->state_dir;
-  /* image roots are built here, by the runtime, as detached mounts init attaches in its own mount
-     namespace (or, where the kernel cannot, in parts built there by a helper before GO): init is already
-     confined by the device cgroup, which denies loop devices */
-  if (cell_fsop_prepare (&ctx, err) < 0)
-    {
-      cell_fsop_ctx_release (&ctx);
-      return -1;
-    }
-  if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-    {
-      cell_fsop_ctx_release (&ctx);
-      return cell_err_errno (err, "socketpair");
-    }
-  /* keep the child's end out of the --preserve-fds range */
-  if (sv[1] < 3 + opts->preserve_fds)
-    {
-      int hi = fcntl (sv[1], F_DUPFD_CLOEXEC, 3 + opts->preserve_fds);
-      close (sv[1]);
-      sv[1] = hi;
-    }
-  c.sock = sv[1];
-  c.stub_fd = -1;
-  if (opts->exec_stub)
-    {
-      int fd = cell_exec_stub_open (err);
-      /* out of the --preserve-fds range too */
-      c.stub_fd = fd < 0 ? -1 : fcntl (fd, F_DUPFD_CLOEXEC, 3 + opts->preserve_fds);
-      if (fd >= 0)
-        close (fd);
-      if (c.stub_fd < 0)
-        {
-          if (fd >= 0)
-            cell_err_errno (err, "dup the exec stub");
-          cell_fsop_ctx_release (&ctx);
-          close (sv[0]);
-          close (sv[1]);
-          return -1;
-        }
-    }
-  c.direct = !joins;
-  c.second_fork = joins && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path);
-
-  /* a whole image root goes on init's working directory: the state dir, carried into init's new mount
-     namespace (see struct cell_fsop_ctx) */
-  if (ctx.image.mnt_fd >= 0
-      && ((cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || chdir (ctx.image_mnt_dir) < 0))
-    {
-      cell_err_errno (err, "chdir `%s`", ctx.image_mnt_dir); /* the first error is the one reported */
-      pid = -1;
-    }
-  else
-    pid = do_clone (c.direct ? (uint64_t)(create_flags & ~(CLONE_NEWCGROUP | CLONE_NEWTIME)) : 0,
-                    opts->cgroup_dfd, &pidfd);
-  if (pid < 0 && errno == ENOSYS)
-    {
-      /* no clone3: plain fork, namespaces by unshare in the child */
-      c.direct = false;
-      c.second_fork = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path;
-      pid = fork ();
-    }
-  if (pid != 0 && cwd >= 0)
-    {
-      int e = errno;
-      if (fchdir (cwd) < 0)
-        cell_log (CELL_LOG_WARNING, "return to the working directory: %m");
-      close (cwd);
-      errno = e;
-    }
-  if (pid < 0)
-    {
-      cell_err_errno (err, "clone container init");
-      cell_fsop_ctx_release (&ctx);
-      close (sv[0]);
-      close (sv[1]);
-      if (c.stub_fd >= 0)
-        close (c.stub_fd);
-      return -1;
-    }
-  if (pid == 0)
-    {
-      close (sv[0]);
-      _exit (child_main (&c));
-    }
-  close (sv[1]);
-  if (c.stub_fd >= 0)
-    close (c.stub_fd);
-  middle = c.second_fork ? pid : -1;
-  init_pid = c.second_fork ? -1 : pid;
-
-  if (!c.direct && cell_sync_expect (sv[0], CELL_SYNC_PID, NULL, NULL, err) < 0)
-    goto fail;
-  if (plan->ns[CELL_NS_USER].create && cell_ns_write_maps (pid, plan->uid_map, plan->gid_map, err) < 0)
-    goto fail;
-  if (opts->cb.placed && opts->cb.placed (opts->cb.userdata, pid, err) < 0)
-    goto fail;
-  if (cell_fsop_build_in (&ctx, pid, &image_root, err) < 0)
-    goto fail;
-  cell_fsop_ctx_release (&ctx);
-  r = cell_sync_send (sv[0], CELL_SYNC_GO, NULL, image_root, err);
-  if (image_root >= 0)
-    close (image_root);
-  if (r < 0)
-    goto fail;
-  if (c.second_fork)
-    {
-      cleanup_free char *p = NULL;
-      if (cell_sync_expect (sv[0], CELL_SYNC_PID, &p, NULL, err) < 0)
-        goto fail;
-      init_pid = (pid_t)atoi (p);
-      while (waitpid (middle, NULL, 0) < 0 && errno == EINTR)
-        ;
-      middle = -1;
-      if (pidfd >= 0)
-        close (pidfd);
-      pidfd = (int)syscall (SYS_pidfd_open, init_pid, 0);
-    }
-  if (cell_sync_expect (sv[0], CELL_SYNC_MOUNTS_DONE, NULL, NULL, err) < 0)
-    goto fail;
-  if (opts->cb.mounts_done && opts->cb.mounts_done (opts->cb.userdata, init_pid, &json, err) < 0)
-    goto fail;
-  if (cell_sync_send (sv[0], CELL_SYNC_HOOKS_DONE, json ? json : "", -1, err) < 0)
-    goto fail;
-  if (plan->process.terminal)
-    {
-      if (cell_sync_expect (sv[0], CELL_SYNC_PTY, NULL, &master, err) < 0)
-        goto fail;
-      if (opts->console_socket_fd >= 0)
-        {
-          if (cell_console_send (opts->console_socket_fd, master, err) < 0)
-            goto fail;
-          close (master);
-          master = -1;
-        }
-    }
-  if (cell_sync_expect (sv[0], CELL_SYNC_READY, NULL, NULL, err) < 0)
-    goto fail;
-  if (opts->state_dfd < 0)
-    {
-      /* run: the socket closes at a successful execve (CLOEXEC); an ERROR means exec failed */
-      enum cell_sync_type t;
-      cleanup_free char *p = NULL;
-      struct cell_error *e2 = NULL;
-      if (cell_sync_recv (sv[0], &t, &p, NULL, &e2) == 0 && t == CELL_SYNC_ERROR)
-        {
-          cell_err (err, 0, "%s", p);
-          goto fail;
-        }
-      cell_error_free (e2);
-    }
-  close (sv[0]);
-  res->pid = init_pid;
-  res->pidfd = pidfd;
-  res->pty_master_fd = master;
+  res->pidfd = res->pty_master_fd = -1;
+  cell_prepared_init (&s.prep);
+  if (spawn_prepare (&s, err) < 0 || spawn_clone (&s, err) < 0)
+    return -1;
+  cell_sync_init (&sync, s.sock_rt, &s.shape);
+  if (spawn_place (&s, &sync, err) < 0)
+    return -1;
+  /* init holds the root and the image mounts now */
+  cell_prepared_release (&s.prep);
+  if (spawn_finish (&s, &sync, err) < 0)
+    return -1;
+  res->pid = s.init;
+  res->pidfd = steal_fd (&s.pidfd);
+  res->pty_master_fd = steal_fd (&s.master);
+  s.init = s.child = 0; /* handed on: not killed */
   return 0;
-
-fail:
-  cell_fsop_ctx_release (&ctx);
-  close (sv[0]);
-  if (master >= 0)
-    close (master);
-  if (init_pid > 0 && init_pid != pid)
-    {
-      /* the grandchild: not ours to reap (its parent exited); kill it through its pidfd */
-      if (pidfd < 0 || syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
-        kill (init_pid, SIGKILL);
-    }
-  if (middle > 0 || init_pid == pid || init_pid < 0)
-    kill_and_reap (pid);
-  if (pidfd >= 0)
-    close (pidfd);
-  return -1;
 }

@@ -2,6 +2,7 @@
 /* spec-tables.c: the descriptor tables of every config.json object cell reads, and the custom decoders
    for the few properties that are not plain scalars (enums, one-letter types, hugepage limits). */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include "spec-tables.h"
 #include "spec.h"
@@ -51,10 +52,10 @@
     .name = n, .kind = CELL_F_OBJECT, .offset = 0, .has_offset = offsetof (T, h), .count_offset = NOFF,      \
     .sub = &s                                                                                                \
   }
-#define CUSTOM(n, T, m, h, fn, req)                                                                          \
+#define CUSTOM(n, T, m, h, fn, sh, req)                                                                      \
   {                                                                                                          \
     .name = n, .kind = CELL_F_CUSTOM, .offset = offsetof (T, m), .has_offset = h, .count_offset = NOFF,      \
-    .decode = fn, .required = req                                                                            \
+    .decode = fn, .show = sh, .required = req                                                                \
   }
 #define PRESENT(n, T, h)                                                                                     \
   {                                                                                                          \
@@ -87,6 +88,21 @@ dec_ns_type (const struct cell_json *j, void *dst, const char *display, const ch
     return bad (err, display, ptr, "unknown namespace type", j->s);
   *(enum cell_ns_type *)dst = (enum cell_ns_type)t;
   return 0;
+}
+
+static const char *
+show_ns_type (const void *v, char *buf, size_t size)
+{
+  (void)buf;
+  (void)size;
+  return cell_ns_type_name (*(const enum cell_ns_type *)v);
+}
+
+static const char *
+show_char (const void *v, char *buf, size_t size)
+{
+  snprintf (buf, size, "%c", *(const char *)v ? *(const char *)v : '-');
+  return buf;
 }
 
 static int
@@ -139,6 +155,47 @@ dec_hugepages (const struct cell_json *j, void *dst, const char *display, const 
       r->hugepage_limits[i].key = xstrdup (ps->s);
       r->hugepage_limits[i].value = xstrdup (lim->s);
       r->n_hugepage_limits++;
+    }
+  return 0;
+}
+
+/* rdma: {"mlx5_1": {"hcaHandles": 3, "hcaObjects": 10000}} -> kv (device, "hca_handle=3 hca_object=10000"),
+   the line rdma.max takes after the device name. Each entry names at least one limit (config-linux.md
+   "RDMA": MUST). */
+static int
+dec_rdma (const struct cell_json *j, void *dst, const char *display, const char *ptr, struct cell_error **err)
+{
+  struct cell_spec_resources *r
+      = (struct cell_spec_resources *)((char *)dst - offsetof (struct cell_spec_resources, rdma));
+  static const char *const props[][2] = { { "hcaHandles", "hca_handle" }, { "hcaObjects", "hca_object" } };
+  if (j->type != CELL_JSON_OBJECT)
+    return bad (err, display, ptr, "expected object", NULL);
+  r->rdma = xcalloc (j->len + 1, sizeof (*r->rdma));
+  for (size_t i = 0; i < j->len; i++)
+    {
+      const struct cell_json *e = j->items[i];
+      cleanup_free char *line = xstrdup ("");
+      if (e->type != CELL_JSON_OBJECT)
+        return cell_err (err, 0, "%s: %s/%s: expected object", display, ptr, j->keys[i]);
+      for (size_t k = 0; k < ARRAY_SIZE (props); k++)
+        {
+          const struct cell_json *v = cell_json_get (e, props[k][0]);
+          char *next;
+          if (v == NULL || v->type == CELL_JSON_NULL)
+            continue;
+          if (v->type != CELL_JSON_NUMBER || v->s[strspn (v->s, "0123456789")] != '\0' || strlen (v->s) > 10
+              || strtoull (v->s, NULL, 10) > UINT32_MAX)
+            return cell_err (err, 0, "%s: %s/%s/%s: expected unsigned 32-bit integer", display, ptr,
+                             j->keys[i], props[k][0]);
+          next = xasprintf ("%s%s%s=%s", line, *line ? " " : "", props[k][1], v->s);
+          free (line);
+          line = next;
+        }
+      if (*line == '\0')
+        return cell_err (err, 0, "%s: %s/%s: needs hcaHandles or hcaObjects", display, ptr, j->keys[i]);
+      r->rdma[i].key = xstrdup (j->keys[i]);
+      r->rdma[i].value = steal_ptr (&line);
+      r->n_rdma++;
     }
   return 0;
 }
@@ -241,17 +298,17 @@ static const struct cell_field hooks_rows[] = {
   ARR ("poststart", struct cell_spec_hooks, poststart, n_poststart, hook_desc),
   ARR ("poststop", struct cell_spec_hooks, poststop, n_poststop, hook_desc),
 };
-static DESC (hooks_desc, "hooks", struct cell_spec_hooks, hooks_rows);
+DESC (cell_spec_hooks_desc, "hooks", struct cell_spec_hooks, hooks_rows);
 
 static const struct cell_field namespace_rows[] = {
-  CUSTOM ("type", struct cell_spec_namespace, type, NOFF, dec_ns_type, true),
+  CUSTOM ("type", struct cell_spec_namespace, type, NOFF, dec_ns_type, show_ns_type, true),
   ROW ("path", CELL_F_STRING, struct cell_spec_namespace, path),
 };
 static DESC (namespace_desc, "linux.namespace", struct cell_spec_namespace, namespace_rows);
 
 static const struct cell_field device_rows[] = {
   ROWR ("path", CELL_F_STRING, struct cell_spec_device, path),
-  CUSTOM ("type", struct cell_spec_device, type, NOFF, dec_device_type, true),
+  CUSTOM ("type", struct cell_spec_device, type, NOFF, dec_device_type, show_char, true),
   ROWH ("major", CELL_F_I64, struct cell_spec_device, major, has_major),
   ROWH ("minor", CELL_F_I64, struct cell_spec_device, minor, has_minor),
   ROWH ("fileMode", CELL_F_U32, struct cell_spec_device, file_mode, has_file_mode),
@@ -262,7 +319,7 @@ static DESC (device_desc, "linux.device", struct cell_spec_device, device_rows);
 
 static const struct cell_field device_rule_rows[] = {
   ROWR ("allow", CELL_F_BOOL, struct cell_spec_device_rule, allow),
-  CUSTOM ("type", struct cell_spec_device_rule, type, NOFF, dec_rule_type, false),
+  CUSTOM ("type", struct cell_spec_device_rule, type, NOFF, dec_rule_type, show_char, false),
   ROWH ("major", CELL_F_I64, struct cell_spec_device_rule, major, has_major),
   ROWH ("minor", CELL_F_I64, struct cell_spec_device_rule, minor, has_minor),
   ROW ("access", CELL_F_STRING, struct cell_spec_device_rule, access),
@@ -301,20 +358,44 @@ static const struct cell_field pids_rows[] = {
 };
 static DESC (pids_desc, "linux.resources.pids", RES, pids_rows);
 
+static const struct cell_field blkio_weight_device_rows[] = {
+  ROWR ("major", CELL_F_I64, struct cell_spec_blkio_weight_device, major),
+  ROWR ("minor", CELL_F_I64, struct cell_spec_blkio_weight_device, minor),
+  ROWH ("weight", CELL_F_U16, struct cell_spec_blkio_weight_device, weight, has_weight),
+  ROWH ("leafWeight", CELL_F_U16, struct cell_spec_blkio_weight_device, leaf_weight, has_leaf_weight),
+};
+static DESC (blkio_weight_device_desc, "linux.resources.blockIO.weightDevice",
+             struct cell_spec_blkio_weight_device, blkio_weight_device_rows);
+
+static const struct cell_field blkio_throttle_rows[] = {
+  ROWR ("major", CELL_F_I64, struct cell_spec_blkio_throttle, major),
+  ROWR ("minor", CELL_F_I64, struct cell_spec_blkio_throttle, minor),
+  ROWR ("rate", CELL_F_U64, struct cell_spec_blkio_throttle, rate),
+};
+static DESC (blkio_throttle_desc, "linux.resources.blockIO.throttleDevice", struct cell_spec_blkio_throttle,
+             blkio_throttle_rows);
+
 static const struct cell_field blkio_rows[] = {
   ROWH ("weight", CELL_F_U16, RES, blkio_weight, has_blkio_weight),
   ROWH ("leafWeight", CELL_F_U16, RES, blkio_leaf_weight, has_blkio_leaf_weight),
-  PRESENT ("weightDevice", RES, has_blkio_devices),
-  PRESENT ("throttleReadBpsDevice", RES, has_blkio_devices),
-  PRESENT ("throttleWriteBpsDevice", RES, has_blkio_devices),
-  PRESENT ("throttleReadIOPSDevice", RES, has_blkio_devices),
-  PRESENT ("throttleWriteIOPSDevice", RES, has_blkio_devices),
+  ARR ("weightDevice", RES, blkio_weight_device, n_blkio_weight_device, blkio_weight_device_desc),
+  ARR ("throttleReadBpsDevice", RES, blkio_read_bps, n_blkio_read_bps, blkio_throttle_desc),
+  ARR ("throttleWriteBpsDevice", RES, blkio_write_bps, n_blkio_write_bps, blkio_throttle_desc),
+  ARR ("throttleReadIOPSDevice", RES, blkio_read_iops, n_blkio_read_iops, blkio_throttle_desc),
+  ARR ("throttleWriteIOPSDevice", RES, blkio_write_iops, n_blkio_write_iops, blkio_throttle_desc),
 };
 static DESC (blkio_desc, "linux.resources.blockIO", RES, blkio_rows);
 
+static const struct cell_field net_priority_rows[] = {
+  ROWR ("name", CELL_F_STRING, struct cell_spec_net_priority, name),
+  ROWR ("priority", CELL_F_U32, struct cell_spec_net_priority, priority),
+};
+static DESC (net_priority_desc, "linux.resources.network.priority", struct cell_spec_net_priority,
+             net_priority_rows);
+
 static const struct cell_field network_rows[] = {
   ROWH ("classID", CELL_F_U32, RES, net_class_id, has_net_class_id),
-  PRESENT ("priorities", RES, has_net_priorities),
+  ARR ("priorities", RES, net_priorities, n_net_priorities, net_priority_desc),
 };
 static DESC (network_desc, "linux.resources.network", RES, network_rows);
 
@@ -331,7 +412,12 @@ static const struct cell_field resources_rows[] = {
     .count_offset = offsetof (RES, n_hugepage_limits),
     .decode = dec_hugepages },
   FLAT ("network", network_desc),
-  PRESENT ("rdma", RES, has_rdma),
+  { .name = "rdma",
+    .kind = CELL_F_CUSTOM_KV,
+    .offset = offsetof (RES, rdma),
+    .has_offset = NOFF,
+    .count_offset = offsetof (RES, n_rdma),
+    .decode = dec_rdma },
   ROWC ("unified", CELL_F_KV, RES, unified, n_unified),
 };
 DESC (cell_spec_resources_desc, "linux.resources", RES, resources_rows);
@@ -363,7 +449,7 @@ static const struct cell_field seccomp_rows[] = {
   ROW ("listenerMetadata", CELL_F_STRING, struct cell_spec_seccomp, listener_metadata),
   ARR ("syscalls", struct cell_spec_seccomp, syscalls, n_syscalls, seccomp_syscall_desc),
 };
-static DESC (seccomp_desc, "linux.seccomp", struct cell_spec_seccomp, seccomp_rows);
+DESC (cell_spec_seccomp_desc, "linux.seccomp", struct cell_spec_seccomp, seccomp_rows);
 
 static const struct cell_field personality_rows[] = {
   ROWR ("domain", CELL_F_STRING, struct cell_spec_linux, personality_domain),
@@ -405,7 +491,7 @@ static const struct cell_field linux_rows[] = {
     .offset = offsetof (LNX, seccomp),
     .has_offset = NOFF,
     .count_offset = NOFF,
-    .sub = &seccomp_desc },
+    .sub = &cell_spec_seccomp_desc },
   FLAT ("personality", personality_desc),
   FLATH ("timeOffsets", LNX, has_time_offsets, time_offsets_desc),
   PRESENT ("intelRdt", LNX, has_intel_rdt),
@@ -422,7 +508,7 @@ static const struct cell_field spec_rows[] = {
   OBJH ("process", struct cell_spec, process, has_process, cell_spec_process_desc),
   ROW ("hostname", CELL_F_STRING, struct cell_spec, hostname),
   ROW ("domainname", CELL_F_STRING, struct cell_spec, domainname),
-  OBJ ("hooks", struct cell_spec, hooks, hooks_desc),
+  OBJ ("hooks", struct cell_spec, hooks, cell_spec_hooks_desc),
   ROWC ("annotations", CELL_F_KV, struct cell_spec, annotations, n_annotations),
   OBJH ("linux", struct cell_spec, linux_, has_linux, linux_desc),
   /* other platforms' sections: valid in a config.json, meaningless here */

@@ -37,6 +37,8 @@ struct cell_object_desc;
 
 typedef int (*cell_field_decoder) (const struct cell_json *j, void *dst, const char *display, const char *ptr,
                                    struct cell_error **err);
+/* Text form of a CUSTOM field's value for dumps (buf has `size` bytes). */
+typedef const char *(*cell_field_shower) (const void *value, char *buf, size_t size);
 
 struct cell_field
 {
@@ -47,6 +49,7 @@ struct cell_field
   size_t count_offset; /* size_t count for U32V/KV/ARRAY/CUSTOM_KV */
   const struct cell_object_desc *sub;
   cell_field_decoder decode;
+  cell_field_shower show; /* CUSTOM: the value as text (dumps) */
   bool required;
 };
 
@@ -61,11 +64,20 @@ struct cell_object_desc
 extern const struct cell_object_desc cell_spec_desc;           /* config.json */
 extern const struct cell_object_desc cell_spec_process_desc;   /* /process, process.json */
 extern const struct cell_object_desc cell_spec_resources_desc; /* /linux/resources, update --resources */
+extern const struct cell_object_desc cell_spec_hooks_desc;     /* /hooks */
+extern const struct cell_object_desc cell_spec_seccomp_desc;   /* /linux/seccomp */
 
 /* Decodes object `j` by `desc` into `dst` (zeroed by the caller). Errors: "<display>: <ptr>/<key>: ...". */
 int cell_spec_decode_object (const struct cell_object_desc *desc, const struct cell_json *j, void *dst,
                              const char *display, const char *ptr, struct cell_error **err);
 /* Frees everything decode_object allocated inside `dst` (not dst itself). */
 void cell_spec_free_object (const struct cell_object_desc *desc, void *dst);
+/* Deep copy of `src` into `dst` (both desc->size bytes; dst's old contents are overwritten, not freed). */
+void cell_spec_copy_object (const struct cell_object_desc *desc, const void *src, void *dst);
+/* Calls emit (ud, path, value) for every property that is set, in table order, with its JSON pointer
+   below `prefix` ("/memory/limit", "/devices/0/access") and its value as text (lists comma-joined). */
+typedef void (*cell_spec_emit_fn) (void *ud, const char *path, const char *value);
+void cell_spec_dump_object (const struct cell_object_desc *desc, const void *obj, const char *prefix,
+                            cell_spec_emit_fn emit, void *ud);
 
 #endif

@@ -296,6 +296,229 @@ cell_spec_free_object (const struct cell_object_desc *desc, void *dst)
     }
 }
 
+/* ---- copy and dump (table-driven, like the decoder) ---- */
+
+static struct cell_spec_kv *
+kv_copy (const struct cell_spec_kv *kv, size_t n)
+{
+  struct cell_spec_kv *v;
+  if (kv == NULL)
+    return NULL;
+  v = xcalloc (n + 1, sizeof (*v));
+  for (size_t i = 0; i < n; i++)
+    {
+      v[i].key = xstrdup (kv[i].key);
+      v[i].value = xstrdup (kv[i].value);
+    }
+  return v;
+}
+
+/* dst holds a shallow copy of src: replace every pointer it shares with src by a copy of its own. */
+static void
+copy_fields (const struct cell_object_desc *desc, const void *src, void *dst)
+{
+  for (size_t i = 0; i < desc->n_fields; i++)
+    {
+      const struct cell_field *f = &desc->fields[i];
+      const void *s;
+      void *d;
+      if (f->offset == CELL_NO_OFFSET)
+        continue;
+      s = AT (src, f->offset);
+      d = AT (dst, f->offset);
+      switch (f->kind)
+        {
+        case CELL_F_STRING:
+          *(char **)d = *(char *const *)s ? xstrdup (*(char *const *)s) : NULL;
+          break;
+        case CELL_F_STRV:
+          *(char ***)d = *(char **const *)s ? cell_strv_copy (*(char **const *)s) : NULL;
+          break;
+        case CELL_F_U32V:
+          {
+            size_t n = *(const size_t *)AT (src, f->count_offset);
+            const uint32_t *v = *(uint32_t *const *)s;
+            *(uint32_t **)d = v ? xmemdup (v, (n + 1) * sizeof (uint32_t)) : NULL;
+            break;
+          }
+        case CELL_F_KV:
+        case CELL_F_CUSTOM_KV:
+          *(struct cell_spec_kv **)d
+              = kv_copy (*(struct cell_spec_kv *const *)s, *(const size_t *)AT (src, f->count_offset));
+          break;
+        case CELL_F_OBJECT:
+          copy_fields (f->sub, s, d);
+          break;
+        case CELL_F_OBJECT_PTR:
+          if (*(void *const *)s)
+            {
+              void *o = xmemdup (*(void *const *)s, f->sub->size);
+              copy_fields (f->sub, *(void *const *)s, o);
+              *(void **)d = o;
+            }
+          break;
+        case CELL_F_ARRAY:
+          {
+            size_t n = *(const size_t *)AT (src, f->count_offset);
+            const char *arr = *(char *const *)s;
+            char *copy;
+            if (arr == NULL)
+              break;
+            copy = xmemdup (arr, (n + 1) * f->sub->size);
+            for (size_t k = 0; k < n; k++)
+              copy_fields (f->sub, arr + k * f->sub->size, copy + k * f->sub->size);
+            *(void **)d = copy;
+            break;
+          }
+        default:
+          break;
+        }
+    }
+}
+
+void
+cell_spec_copy_object (const struct cell_object_desc *desc, const void *src, void *dst)
+{
+  memcpy (dst, src, desc->size);
+  copy_fields (desc, src, dst);
+}
+
+static char *
+strv_join (char *const *v)
+{
+  char *s = xstrdup ("");
+  for (size_t i = 0; v && v[i]; i++)
+    {
+      char *n = xasprintf ("%s%s%s", s, i ? "," : "", v[i]);
+      free (s);
+      s = n;
+    }
+  return s;
+}
+
+static void
+dump_fields (const struct cell_object_desc *desc, const void *obj, const char *prefix, cell_spec_emit_fn emit,
+             void *ud)
+{
+  for (size_t i = 0; i < desc->n_fields; i++)
+    {
+      const struct cell_field *f = &desc->fields[i];
+      const void *v = f->offset == CELL_NO_OFFSET ? NULL : AT (obj, f->offset);
+      bool has = f->has_offset == CELL_NO_OFFSET || *(const bool *)AT (obj, f->has_offset);
+      cleanup_free char *path = xasprintf ("%s/%s", prefix, f->name);
+      cleanup_free char *text = NULL;
+      char buf[64];
+
+      if (!has)
+        continue;
+      switch (f->kind)
+        {
+        case CELL_F_STRING:
+          if (*(char *const *)v)
+            emit (ud, path, *(char *const *)v);
+          break;
+        case CELL_F_BOOL:
+          if (f->has_offset != CELL_NO_OFFSET || f->required || *(const bool *)v)
+            emit (ud, path, *(const bool *)v ? "true" : "false");
+          break;
+        case CELL_F_U16:
+        case CELL_F_U32:
+        case CELL_F_U64:
+        case CELL_F_I32:
+        case CELL_F_I64:
+          {
+            bool neg = false;
+            uint64_t u = 0;
+            if (f->kind == CELL_F_U16)
+              u = *(const uint16_t *)v;
+            else if (f->kind == CELL_F_U32)
+              u = *(const uint32_t *)v;
+            else if (f->kind == CELL_F_U64)
+              u = *(const uint64_t *)v;
+            else
+              {
+                int64_t sv = f->kind == CELL_F_I32 ? *(const int32_t *)v : *(const int64_t *)v;
+                neg = sv < 0;
+                u = neg ? (uint64_t)0 - (uint64_t)sv : (uint64_t)sv;
+              }
+            if (f->has_offset == CELL_NO_OFFSET && !f->required && u == 0)
+              break;
+            snprintf (buf, sizeof (buf), "%s%" PRIu64, neg ? "-" : "", u);
+            emit (ud, path, buf);
+            break;
+          }
+        case CELL_F_STRV:
+          if (*(char **const *)v)
+            {
+              text = strv_join (*(char **const *)v);
+              emit (ud, path, text);
+            }
+          break;
+        case CELL_F_U32V:
+          {
+            size_t n = *(const size_t *)AT (obj, f->count_offset);
+            const uint32_t *u = *(uint32_t *const *)v;
+            text = xstrdup ("");
+            for (size_t k = 0; u && k < n; k++)
+              {
+                char *t = xasprintf ("%s%s%u", text, k ? "," : "", u[k]);
+                free (text);
+                text = t;
+              }
+            if (u)
+              emit (ud, path, text);
+            break;
+          }
+        case CELL_F_KV:
+        case CELL_F_CUSTOM_KV:
+          {
+            const struct cell_spec_kv *kv = *(struct cell_spec_kv *const *)v;
+            size_t n = *(const size_t *)AT (obj, f->count_offset);
+            for (size_t k = 0; kv && k < n; k++)
+              {
+                cleanup_free char *p = xasprintf ("%s/%s", path, kv[k].key);
+                emit (ud, p, kv[k].value);
+              }
+            break;
+          }
+        case CELL_F_OBJECT:
+          dump_fields (f->sub, v, path, emit, ud);
+          break;
+        case CELL_F_OBJECT_PTR:
+          if (*(void *const *)v)
+            dump_fields (f->sub, *(void *const *)v, path, emit, ud);
+          break;
+        case CELL_F_ARRAY:
+          {
+            size_t n = *(const size_t *)AT (obj, f->count_offset);
+            const char *arr = *(char *const *)v;
+            for (size_t k = 0; arr && k < n; k++)
+              {
+                cleanup_free char *p = xasprintf ("%s/%zu", path, k);
+                dump_fields (f->sub, arr + k * f->sub->size, p, emit, ud);
+              }
+            break;
+          }
+        case CELL_F_CUSTOM:
+          if (f->show)
+            emit (ud, path, f->show (v, buf, sizeof (buf)));
+          break;
+        case CELL_F_PRESENT:
+          emit (ud, path, "(present)");
+          break;
+        case CELL_F_IGNORED:
+          break;
+        }
+    }
+}
+
+void
+cell_spec_dump_object (const struct cell_object_desc *desc, const void *obj, const char *prefix,
+                       cell_spec_emit_fn emit, void *ud)
+{
+  dump_fields (desc, obj, prefix, emit, ud);
+}
+
 static int
 load_json (const struct cell_json *j, const struct cell_object_desc *desc, size_t size, const char *display,
            void **out, struct cell_error **err)
@@ -384,10 +607,7 @@ cell_spec_resources_load_buffer (const char *buf, size_t len, const char *displa
 void
 cell_spec_resources_free (struct cell_spec_resources *r)
 {
-  if (!r)
-    return;
-  cell_spec_free_object (&cell_spec_resources_desc, r);
-  free (r);
+  cell_resources_free (r);
 }
 
 const char *

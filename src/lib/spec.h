@@ -8,15 +8,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "error.h"
+#include "resources.h"
 
 /* Every optional scalar carries a has_ flag; absent arrays are NULL with n_ = 0.
    Strings are NUL-free (the loader rejects embedded NULs), owned by the spec. */
-
-struct cell_spec_kv
-{
-  char *key;
-  char *value;
-};
 
 struct cell_spec_id_map
 {
@@ -158,54 +153,6 @@ struct cell_spec_device
   uint32_t uid, gid;
 };
 
-struct cell_spec_device_rule
-{
-  bool allow;
-  char type; /* 'a' (default), 'c', 'b' */
-  bool has_major, has_minor;
-  int64_t major, minor; /* -1 = wildcard */
-  char *access;         /* may be NULL = "rwm" */
-};
-
-struct cell_spec_resources
-{
-  struct cell_spec_device_rule *devices;
-  size_t n_devices;
-  /* memory */
-  bool has_memory_limit, has_memory_reservation, has_memory_swap, has_memory_swappiness;
-  int64_t memory_limit, memory_reservation, memory_swap;
-  uint64_t memory_swappiness;
-  bool has_memory_kernel, has_memory_kernel_tcp, has_memory_disable_oom_killer, has_memory_use_hierarchy;
-  int64_t memory_kernel, memory_kernel_tcp;
-  bool memory_disable_oom_killer, memory_use_hierarchy;
-  bool has_memory_check_before_update;
-  bool memory_check_before_update;
-  /* cpu */
-  bool has_cpu_shares, has_cpu_quota, has_cpu_burst, has_cpu_period, has_cpu_realtime_runtime,
-      has_cpu_realtime_period, has_cpu_idle;
-  uint64_t cpu_shares, cpu_period, cpu_realtime_period, cpu_burst;
-  int64_t cpu_quota, cpu_realtime_runtime, cpu_idle;
-  char *cpu_cpus, *cpu_mems;
-  /* pids */
-  bool has_pids_limit;
-  int64_t pids_limit;
-  /* blockIO */
-  bool has_blkio_weight, has_blkio_leaf_weight;
-  uint16_t blkio_weight, blkio_leaf_weight;
-  /* hugepage limits */
-  struct cell_spec_kv *hugepage_limits; /* key = pageSize, value = decimal limit */
-  size_t n_hugepage_limits;
-  /* network */
-  bool has_net_class_id;
-  uint32_t net_class_id;
-  /* rdma, blockIO device lists and network priorities are parsed into `unified`-like raw forms
-     by the resources issue; the core keeps them as present/absent flags. */
-  bool has_blkio_devices, has_rdma, has_net_priorities;
-  /* cgroup v2 unified key/values */
-  struct cell_spec_kv *unified;
-  size_t n_unified;
-};
-
 struct cell_spec_seccomp_arg
 {
   uint32_t index;
@@ -294,15 +241,19 @@ int cell_spec_load_buffer (const char *buf, size_t len, const char *display, str
 int cell_spec_validate (const struct cell_spec *spec, const char *display, struct cell_error **err);
 void cell_spec_free (struct cell_spec *spec);
 
+/* The rules of /process alone (for `exec --process`), errors prefixed with `display` and `ptr` ("/process"
+   in a config.json, "" in a process.json). */
+int cell_spec_validate_process (const struct cell_spec_process *p, const char *display, const char *ptr,
+                                struct cell_error **err);
 /* process.json for `exec --process`: decodes into a cell_spec_process (same rules as /process). */
 int cell_spec_process_load_file (const char *path, const char *display, struct cell_spec_process **out,
                                  struct cell_error **err);
 void cell_spec_process_free (struct cell_spec_process *p);
 
-/* `linux.resources` JSON for `update --resources`. */
+/* `linux.resources` JSON for `update --resources` (decoded only: cell_resources_validate checks it). */
 int cell_spec_resources_load_buffer (const char *buf, size_t len, const char *display,
                                      struct cell_spec_resources **out, struct cell_error **err);
-void cell_spec_resources_free (struct cell_spec_resources *r);
+void cell_spec_resources_free (struct cell_spec_resources *r); /* = cell_resources_free */
 
 /* The default config.json of `cell spec` (`rootless`: user namespace mapping the caller, no cgroup
    mount or device rules). Caller frees. */

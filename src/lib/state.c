@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* state.c: the per-container state directory: atomic creation, locking, state.json, derived status. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
+#include "fd-util.h"
 #include "json.h"
 #include "state.h"
 #include "xalloc.h"
@@ -97,13 +103,18 @@ cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error
         return cell_err (err, 0, "container `%s` already exists", id);
       return cell_err_errno (err, "create state directory of `%s`", id);
     }
-  /* flock needs a real open file, not O_PATH. */
+  /* flock needs a real open file, not O_PATH. The directory is ours: a failure (EMFILE) removes it. */
   fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0)
-    return cell_err_errno (err, "open state directory of `%s`", id);
+    {
+      cell_err_errno (err, "open state directory of `%s`", id);
+      unlinkat (root_dfd, id, AT_REMOVEDIR);
+      return -1;
+    }
   if (lock_dir (fd, true, id, err) < 0)
     {
       close (fd);
+      unlinkat (root_dfd, id, AT_REMOVEDIR);
       return -1;
     }
   *dfd = fd;
@@ -117,7 +128,7 @@ cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, str
   if (fd < 0)
     {
       if (errno == ENOENT)
-        return cell_err (err, -ENOENT, "container `%s` does not exist", id);
+        return cell_err_as (err, ENOENT, "container `%s` does not exist", id);
       return cell_err_errno (err, "open state directory of `%s`", id);
     }
   if (lock_dir (fd, exclusive, id, err) < 0)
@@ -200,8 +211,12 @@ gen_state (struct cell_json_gen *g, const struct cell_state *st, const char *sta
         cell_json_gen_kv_string (g, "cgroup", st->cgroup);
       cell_json_gen_key (g, "ownPidns");
       cell_json_gen_bool (g, st->own_pidns);
-      if (st->config)
-        cell_json_gen_kv_string (g, "config", st->config);
+      cell_json_gen_key (g, "process");
+      cell_json_gen_bool (g, st->has_process);
+      cell_json_gen_key (g, "poststart");
+      cell_json_gen_bool (g, st->has_poststart);
+      cell_json_gen_key (g, "poststop");
+      cell_json_gen_bool (g, st->has_poststop);
       cell_json_gen_map_close (g);
     }
   cell_json_gen_map_close (g);
@@ -240,57 +255,124 @@ cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err)
   return 0;
 }
 
-static char *
-dup_member (const struct cell_json *obj, const char *key)
+static const struct cell_json *
+member (const struct cell_json *obj, const char *key, enum cell_json_type type)
 {
   const struct cell_json *v = cell_json_get (obj, key);
-  return v && v->type == CELL_JSON_STRING ? xstrdup (v->s) : NULL;
+  return v && v->type == type ? v : NULL;
 }
 
-static unsigned long long
-num_member (const struct cell_json *obj, const char *key)
+static bool
+number_member (const struct cell_json *obj, const char *key, unsigned long long max, unsigned long long *out)
 {
-  const struct cell_json *v = cell_json_get (obj, key);
-  return v && v->type == CELL_JSON_NUMBER ? strtoull (v->s, NULL, 10) : 0;
+  const struct cell_json *v = member (obj, key, CELL_JSON_NUMBER);
+  char *end;
+  if (!v || v->s[0] == '-')
+    return false;
+  errno = 0;
+  *out = strtoull (v->s, &end, 10);
+  return errno == 0 && *end == '\0' && *out <= max;
 }
 
-/* Takes `doc` (freed here): the fields cell reads back from state.json. */
-static struct cell_state *
-state_from_json (struct cell_json *doc, const char *id)
+/* Fills st from doc; the name of the first member that is missing or of the wrong type, or NULL. */
+static const char *
+decode_state (const struct cell_json *doc, struct cell_state *st)
+{
+  const struct cell_json *ann, *priv, *v;
+  unsigned long long pid, start;
+  static const char *const flags[] = { "ownPidns", "process", "poststart", "poststop" };
+  bool *dst[] = { &st->own_pidns, &st->has_process, &st->has_poststart, &st->has_poststop };
+
+  if (doc->type != CELL_JSON_OBJECT)
+    return "/";
+  if (!number_member (doc, "pid", INT32_MAX, &pid))
+    return "/pid";
+  st->pid = (pid_t)pid;
+  if (!(v = member (doc, "bundle", CELL_JSON_STRING)))
+    return "/bundle";
+  st->bundle = xstrdup (v->s);
+  if ((v = member (doc, "rootfs", CELL_JSON_STRING)))
+    st->rootfs = xstrdup (v->s);
+  if ((v = member (doc, "created", CELL_JSON_STRING)))
+    st->created = xstrdup (v->s);
+  if ((v = member (doc, "owner", CELL_JSON_STRING)))
+    st->owner = xstrdup (v->s);
+  ann = member (doc, "annotations", CELL_JSON_OBJECT);
+  if (!ann)
+    return "/annotations";
+  st->annotations = xcalloc (ann->len + 1, sizeof *st->annotations);
+  for (size_t i = 0; i < ann->len; i++)
+    {
+      if (ann->items[i]->type != CELL_JSON_STRING)
+        return "/annotations";
+      st->annotations[st->n_annotations].key = xstrdup (ann->keys[i]);
+      st->annotations[st->n_annotations++].value = xstrdup (ann->items[i]->s);
+    }
+  if (!(priv = member (doc, "cell", CELL_JSON_OBJECT)))
+    return "/cell";
+  if (!number_member (priv, "startTime", ULLONG_MAX, &start))
+    return "/cell/startTime";
+  st->start_time = start;
+  if ((v = cell_json_get (priv, "cgroup")))
+    {
+      if (v->type != CELL_JSON_STRING)
+        return "/cell/cgroup";
+      st->cgroup = xstrdup (v->s);
+    }
+  for (size_t i = 0; i < ARRAY_SIZE (flags); i++)
+    {
+      if (!(v = member (priv, flags[i], CELL_JSON_BOOL)))
+        return flags[i];
+      *dst[i] = v->b;
+    }
+  /* a pid without the start time that proves it, or one with a start time of nothing */
+  if ((st->pid == 0) != (st->start_time == 0))
+    return "/cell/startTime";
+  return NULL;
+}
+
+/* A state.json that does not parse: EBADMSG, so that `delete --force` still removes it. */
+static int
+unreadable (const char *id, struct cell_error **err)
+{
+  cell_err_wrap (err, "container `%s`", id);
+  if (err && *err)
+    (*err)->code = EBADMSG;
+  return -1;
+}
+
+static int
+parse_state (int dfd, const char *id, struct cell_json **doc, struct cell_error **err)
+{
+  cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  char path[64];
+  if (fd < 0)
+    return errno == ENOENT ? 1 : cell_err_errno (err, "read state of `%s`", id);
+  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
+  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, doc, err) < 0)
+    return unreadable (id, err);
+  return 0;
+}
+
+/* Takes `doc` (freed here): the state it holds, or EBADMSG naming the first member missing or invalid. */
+static int
+state_from_json (struct cell_json *doc, const char *id, struct cell_state **out, struct cell_error **err)
 {
   struct cell_state *st = xzalloc (sizeof *st);
-  const struct cell_json *ann, *priv;
+  const char *bad;
 
   st->id = xstrdup (id);
-  st->pid = (pid_t)num_member (doc, "pid");
-  st->bundle = dup_member (doc, "bundle");
-  if (st->bundle == NULL)
-    st->bundle = xstrdup ("");
-  st->rootfs = dup_member (doc, "rootfs");
-  st->created = dup_member (doc, "created");
-  st->owner = dup_member (doc, "owner");
-  ann = cell_json_get (doc, "annotations");
-  if (ann && ann->type == CELL_JSON_OBJECT && ann->len > 0)
-    {
-      st->annotations = xcalloc (ann->len, sizeof *st->annotations);
-      for (size_t i = 0; i < ann->len; i++)
-        if (ann->items[i]->type == CELL_JSON_STRING)
-          {
-            st->annotations[st->n_annotations].key = xstrdup (ann->keys[i]);
-            st->annotations[st->n_annotations++].value = xstrdup (ann->items[i]->s);
-          }
-    }
-  priv = cell_json_get (doc, "cell");
-  if (priv && priv->type == CELL_JSON_OBJECT)
-    {
-      const struct cell_json *b = cell_json_get (priv, "ownPidns");
-      st->start_time = num_member (priv, "startTime");
-      st->cgroup = dup_member (priv, "cgroup");
-      st->config = dup_member (priv, "config");
-      st->own_pidns = b && b->type == CELL_JSON_BOOL && b->b;
-    }
+  bad = decode_state (doc, st);
   cell_json_free (doc);
-  return st;
+  if (bad)
+    {
+      cell_state_free (st);
+      return cell_err_as (err, EBADMSG,
+                          "container `%s`: state.json: %s%s: missing or invalid (the file was changed?)", id,
+                          bad[0] == '/' ? "" : "/cell/", bad);
+    }
+  *out = st;
+  return 0;
 }
 
 int
@@ -300,36 +382,122 @@ cell_state_parse (const char *buf, size_t len, const char *id, struct cell_state
   struct cell_json *doc = NULL;
 
   if (cell_json_parse (buf, len, "state.json", &cell_json_default_limits, &doc, err) < 0)
-    return cell_err_wrap (err, "container `%s`", id);
-  *out = state_from_json (doc, id);
-  return 0;
+    return unreadable (id, err);
+  return state_from_json (doc, id, out, err);
 }
 
 int
 cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err)
 {
-  cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   struct cell_json *doc = NULL;
   struct cell_state *st;
-  char path[64];
+  int r = parse_state (dfd, id, &doc, err);
 
-  if (fd < 0)
+  if (r < 0)
+    return -1;
+  if (r == 1)
     {
-      if (errno == ENOENT)
-        {
-          /* Being created: the directory exists, state.json not yet. */
-          st = xzalloc (sizeof *st);
-          st->id = xstrdup (id);
-          st->bundle = xstrdup ("");
-          *out = st;
-          return 0;
-        }
-      return cell_err_errno (err, "read state of `%s`", id);
+      /* being created: the directory exists, state.json not yet */
+      st = xzalloc (sizeof *st);
+      st->id = xstrdup (id);
+      st->bundle = xstrdup ("");
+      *out = st;
+      return 0;
     }
+  return state_from_json (doc, id, out, err);
+}
+
+void
+cell_state_salvage (int dfd, const char *id, struct cell_state **out)
+{
+  struct cell_json *doc = NULL;
+  struct cell_state *st = xzalloc (sizeof *st);
+  const struct cell_json *priv;
+  unsigned long long pid = 0, start = 0;
+
+  st->id = xstrdup (id);
+  st->bundle = xstrdup ("");
+  if (parse_state (dfd, id, &doc, NULL) == 0 && doc->type == CELL_JSON_OBJECT
+      && (priv = member (doc, "cell", CELL_JSON_OBJECT)) && number_member (doc, "pid", INT32_MAX, &pid)
+      && number_member (priv, "startTime", ULLONG_MAX, &start) && pid > 0 && start > 0)
+    {
+      st->pid = (pid_t)pid;
+      st->start_time = start;
+    }
+  cell_json_free (doc);
+  *out = st;
+}
+
+int
+cell_state_config_write (int dfd, const char *buf, size_t len, const char *id, struct cell_error **err)
+{
+  cleanup_close int fd
+      = openat (dfd, CELL_STATE_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  size_t off = 0;
+  if (fd < 0)
+    return cell_err_errno (err, "keep the config of `%s`", id);
+  while (off < len)
+    {
+      ssize_t n = write (fd, buf + off, len - off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return cell_err (err, n < 0 ? errno : EIO, "keep the config of `%s`", id);
+      off += (size_t)n;
+    }
+  return 0;
+}
+
+int
+cell_state_config_load (int dfd, const char *id, struct cell_spec **out, struct cell_error **err)
+{
+  cleanup_close int fd = openat (dfd, CELL_STATE_CONFIG, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  char path[64];
+  if (fd < 0)
+    return cell_err_errno (err, "container `%s`: its config", id);
   snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
-  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, &doc, err) < 0)
+  /* it passed validation at create, and nothing but root can write the state dir */
+  if (cell_spec_load_file (path, "config.json", out, err) < 0)
     return cell_err_wrap (err, "container `%s`", id);
-  *out = state_from_json (doc, id);
+  return 0;
+}
+
+/* The socket's path through the state dir's fd: short whatever --root is (sun_path has 108 bytes). */
+static void
+sock_addr (int dfd, struct sockaddr_un *a)
+{
+  memset (a, 0, sizeof (*a));
+  a->sun_family = AF_UNIX;
+  snprintf (a->sun_path, sizeof (a->sun_path), "/proc/self/fd/%d/%s", dfd, CELL_STATE_SOCK);
+}
+
+int
+cell_state_start_listen (int dfd, const char *id, int *fd, struct cell_error **err)
+{
+  struct sockaddr_un a;
+  cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sock_addr (dfd, &a);
+  if (s < 0 || bind (s, (struct sockaddr *)&a, sizeof (a)) < 0 || listen (s, 1) < 0)
+    return cell_err_errno (err, "create the start socket of `%s`", id);
+  *fd = steal_fd (&s);
+  return 0;
+}
+
+int
+cell_state_start_connect (int dfd, const char *id, int *fd, struct cell_error **err)
+{
+  struct sockaddr_un a;
+  cleanup_close int s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sock_addr (dfd, &a);
+  if (s < 0)
+    return cell_err_errno (err, "start `%s`: socket", id);
+  if (connect (s, (struct sockaddr *)&a, sizeof (a)) < 0)
+    {
+      if (errno == ECONNREFUSED)
+        return cell_err (err, 0, "start `%s`: container init exited", id);
+      return cell_err_errno (err, "start `%s`: connect to its init", id);
+    }
+  *fd = steal_fd (&s);
   return 0;
 }
 
@@ -344,7 +512,6 @@ cell_state_free (struct cell_state *st)
   free (st->created);
   free (st->owner);
   free (st->cgroup);
-  free (st->config);
   for (size_t i = 0; i < st->n_annotations; i++)
     {
       free (st->annotations[i].key);
@@ -409,7 +576,7 @@ cell_state_status (int dfd, const struct cell_state *st, bool frozen)
     return CELL_STATUS_STOPPED;
   if (frozen)
     return CELL_STATUS_PAUSED;
-  if (fstatat (dfd, CELL_STATE_FIFO, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+  if (fstatat (dfd, CELL_STATE_SOCK, &sb, AT_SYMLINK_NOFOLLOW) == 0)
     return CELL_STATUS_CREATED;
   return CELL_STATUS_RUNNING;
 }

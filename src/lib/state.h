@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* state.h: the state directory (--root): one locked directory per container holding state.json and the
-   exec fifo; container status derived from init's pid + start time. */
+/* state.h: the state directory (--root): one locked directory per container holding state.json, the
+   config.json `create` validated (later commands never read the bundle again) and, while the container is
+   created, the socket `start` connects to; status derived from init's pid + start time. */
 #ifndef CELL_STATE_H
 #define CELL_STATE_H
 
@@ -9,8 +10,9 @@
 #include "error.h"
 #include "spec.h"
 
-#define CELL_STATE_FIFO "exec.fifo"
+#define CELL_STATE_SOCK "exec.sock"
 #define CELL_STATE_FILE "state.json"
+#define CELL_STATE_CONFIG "config.json"
 
 struct cell_state
 {
@@ -25,7 +27,9 @@ struct cell_state
   bool own_pidns; /* init is pid 1 of its own pid namespace (delete kills the whole cgroup otherwise) */
   struct cell_spec_kv *annotations;
   size_t n_annotations;
-  char *config; /* absolute path of the bundle's config.json copy used for hooks at delete: NULL = bundle's */
+  bool has_process;   /* the config has a `process` (start fails without) */
+  bool has_poststart; /* the config has hooks that later commands run: only then is it read again */
+  bool has_poststop;
 };
 
 enum cell_status
@@ -55,13 +59,26 @@ int cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd,
 int cell_state_dir_remove (int root_dfd, const char *id, struct cell_error **err);
 /* state.json by write-tmp + rename. */
 int cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err);
+/* Reads and checks state.json: every member cell wrote must be there with its type (a tampered file is an
+   error naming it). A missing file is a container being created (pid 0). */
 int cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err);
-/* What cell_state_read does with the file's contents (`len` bytes, no file access): the fuzz target's entry.
-   Errors: "container `ID`: state.json: LINE:COL: <cause>". Caller frees *out. */
+/* What cell_state_read does with the file's contents (`len` bytes, no file access; the fuzz target's entry):
+   the same checks and errors (EBADMSG: "container `ID`: state.json: LINE:COL: <cause>" or "...: /pid:
+   missing or invalid ..."). Caller frees *out. */
 int cell_state_parse (const char *buf, size_t len, const char *id, struct cell_state **out,
                       struct cell_error **err);
+/* For `delete --force` of a state that does not read: what can still be proven (the pid and start time, if
+   they parse); never fails, *out may be empty. */
+void cell_state_salvage (int dfd, const char *id, struct cell_state **out);
+/* The config.json `create` validated, written once into the state dir; later commands load it from there. */
+int cell_state_config_write (int dfd, const char *buf, size_t len, const char *id, struct cell_error **err);
+int cell_state_config_load (int dfd, const char *id, struct cell_spec **out, struct cell_error **err);
+/* The socket a created container's init waits on: bound (listening) by `create`, connected by `start`. */
+int cell_state_start_listen (int dfd, const char *id, int *fd, struct cell_error **err);
+int cell_state_start_connect (int dfd, const char *id, int *fd, struct cell_error **err);
 void cell_state_free (struct cell_state *st);
-/* Status from the pid, start time, fifo and freezer (`frozen` supplied by the caller from the cgroup). */
+/* Status from the pid, start time, start socket and freezer (`frozen` supplied by the caller from the
+   cgroup). */
 enum cell_status cell_state_status (int dfd, const struct cell_state *st, bool frozen);
 /* Is init (pid + start time) still alive (not a zombie)? */
 bool cell_state_init_alive (const struct cell_state *st);

@@ -104,3 +104,11 @@ xasprintf (const char *fmt, ...)
   va_end (ap);
   return r;
 }
+
+void *
+xmemdup (const void *p, size_t size)
+{
+  void *r = xmalloc (size ? size : 1);
+  memcpy (r, p, size);
+  return r;
+}

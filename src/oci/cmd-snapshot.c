@@ -14,15 +14,38 @@
 
 #define UPPER_ANNOTATION "run.cell.rootfs.upper"
 
+/* The image and the persistent upper a bundle names (both absolute), or an error. */
+static int
+bundle_image (const char *dir, const struct cell_spec *spec, char **image, char **upper,
+              struct cell_error **err)
+{
+  cleanup_free char *joined = NULL;
+  const char *u;
+  bool is_image = false;
+
+  if (!spec->has_root || !spec->root.path)
+    return cell_err (err, 0, "config.json: /root/path: required");
+  joined = cell_path_join (dir, spec->root.path);
+  *image = cell_path_clean (joined);
+  if (cell_image_probe (*image, &is_image, err) < 0)
+    return -1;
+  if (!is_image)
+    return cell_err (err, 0, "snapshot --bundle: root `%s` is not a squashfs image", *image);
+  u = cell_spec_annotation (spec, UPPER_ANNOTATION);
+  if (!u)
+    return cell_err (err, 0, "snapshot --bundle: config.json has no persistent upper (annotation %s)",
+                     UPPER_ANNOTATION);
+  *upper = cell_path_join (dir, u);
+  return 0;
+}
+
 static int
 snapshot_bundle (const char *bundle, const char *out, const struct cell_snapshot_opts *o,
                  struct cell_error **err)
 {
   char dir[PATH_MAX];
-  cleanup_free char *config = NULL, *joined = NULL, *image = NULL;
+  cleanup_free char *config = NULL, *image = NULL, *upper = NULL;
   struct cell_spec *spec = NULL;
-  const char *upper;
-  bool is_image = false;
   int r = -1;
 
   if (!realpath (bundle, dir))
@@ -30,32 +53,8 @@ snapshot_bundle (const char *bundle, const char *out, const struct cell_snapshot
   config = xasprintf ("%s/config.json", dir);
   if (cell_spec_load_file (config, "config.json", &spec, err) < 0)
     return -1;
-  if (!spec->has_root || !spec->root.path)
-    {
-      cell_err (err, 0, "config.json: /root/path: required");
-      goto out;
-    }
-  joined = cell_path_join (dir, spec->root.path);
-  image = cell_path_clean (joined);
-  if (cell_image_probe (image, &is_image, err) < 0)
-    goto out;
-  if (!is_image)
-    {
-      cell_err (err, 0, "snapshot --bundle: root `%s` is not a squashfs image", image);
-      goto out;
-    }
-  upper = cell_spec_annotation (spec, UPPER_ANNOTATION);
-  if (!upper)
-    {
-      cell_err (err, 0, "snapshot --bundle: config.json has no persistent upper (annotation %s)",
-                UPPER_ANNOTATION);
-      goto out;
-    }
-  {
-    cleanup_free char *uj = cell_path_join (dir, upper);
-    r = cell_snapshot_image (image, uj, out, o, err);
-  }
-out:
+  if (bundle_image (dir, spec, &image, &upper, err) == 0)
+    r = cell_snapshot_image (image, upper, out, o, err);
   cell_spec_free (spec);
   return r;
 }
@@ -66,7 +65,7 @@ cell_cmd_snapshot (struct cell_context *ctx, int argc, char **argv, struct cell_
   static const struct option longopts[] = { { "bundle", required_argument, NULL, 'b' },
                                             { "compression", required_argument, NULL, 'c' },
                                             { NULL, 0, NULL, 0 } };
-  struct cell_snapshot_opts o = { .progress = isatty (2) };
+  struct cell_snapshot_opts o = { .progress = isatty (2), .force_mount2 = ctx->force_mount2 };
   const char *bundle = NULL;
   int c;
 
@@ -81,7 +80,11 @@ cell_cmd_snapshot (struct cell_context *ctx, int argc, char **argv, struct cell_
         o.compression = optarg;
         break;
       default:
-        return cell_err (err, 0, "snapshot: usage: snapshot [--compression C] (ID | --bundle DIR) FILE");
+        cell_err (
+            err, 0,
+            "snapshot: invalid option `%s` (usage: snapshot [--compression C] (ID | --bundle DIR) FILE)",
+            argv[optind - 1]);
+        return 1;
       }
   if (bundle)
     {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* main.c: the OCI front-end's entry: global flags (runc's), the command table, error printing. */
 #include <getopt.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,8 @@
 #include <sys/stat.h>
 #include "cmd.h"
 #include "log.h"
+#include "path-util.h"
+#include "sandbox.h"
 #include "xalloc.h"
 
 struct command
@@ -21,13 +24,20 @@ static const struct command commands[] = {
   { "create", cell_cmd_create, "create a container" },
   { "start", cell_cmd_start, "start a created container" },
   { "run", cell_cmd_run, "create and start a container" },
+  { "exec", cell_cmd_exec, "run a process in a container" },
   { "kill", cell_cmd_kill, "send a signal to the container's init" },
   { "delete", cell_cmd_delete, "delete a container" },
   { "state", cell_cmd_state, "print the state of a container" },
   { "list", cell_cmd_list, "list containers" },
+  { "ps", cell_cmd_ps, "list the processes of a container" },
+  { "pause", cell_cmd_pause, "freeze every process of a container" },
+  { "resume", cell_cmd_resume, "thaw a paused container" },
+  { "update", cell_cmd_update, "change the resource limits of a container" },
+  { "events", cell_cmd_events, "print a container's usage statistics and OOM events" },
   { "spec", cell_cmd_spec, "write a default config.json" },
   { "snapshot", cell_cmd_snapshot, "write a container's root filesystem to a squashfs image" },
   { "features", cell_cmd_features, "print the features this runtime supports" },
+  { "sandbox", cell_cmd_sandbox, "run a command in a sandbox, with bubblewrap's command line" },
 };
 
 static void
@@ -103,6 +113,8 @@ main (int argc, char **argv)
     { NULL, 0, NULL, 0 },
   };
   __attribute__ ((cleanup (context_clear))) struct cell_context ctx = { .root_dfd = -1, .argv = argv };
+
+  cell_trace_begin ();
   cleanup_error struct cell_error *err = NULL;
   const char *log_path = NULL;
   bool log_json = false, debug = false;
@@ -116,6 +128,14 @@ main (int argc, char **argv)
       return 1;
     }
   (void)sb;
+  /* every command says what was wrong with its options in one line of its own */
+  opterr = 0;
+  /* a `bwrap` link to cell: the sandbox front-end with bwrap's whole command line (src/sandbox) */
+  {
+    cleanup_free char *name = xstrdup (argv[0] ? argv[0] : "");
+    if (streq (basename (name), "bwrap"))
+      return cell_sandbox_main (argc, argv, argv[0], true);
+  }
   while ((c = getopt_long (argc, argv, "+hv", opts, NULL)) != -1)
     {
       switch (c)
@@ -166,7 +186,7 @@ main (int argc, char **argv)
           usage (stdout);
           return 0;
         default:
-          usage (stderr);
+          fprintf (stderr, "cell: invalid option `%s` (cell --help)\n", argv[optind - 1]);
           return 1;
         }
     }
@@ -177,6 +197,9 @@ main (int argc, char **argv)
     }
   if (ctx.root == NULL)
     ctx.root = cell_state_default_root ();
+  /* test switches: the mount(2) way for image roots, the O_NOFOLLOW walk instead of openat2 */
+  ctx.force_mount2 = getenv ("CELL_IMAGE_MOUNT2") != NULL;
+  cell_path_force_fallback (getenv ("CELL_NO_OPENAT2") != NULL);
   if (optind >= argc)
     {
       usage (stderr);

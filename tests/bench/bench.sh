@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# bench.sh: start-up time (hyperfine) and peak RSS of cell vs crun vs runc on a busybox /bin/true bundle.
+# bench.sh: start-up time (hyperfine) and peak RSS of cell vs crun vs runc on a busybox /bin/true bundle,
+# with bwrap --unshare-all and the floor (unshare -mpfiun --mount-proc + chroot) beside them for `run`, and
+# where cell's own time goes (its --debug phase timestamps, medians over the runs).
 #
 # Usage (as root): tests/bench/bench.sh [--cell PATH] [--quick]
 #   --cell PATH   the cell binary to measure (default: build/cell in the source tree)
@@ -53,6 +55,7 @@ if [ -z "${CELL_BENCH_UNSHARED:-}" ]; then
   command -v runc >/dev/null || missing+=(runc)
   [ -x /usr/bin/time ] || missing+=(time)
   command -v jq >/dev/null || missing+=(jq)
+  command -v bwrap >/dev/null || missing+=(bubblewrap)
   command -v busybox >/dev/null || [ -x /bin/busybox ] || missing+=(busybox-static)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "bench: installing ${missing[*]}"
@@ -143,6 +146,11 @@ PREPARE=$TMP/prepare.sh
 chmod +x "$PREPARE"
 
 RUN_CMDS=() LIFE_CMDS=()
+# the same work without a runtime: new namespaces, a procfs, a chroot; and bubblewrap's sandbox
+RUN_CMDS+=(-n floor "unshare -mpfiun --mount-proc=$BUNDLE/rootfs/proc chroot $BUNDLE/rootfs /bin/true")
+if command -v bwrap >/dev/null; then
+  RUN_CMDS+=(-n bwrap "bwrap --unshare-all --ro-bind $BUNDLE/rootfs / --proc /proc --dev /dev /bin/true")
+fi
 for rt in "${RUNTIMES[@]}"; do
   cat >"$TMP/life-$rt.sh" <<EOF
 #!/bin/sh
@@ -176,13 +184,14 @@ report() {
   echo
   printf '| %-8s | %12s |\n' runtime 'median (ms)'
   printf '|----------|--------------|\n'
-  for rt in "${RUNTIMES[@]}"; do
+  for rt in "${RUNTIMES[@]}" floor bwrap; do
     m=$(median_ms "$json" "$rt")
+    [ -n "$m" ] || continue
     printf '| %-8s | %12.2f |\n' "$rt" "$m"
   done
   c=$(median_ms "$json" cell)
   if [ -n "$c" ]; then
-    for rt in crun runc; do
+    for rt in crun runc floor bwrap; do
       m=$(median_ms "$json" "$rt")
       [ -n "$m" ] || continue
       awk -v c="$c" -v m="$m" -v rt="$rt" 'BEGIN { printf "cell/%s median ratio: %.2f\n", rt, c / m }'
@@ -204,3 +213,26 @@ for rt in "${RUNTIMES[@]}"; do
   "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
   printf '| %-8s | %14s |\n' "$rt" "${rss:-?}"
 done
+
+# Where cell's time goes: its --debug phases (each the time since the phase before), medians over the runs.
+if [ -x "$TMP/bin/cell" ] && [[ " ${RUNTIMES[*]} " == *" cell "* ]]; then
+  echo
+  echo "## cell run /bin/true, by phase (--debug timestamps, median of ${RUNS} runs, ms)"
+  echo
+  : >"$TMP/phases"
+  for _ in $(seq "$RUNS"); do
+    rm -f "$TMP/phase.log"
+    "$TMP/bin/cell" --debug --log "$TMP/phase.log" --root "$TMP/root-cell" run --bundle "$BUNDLE" bench-phase \
+      </dev/null >/dev/null 2>&1 || true
+    grep -o 'phase [a-z-]* [0-9.]* ms' "$TMP/phase.log" | awk '{print $2, $3}' | sort -k2 -n \
+      | awk 'BEGIN { prev = 0 } { printf "%s %.3f\n", $1, $2 - prev; prev = $2 }' >>"$TMP/phases"
+  done
+  printf '| %-12s | %8s |\n' phase median
+  printf '|--------------|----------|\n'
+  awk '{ if (!($1 in seen)) { order[++n] = $1; seen[$1] = 1 } v[$1] = v[$1] " " $2 }
+    END { for (i = 1; i <= n; i++) print order[i], v[order[i]] }' "$TMP/phases" | while read -r name vals; do
+    med=$(tr ' ' '\n' <<<"$vals" | grep . | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }')
+    printf '| %-12s | %8.3f |\n' "$name" "$med"
+  done
+  echo "(before \`parse\`: the time from exec to main, which --debug cannot see: run /bin/true's median minus the sum)"
+fi

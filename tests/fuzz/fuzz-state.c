@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz-state.c: libFuzzer target for state.json as `state`, `kill` and `delete` read it back
    (cell_state_parse), then the state JSON they print from it, which must parse again. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz.h"
@@ -26,10 +27,15 @@ run (void *arg)
     {
       cell_fuzz_check (err && cell_fuzz_prefixed (err->msg, "container `fuzz`: state.json: "),
                        "a parse error names the container and the file: %s", err ? err->msg : "(none)");
+      /* `delete --force` removes a state it cannot read by this code */
+      cell_fuzz_check (err->code == EBADMSG, "a bad state.json gives code %d, not EBADMSG", err->code);
+      cell_fuzz_check (st == NULL, "a failed parse returned a state");
       cell_error_free (err);
       return;
     }
   cell_fuzz_check (st && st->id && streq (st->id, "fuzz") && st->bundle, "a parsed state has id and bundle");
+  cell_fuzz_check (st->pid >= 0 && (st->pid == 0) == (st->start_time == 0),
+                   "a parsed state has pid %d with start time %llu", (int)st->pid, st->start_time);
   json = cell_state_json (st, CELL_STATUS_STOPPED, (in->size & 1) != 0);
   if (cell_json_parse (json, strlen (json), "state", &cell_json_default_limits, &doc, &err) < 0)
     cell_fuzz_check (false, "the state JSON printed from a parsed state.json does not parse: %s\n%s",

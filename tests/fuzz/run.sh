@@ -18,7 +18,7 @@ BUILDDIR=${CELL_BUILDDIR:-$PWD}
 SECONDS_EACH=${1:-60}
 [ $# -gt 0 ] && shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(spec mount-opts state ids)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(spec mount-opts state ids sandbox)
 ARTIFACTS=${CELL_FUZZ_ARTIFACTS:-$BUILDDIR/tests/fuzz/artifacts}
 
 case $SECONDS_EACH in

@@ -24,6 +24,7 @@
 #include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
+#include "helper.h"
 
 extern char **environ;
 
@@ -48,7 +49,7 @@ static const struct named errno_names[]
         N (EPIPE),      N (ERANGE),       N (ENAMETOOLONG),    N (ENOSYS), N (ELOOP),  N (ENOTEMPTY),
         N (EOPNOTSUPP), N (EAFNOSUPPORT), N (EPROTONOSUPPORT), N (EDQUOT), N (ESTALE) };
 
-static const char *
+const char *
 errname (int e)
 {
   static char buf[16];
@@ -59,7 +60,19 @@ errname (int e)
   return buf;
 }
 
-static void
+int
+errno_from_name (const char *name)
+{
+  char *end;
+  long v;
+  for (size_t i = 0; i < LEN (errno_names); i++)
+    if (strcmp (name, errno_names[i].name) == 0)
+      return errno_names[i].num;
+  v = strtol (name, &end, 10);
+  return *name && *end == '\0' && v >= 0 && v <= 4095 ? (int)v : -1;
+}
+
+void
 report (const char *key, int rc)
 {
   if (rc < 0)
@@ -69,7 +82,7 @@ report (const char *key, int rc)
   fflush (stdout);
 }
 
-static int
+int
 fail (const char *what)
 {
   fprintf (stderr, "cell-helper: %s: %s\n", what, strerror (errno));
@@ -508,6 +521,79 @@ cmd_xattr_set (int argc, char **argv)
   return 0;
 }
 
+/* Every extended attribute of PATH itself (not a symlink's target) as `xattr=NAME=VALUE` lines, sorted;
+   `xattrs=none` when it has none. */
+static int
+cmd_xattrs (int argc, char **argv)
+{
+  const char *path = argv[0];
+  char list[4096], *names[64];
+  size_t n = 0;
+  (void)argc;
+  ssize_t len = llistxattr (path, list, sizeof list);
+  if (len < 0)
+    {
+      printf ("xattrs=%s\n", errname (errno));
+      return 1;
+    }
+  for (ssize_t off = 0; off < len && n < LEN (names); off += (ssize_t)strlen (list + off) + 1)
+    names[n++] = list + off;
+  qsort (names, n, sizeof names[0], cmp_str);
+  if (n == 0)
+    printf ("xattrs=none\n");
+  for (size_t i = 0; i < n; i++)
+    {
+      char val[1024];
+      ssize_t v = lgetxattr (path, names[i], val, sizeof val - 1);
+      if (v < 0)
+        printf ("xattr=%s=%s\n", names[i], errname (errno));
+      else
+        printf ("xattr=%s=%.*s\n", names[i], (int)v, val);
+    }
+  return 0;
+}
+
+/* trap-term FILE: a program that handles SIGTERM from its first instruction on (the handler is installed
+   before anything else in main); on SIGTERM it writes "term" to FILE and exits 0. Otherwise it waits. */
+static const char *trap_term_file;
+
+static void
+on_term (int sig)
+{
+  int fd = open (trap_term_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  (void)sig;
+  if (fd >= 0)
+    {
+      ssize_t r = write (fd, "term\n", 5);
+      (void)r;
+      close (fd);
+    }
+  _exit (0);
+}
+
+static int
+trap_term_install (const char *file)
+{
+  struct sigaction sa = { .sa_handler = on_term };
+  sigset_t none;
+  trap_term_file = file;
+  sigfillset (&sa.sa_mask);
+  if (sigaction (SIGTERM, &sa, NULL) < 0)
+    return -1;
+  sigemptyset (&none);
+  return sigprocmask (SIG_SETMASK, &none, NULL);
+}
+
+static int
+cmd_trap_term (int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  for (;;)
+    pause ();
+  return 0;
+}
+
 static int
 cmd_sleep (int argc, char **argv)
 {
@@ -649,8 +735,10 @@ usage (const char *why)
       stderr,
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
       "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
-      "xattr-set PATH NAME VALUE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit N|kill-self "
-      "SIG|signals|seccomp-try|all\n",
+      "xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit "
+      "N|kill-self "
+      "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
+      "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO CMD...|all\n",
       why);
   return 2;
 }
@@ -723,17 +811,26 @@ static const struct
                  { "mknod", NULL, cmd_mknod, 1 },
                  { "stat", NULL, cmd_stat, 1 },
                  { "xattr-set", NULL, cmd_xattr_set, 3 },
+                 { "xattrs", NULL, cmd_xattrs, 1 },
+                 { "trap-term", NULL, cmd_trap_term, 1 },
                  { "sleep", NULL, cmd_sleep, 1 },
                  { "fail-ioctl", NULL, cmd_fail_ioctl, 3 },
                  { "exit", NULL, cmd_exit, 1 },
                  { "kill-self", NULL, cmd_kill_self, 1 },
                  { "signals", cmd_signals, NULL, 0 },
                  { "seccomp-try", cmd_seccomp_try, NULL, 0 },
+                 { "syscalls", NULL, cmd_syscalls, 1 },
+                 { "seccomp-agent", NULL, cmd_seccomp_agent, 2 },
+                 { "seccomp-bpf", NULL, cmd_seccomp_bpf, 1 },
+                 { "fail-syscall", NULL, cmd_fail_syscall, 5 },
                  { "all", cmd_all, NULL, 0 } };
 
 int
 main (int argc, char **argv)
 {
+  /* before anything else: a SIGTERM sent the moment the program runs must find its handler */
+  if (argc >= 3 && strcmp (argv[1], "trap-term") == 0 && trap_term_install (argv[2]) < 0)
+    return fail ("sigaction");
   if (argc < 2)
     return usage ("no subcommand");
   for (size_t i = 0; i < LEN (commands); i++)

@@ -3,7 +3,7 @@
 # cgroup.sh: cgroupsPath placement (v1, hybrid or v2), the cgroup namespace and mount, delete, kill --all, devices.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 10
+tap_plan 16
 
 # What this host has: v2 alone at /sys/fs/cgroup, or v1 hierarchies (+ cgroup2 at unified = hybrid).
 CG=/sys/fs/cgroup
@@ -22,7 +22,7 @@ echo "# cgroup mode: $MODE (${PROCS_DIRS[*]})"
 
 PARENT=/cell-test-$$
 # Remove what cell may leave of our parent cgroup in every hierarchy (leaf dirs first).
-on_exit "find $CG/*/cell-test-$$ $CG/cell-test-$$ -depth -type d -exec rmdir {} \\; 2>/dev/null"
+on_exit "find $CG/*/cell-test-$$ $CG/cell-test-$$ $CG/*/celltest$$.slice -depth -type d -exec rmdir {} \\; 2>/dev/null"
 
 B=$(make_bundle cg)
 
@@ -103,5 +103,61 @@ out=$(run_in "$B" cell-helper open /dev/null rw)
 tap_is "$out" "open=ok" "/dev/null is allowed by the device cgroup"
 out=$(run_in "$B" sh -c 'cell-helper stat /dev/fakesda | grep -E "^(type|major)=" | tr "\n" " "; cell-helper open /dev/fakesda r')
 tap_is "$out" "type=b major=8 open=EPERM" "a created block device not allowed by resources.devices cannot be opened"
+
+
+# 7: delete after init died leaving a child (no pid namespace, so nothing killed the child): delete kills
+# what is left in the cgroup, waits for it to be empty and removes every directory (SECURITY.md row 46).
+ID=cg7-$$
+bundle_set "$B" '.linux.cgroupsPath = $p | .linux.devices = [] | .linux.namespaces |= map(select(.type != "pid"))
+  | .process.args = ["sh", "-c", "sleep 100 & echo $! > /tmp/child; exit 0"]' --arg p "$PARENT/orphan"
+cellr create --bundle "$B" "$ID" </dev/null && cellr start "$ID"
+for _ in $(seq 50); do [ "$(cellr state "$ID" | jq -r .status)" = stopped ] && break; sleep 0.1; done
+child=$(cat "${PROCS_DIRS[0]}$PARENT/orphan/cgroup.procs" 2>/dev/null | head -1)
+tap_like "$(cellr state "$ID" | jq -r .status) child=$child" "^stopped child=[0-9]+$" \
+  "init exited and left a child in the cgroup"
+cellr delete "$ID"
+left=
+for d in "$CG"/*/ "$CG"/; do [ -d "$d${PARENT#/}/orphan" ] && left="$left $d${PARENT#/}/orphan"; done
+alive=
+[ -n "$child" ] && [ -d /proc/$child ] && [ "$(awk '{print $3}' /proc/$child/stat)" != Z ] && alive=$child
+tap_is "alive:$alive left:$left" "alive: left:" "delete kills the child and removes every cgroup directory"
+[ -n "$alive" ] && kill -9 "$alive"
+bundle_set "$B" '.linux.namespaces += [{"type": "pid"}]'
+
+# 8: --systemd-cgroup maps slice:prefix:name onto cgroupfs (no systemd here): <slice path>/<prefix>-<name>.scope
+bundle_set "$B" '.linux.cgroupsPath = $p | .linux.namespaces |= map(select(.type != "cgroup"))' \
+  --arg p "celltest$$.slice:cellpfx:n$$"
+if [ $MODE = v2 ]; then line='0::'; else line='[0-9]+:memory:'; fi
+bundle_set "$B" '.process.args = ["cat", "/proc/self/cgroup"]'
+out=$("$CELL" --root "$CELL_TEST_ROOT" --systemd-cgroup run --bundle "$B" "sd-$$" </dev/null)
+tap_like "$out" "^$line/celltest$$.slice/cellpfx-n$$.scope\$" "--systemd-cgroup: slice:prefix:name is <slice>/<prefix>-<name>.scope"
+bundle_set "$B" '.linux.cgroupsPath = $p' --arg p "celltest$$-sub.slice:cellpfx:m$$"
+out=$("$CELL" --root "$CELL_TEST_ROOT" --systemd-cgroup run --bundle "$B" "sd2-$$" </dev/null)
+tap_like "$out" "^$line/celltest$$.slice/celltest$$-sub.slice/cellpfx-m$$.scope\$" \
+  "--systemd-cgroup: a nested slice name expands like systemd's (a-b.slice under a.slice)"
+bundle_set "$B" '.linux.cgroupsPath = "bad-slice:x:y"'
+out=$("$CELL" --root "$CELL_TEST_ROOT" --systemd-cgroup run --bundle "$B" "sd3-$$" </dev/null 2>&1)
+tap_like "$out" "invalid systemd slice \`bad-slice\`" "--systemd-cgroup: a slice not ending in .slice is refused"
+bundle_set "$B" '.linux.namespaces += [{"type": "cgroup"}]'
+
+# 9: parallel creates under a parent that does not exist yet (the v1 cpuset parent must be filled even by
+# the create that found it already made, or a child's tasks get ENOSPC)
+bundle_set "$B" '.process.args = ["true"]'
+fails=0
+for round in 1 2 3; do
+  pids=()
+  for i in 1 2 3 4; do
+    mkdir -p "$CELL_TEST_TMP/b-$round-$i"
+    jq --arg p "$PARENT/race$round/c$i" --arg r "$B/rootfs" '.linux.cgroupsPath = $p | .root.path = $r' \
+      "$B/config.json" >"$CELL_TEST_TMP/b-$round-$i/config.json"
+  done
+  for i in 1 2 3 4; do
+    cellr run --bundle "$CELL_TEST_TMP/b-$round-$i" "race-$$-$round-$i" </dev/null >"$CELL_TEST_TMP/race-$round-$i.out" 2>&1 &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || fails=$((fails + 1)); done
+done
+tap_is "failed:$fails $(cat "$CELL_TEST_TMP"/race-*.out | head -2)" "failed:0 " \
+  "12 containers created 4 at a time under fresh parents all run (cpuset parent filled)"
 
 tap_result "$(state_empty; echo $?)" "nothing is left in the state root"

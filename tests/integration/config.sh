@@ -3,7 +3,7 @@
 # config.sh: config.json features (process, linux, mounts, namespaces, devices), each checked from inside.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 48
+tap_plan 56
 
 # Built once here: make_bundle runs in $(...), so a template it built itself would not be remembered.
 _make_rootfs_template
@@ -120,12 +120,62 @@ bundle_set "$B" '.mounts += [{"destination": "/mnt/r", "type": "bind", "source":
   --arg d "$H/rro"
 out=$(run_in "$B" sh -c 'cat /mnt/r/sub/g; cell-helper write /mnt/r/sub/new y')
 tap_is "$(echo $out)" "deep write=EROFS" "rro makes submounts read-only too"
+# Propagation on a bind whose source is a shared mount (the host's are private here): without an option the
+# container's copy is a slave of it (master:N), so rprivate and rshared each give what no default does.
+mkdir -p "$H/shr" && echo shared-src >"$H/shr/f"
+mount --bind "$H/shr" "$H/shr" && mount --make-shared "$H/shr"
+on_exit "umount '$H/shr'"
 B=$(make_bundle prop)
-bundle_set "$B" '.mounts += [{"destination": "/mnt/p", "type": "bind", "source": $d, "options": ["rbind", "rprivate"]}]' \
-  --arg d "$H/dir"
-out=$(run_in "$B" sh -c 'cat /mnt/p/f; grep " /mnt/p " /proc/self/mountinfo')
-tap_like "$out" "^hello" "propagation option rprivate is accepted"
-tap_result "$(printf '%s\n' "$out" | grep ' /mnt/p ' | grep -q 'shared:'; echo $(( ! $? )))" "rprivate: the mount is not shared"
+# prop_line OPTION: the container's mountinfo line for /mnt/p bound from $H/shr with rbind and OPTION
+prop_line() {
+  bundle_set "$B" '.mounts = [.mounts[] | select(.destination != "/mnt/p")]
+    + [{"destination": "/mnt/p", "type": "bind", "source": $d, "options": (["rbind"] + $o)}]' \
+    --arg d "$H/shr" --argjson o "$1"
+  run_in "$B" sh -c 'cat /mnt/p/f; grep " /mnt/p " /proc/self/mountinfo'
+}
+out=$(prop_line '[]')
+tap_like "$out" " /mnt/p [^ ]+ master:[0-9]+ - " "a bind of a shared mount without a propagation option is its slave"
+out=$(prop_line '["rprivate"]')
+tap_like "$out" "^shared-src$" "propagation option rprivate is accepted"
+tap_like "$(printf '%s\n' "$out" | grep ' /mnt/p ')" " /mnt/p [^ ]+ - " "rprivate: the mount is neither shared nor a slave"
+out=$(prop_line '["rshared"]')
+tap_like "$out" " /mnt/p [^ ]+ shared:[0-9]+ " "rshared: the mount is shared in the container (shared:N)"
+
+# Filesystem options on a bind (config.md: SHOULD be passed through): accepted, logged at debug level
+B=$(make_bundle bindopts)
+bundle_set "$B" '.mounts += [{"destination": "/mnt/o", "type": "bind", "source": $d, "options": ["rbind", "mode=755", "size=1m"]}]
+  | .process.args = ["cat", "/mnt/o/f"]' --arg d "$H/dir"
+out=$(cellr --debug run --bundle "$B" bindopts-$$ </dev/null 2>&1)
+tap_like "$out" "^hello$" "a bind with filesystem options mode=755,size=1m is accepted and works"
+tap_like "$out" "filesystem options \`mode=755,size=1m\` have no effect on a bind mount" "... and they are logged (debug)"
+
+# tmpcopyup (podman's tmpfs option): the tmpfs gets a copy of what the image has at the destination, with
+# modes, owners (non-zero), a setuid bit, a symlink, a device node and user xattrs; writes go to the tmpfs.
+B=$(make_bundle copyup)
+D=$B/rootfs/srv/img
+mkdir -p "$D/sub"
+echo top >"$D/file" && chown 1234:5678 "$D/file" && chmod 0640 "$D/file"
+echo deep >"$D/sub/inner" && chown 2345:6789 "$D/sub" && chmod 0750 "$D/sub"
+ln -s file "$D/link" && chown -h 3456:7890 "$D/link"
+mknod -m 0620 "$D/null" c 1 3 && chown 4567:8901 "$D/null"
+echo x >"$D/suid" && chown 1111:2222 "$D/suid" && chmod 4755 "$D/suid"
+"$CELL_HELPER" xattr-set "$D/file" user.cell copied >/dev/null
+"$CELL_HELPER" xattr-set "$D/sub" user.dir dirval >/dev/null
+"$CELL_HELPER" xattr-set "$D" user.top topval >/dev/null
+chown 99:98 "$D" && chmod 0715 "$D"
+probe='for f in . file sub sub/inner link null suid; do echo "$f: $(cell-helper stat $f | tr "\n" " ")"; done
+  for f in . file sub; do echo "$f: $(cell-helper xattrs $f | tr "\n" " ")"; done; readlink link; cat sub/inner'
+want=$(cd "$D" && PATH=$(dirname "$CELL_HELPER"):$PATH sh -c "$probe")
+bundle_set "$B" '.mounts += [{"destination": "/srv/img", "type": "tmpfs", "source": "tmpfs",
+  "options": ["tmpcopyup", "nosuid", "size=1m"]}]
+  | .process.capabilities.bounding += ["CAP_DAC_OVERRIDE"] | .process.capabilities.effective += ["CAP_DAC_OVERRIDE"]
+  | .process.capabilities.permitted += ["CAP_DAC_OVERRIDE"]'
+got=$(run_in "$B" sh -c "cd /srv/img && $probe")
+tap_is "$got" "$want" "tmpcopyup: the tmpfs holds the image's files, dirs, symlink, node, setuid file, owners, xattrs"
+out=$(run_in "$B" sh -c 'grep " /srv/img " /proc/self/mountinfo; echo changed >/srv/img/file && echo new >/srv/img/new && cat /srv/img/file /srv/img/new')
+tap_like "$out" " /srv/img [^ ]+ (.* )?- tmpfs " "tmpcopyup: a tmpfs is at the destination"
+tap_is "$(printf '%s\n' "$out" | tail -2 | tr '\n' ' ')/$(cat "$D/file")/$(ls "$D" | tr '\n' ' ')" \
+  "changed new /top/file link null sub suid " "tmpcopyup: the container's writes went to the tmpfs, the image dir is unchanged"
 
 # linux.namespaces
 # The mapped root must be able to reach the rootfs: mktemp made the test dir 0700.
@@ -161,15 +211,23 @@ tap_result "$([ -n "$t" ] && [ "$t" != "time=$(stat -L -c %i /proc/self/ns/time)
 
 # linux.sysctl
 B=$(make_bundle sysctl)
-bundle_set "$B" '.linux.sysctl = {"net.ipv4.ip_forward": "1"}'
-tap_is "$(run_in "$B" cell-helper sysctl net.ipv4.ip_forward)" "net.ipv4.ip_forward=1" "linux.sysctl is applied"
+# 42: no default (64 in a new network namespace and on the host)
+host_ttl=$(cat /proc/sys/net/ipv4/ip_default_ttl)
+bundle_set "$B" '.linux.sysctl = {"net.ipv4.ip_default_ttl": "42"}'
+tap_is "$(run_in "$B" cell-helper sysctl net.ipv4.ip_default_ttl)" "net.ipv4.ip_default_ttl=42" "linux.sysctl is applied"
+tap_is "$(cat /proc/sys/net/ipv4/ip_default_ttl)" "$host_ttl" "... in the container's network namespace only"
 
 # linux.devices and the default devices
 B=$(make_bundle devices)
-bundle_set "$B" '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438}]'
-out=$(run_in "$B" cell-helper stat /dev/fuse)
-tap_is "$(echo $(printf '%s\n' "$out" | grep -E '^(type|mode|major|minor)='))" "type=c mode=0666 major=10 minor=229" \
-  "linux.devices creates /dev/fuse with its type, numbers and mode"
+# fileMode 0640 and owners 1234:5678: what no default gives (0666, root); podman's form with the type bits
+# (020640 = S_IFCHR|0640) on a second node
+bundle_set "$B" '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 416,
+  "uid": 1234, "gid": 5678}, {"path": "/dev/fuse2", "type": "c", "major": 10, "minor": 229, "fileMode": 8608,
+  "uid": 4321, "gid": 8765}]'
+out=$(run_in "$B" sh -c 'cell-helper stat /dev/fuse; cell-helper stat /dev/fuse2')
+tap_is "$(echo $(printf '%s\n' "$out" | grep -E '^(type|mode|uid|gid|major|minor)='))" \
+  "type=c mode=0640 uid=1234 gid=5678 major=10 minor=229 type=c mode=0640 uid=4321 gid=8765 major=10 minor=229" \
+  "linux.devices: nodes with their type, numbers, fileMode 0640 (also given with type bits 020640) and owners"
 out=$(run_in "$B" sh -c 'for d in null zero full random urandom tty; do
   [ -c /dev/$d ] && echo $d; done; readlink /dev/ptmx')
 tap_is "$(echo $out)" "null zero full random urandom tty pts/ptmx" "default devices exist and /dev/ptmx links to pts/ptmx"

@@ -28,7 +28,7 @@ loops_before=$(our_loops | wc -l)
 mounts_before=$(our_mounts)
 
 loops_settled() { # the kernel drops autoclear loop devices asynchronously
-  for _ in $(seq 30); do [ "$(our_loops | wc -l)" -eq "$loops_before" ] && return 0; sleep 0.1; done
+  for _ in $(seq 100); do [ "$(our_loops | wc -l)" -eq "$loops_before" ] && return 0; sleep 0.1; done
   return 1
 }
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-state.c: container ID rules, signal names, and the state directory (create, lock, write, read). */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -57,6 +58,61 @@ check_signal_name (int sig, const char *want)
     tap_ok (name == NULL, "signal %d has no name (got %s)", sig, name ? name : "NULL");
 }
 
+/* A state.json that is not what cell wrote is an error naming the member, with code EBADMSG, and
+   salvage keeps only what is proven. */
+static void
+tampered (int dfd)
+{
+  static const struct
+  {
+    const char *json, *want;
+  } cases[] = {
+    { "{\"pid\":1,\"bundle\":\"/b\",\"annotations\":{},\"cell\":{\"startTime\":5}}",
+      "container `c1`: state.json: /cell/ownPidns: missing or invalid (the file was changed?)" },
+    { "{\"pid\":1,\"bundle\":\"/b\",\"annotations\":{}}",
+      "container `c1`: state.json: /cell: missing or invalid (the file was changed?)" },
+    { "{\"pid\":-1,\"bundle\":\"/b\",\"annotations\":{},\"cell\":{}}",
+      "container `c1`: state.json: /pid: missing or invalid (the file was changed?)" },
+    { "{\"pid\":\"1\",\"bundle\":\"/b\",\"annotations\":{},\"cell\":{}}",
+      "container `c1`: state.json: /pid: missing or invalid (the file was changed?)" },
+    { "{\"pid\":7,\"bundle\":\"/b\",\"annotations\":{},\"cell\":{\"startTime\":0,\"ownPidns\":true,"
+      "\"process\":true,\"poststart\":false,\"poststop\":false}}",
+      "container `c1`: state.json: /cell/startTime: missing or invalid (the file was changed?)" },
+  };
+  for (size_t i = 0; i < sizeof (cases) / sizeof (cases[0]); i++)
+    {
+      struct cell_state *st = NULL;
+      struct cell_error *err = NULL;
+      int fd = openat (dfd, "state.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+      if (fd < 0 || write (fd, cases[i].json, strlen (cases[i].json)) < 0)
+        tap_ok (0, "write a tampered state");
+      if (fd >= 0)
+        close (fd);
+      tap_ok (cell_state_read (dfd, "c1", &st, &err) < 0 && err && err->code == EBADMSG
+                  && strcmp (err->msg, cases[i].want) == 0,
+              "tampered state %zu: %s (got: %s)", i, cases[i].want, err ? err->msg : "accepted");
+      cell_error_free (err);
+      cell_state_free (st);
+    }
+  {
+    struct cell_state *st = NULL;
+    int fd = openat (dfd, "state.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const char *half = "{\"pid\":4242,\"bundle\":7,\"cell\":{\"startTime\":99}}";
+    if (fd >= 0 && write (fd, half, strlen (half)) > 0)
+      close (fd);
+    cell_state_salvage (dfd, "c1", &st);
+    tap_ok (st && st->pid == 4242 && st->start_time == 99 && st->cgroup == NULL,
+            "salvage keeps the pid and start time, and no cgroup");
+    cell_state_free (st);
+    fd = openat (dfd, "state.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd >= 0 && write (fd, "{garbage", 8) > 0)
+      close (fd);
+    cell_state_salvage (dfd, "c1", &st);
+    tap_ok (st && st->pid == 0, "salvage of garbage proves nothing");
+    cell_state_free (st);
+  }
+}
+
 int
 main (void)
 {
@@ -64,7 +120,9 @@ main (void)
   char long_id[200];
   struct cell_error *err = NULL;
   struct cell_state st = { 0 }, *back = NULL;
-  const char *good = "{\"pid\":42,\"bundle\":\"/x\",\"cell\":{\"startTime\":7}}";
+  const char *good = "{\"pid\":42,\"bundle\":\"/x\",\"annotations\":{},\"cell\":{\"startTime\":7,"
+                     "\"ownPidns\":false,\"process\":true,\"poststart\":false,\"poststop\":true}}";
+  const char *no_flags = "{\"pid\":42,\"bundle\":\"/x\",\"annotations\":{},\"cell\":{\"startTime\":7}}";
   struct cell_spec_kv ann = { .key = (char *)"org.example", .value = (char *)"v" };
   int root_dfd = -1, dfd = -1, dfd2 = -1;
 
@@ -110,10 +168,19 @@ main (void)
   check_signal_name (0, NULL);
   check_signal_name (SIGRTMAX + 1, NULL);
 
-  tap_ok (cell_state_parse ("{\"pid\": 1,", 10, "c1", &back, &err) < 0 && back == NULL,
-          "a truncated state fails");
+  tap_ok (cell_state_parse ("{\"pid\": 1,", 10, "c1", &back, &err) < 0 && back == NULL && err
+              && err->code == EBADMSG,
+          "a truncated state fails with EBADMSG");
   tap_is_str (err ? err->msg : NULL, "container `c1`: state.json: 1:10: parse error: premature EOF",
               "... naming the container, the file and the position");
+  cell_error_free (err);
+  err = NULL;
+  tap_ok (cell_state_parse (no_flags, strlen (no_flags), "c1", &back, &err) < 0 && back == NULL && err
+              && err->code == EBADMSG,
+          "a state without cell's flags fails with EBADMSG (the strict reader)");
+  tap_is_str (err ? err->msg : NULL,
+              "container `c1`: state.json: /cell/ownPidns: missing or invalid (the file was changed?)",
+              "... naming the first missing member");
   cell_error_free (err);
   err = NULL;
   tap_ok (cell_state_parse (good, strlen (good), "c2", &back, &err) == 0 && back && back->pid == 42
@@ -121,6 +188,8 @@ main (void)
           "state parses from a buffer (pid, start time)");
   tap_is_str (back ? back->id : NULL, "c2", "... the ID is the caller's");
   tap_is_str (back ? back->bundle : NULL, "/x", "... bundle");
+  tap_ok (back && !back->own_pidns && back->has_process && !back->has_poststart && back->has_poststop,
+          "... ownPidns, process, poststart and poststop flags");
   cell_state_free (back);
   back = NULL;
 
@@ -140,8 +209,9 @@ main (void)
   st.created = (char *)"2026-01-01T00:00:00.000000000Z";
   st.owner = (char *)"root";
   st.cgroup = (char *)"v1:/cell/c1";
-  st.config = (char *)"/run/cell/c1/config.json";
   st.own_pidns = true;
+  st.has_process = true;
+  st.has_poststop = true;
   st.annotations = &ann;
   st.n_annotations = 1;
   tap_ok (st.start_time != 0, "own start time read from /proc");
@@ -154,15 +224,21 @@ main (void)
   tap_is_str (back ? back->created : NULL, "2026-01-01T00:00:00.000000000Z", "... created");
   tap_is_str (back ? back->owner : NULL, "root", "... owner");
   tap_is_str (back ? back->cgroup : NULL, "v1:/cell/c1", "... cgroup");
-  tap_is_str (back ? back->config : NULL, "/run/cell/c1/config.json", "... config");
-  tap_ok (back && back->own_pidns, "... ownPidns");
+  tap_ok (back && back->own_pidns && back->has_process && !back->has_poststart && back->has_poststop,
+          "... ownPidns, process, poststart and poststop");
   tap_ok (back && back->n_annotations == 1, "... one annotation");
   tap_is_str (back && back->n_annotations ? back->annotations[0].value : NULL, "v", "... its value");
   tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_RUNNING,
-          "a live pid without fifo is running");
+          "a live pid without the start socket is running");
   tap_ok (back && cell_state_status (dfd, back, true) == CELL_STATUS_PAUSED, "frozen is paused");
-  mkfifoat (dfd, CELL_STATE_FIFO, 0600);
-  tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_CREATED, "with the exec fifo: created");
+  {
+    int ls = -1;
+    tap_ok (cell_state_start_listen (dfd, "c1", &ls, &err) == 0, "the start socket is made");
+    tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_CREATED,
+            "with the start socket: created");
+    close (ls);
+  }
+  tampered (dfd);
   if (back)
     back->start_time++;
   tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_STOPPED,

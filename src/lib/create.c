@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* create.c: `create` and `run`: everything static first (the ID, config.json, the rootfs opened once, the
+   plan, the seccomp filter, the console socket), then the state dir with the validated config, the cgroup,
+   init; and the rollback of a create that failed at any point. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include "caps.h"
+#include "container.h"
+#include "hooks.h"
+#include "image.h"
+#include "json.h"
+#include "log.h"
+#include "path-util.h"
+#include "plan.h"
+#include "sealed-exe.h"
+#include "seccomp.h"
+#include "spawn.h"
+#include "spec.h"
+#include "supervise.h"
+#include "xalloc.h"
+
+struct create_job
+{
+  struct cell_context *ctx;
+  const char *id;
+  const struct cell_create_opts *opts;
+  bool foreground; /* run: init execs at once */
+  char bundle[PATH_MAX];
+  char *config; /* the bytes of config.json as validated: kept in the state dir */
+  size_t config_len;
+  struct cell_spec *spec;
+  struct cell_plan *plan;
+  int rootfs_fd;
+  bool root_image;
+  struct cell_seccomp *seccomp;
+  bool exec_stub; /* init ends in the sealed exec stub; the runtime did not re-execute sealed */
+  int console_fd;
+  struct cell_cgroup *cg;
+  int spare[2]; /* two fds held back, so that a rollback at the fd limit still has some (SECURITY row 43) */
+  /* side effects, undone by job_rollback */
+  struct cell_state st;
+  int state_dfd;
+  bool dir_created;
+  bool cg_created;
+  int start_sock;
+  pid_t pid;
+  int pidfd;
+  int pty_master;
+};
+
+static void
+job_init (struct create_job *job, struct cell_context *ctx, const char *id,
+          const struct cell_create_opts *opts, bool foreground)
+{
+  memset (job, 0, sizeof (*job));
+  job->ctx = ctx;
+  job->id = id;
+  job->opts = opts;
+  job->foreground = foreground && !opts->detach;
+  job->rootfs_fd = job->console_fd = job->state_dfd = job->start_sock = job->pidfd = job->pty_master = -1;
+  job->spare[0] = job->spare[1] = -1;
+}
+
+static void
+job_release (struct create_job *job)
+{
+  free (job->config);
+  cell_spec_free (job->spec);
+  cell_plan_free (job->plan);
+  cell_seccomp_free (job->seccomp);
+  cell_cgroup_free (job->cg);
+  cell_closep (&job->rootfs_fd);
+  cell_closep (&job->console_fd);
+  cell_closep (&job->spare[0]);
+  cell_closep (&job->spare[1]);
+  cell_closep (&job->state_dfd);
+  cell_closep (&job->start_sock);
+  cell_closep (&job->pidfd);
+  free (job->st.bundle);
+  free (job->st.rootfs);
+  free (job->st.created);
+  free (job->st.owner);
+  free (job->st.cgroup);
+}
+
+/* Undo a failed create: kill init, remove the cgroup and the state dir, with the fds held back for it. */
+static void
+job_rollback (struct create_job *job)
+{
+  struct cell_error *e = NULL;
+  cell_closep (&job->spare[0]);
+  cell_closep (&job->spare[1]);
+  if (job->pid > 0)
+    {
+      if (job->pidfd < 0 || syscall (SYS_pidfd_send_signal, job->pidfd, SIGKILL, NULL, 0) < 0)
+        kill (job->pid, SIGKILL);
+      while (waitpid (job->pid, NULL, __WALL) < 0 && errno == EINTR)
+        ;
+    }
+  if (job->cg && job->cg_created && cell_cgroup_destroy (job->cg, &e) < 0)
+    {
+      cell_warn ("%s", e->msg);
+      cell_error_freep (&e);
+    }
+  if (job->dir_created && cell_state_dir_remove (job->ctx->root_dfd, job->id, &e) < 0)
+    {
+      cell_warn ("%s", e->msg);
+      cell_error_freep (&e);
+    }
+}
+
+/* ---- static: nothing is created ------------------------------------------------------------------------ */
+
+static int
+job_load (struct create_job *job, struct cell_error **err)
+{
+  const char *b = job->opts->bundle ? job->opts->bundle : ".";
+  cleanup_free char *path = NULL;
+
+  if (cell_state_validate_id (job->id, err) < 0)
+    return -1;
+  if (realpath (b, job->bundle) == NULL)
+    return cell_err_errno (err, "bundle `%s`", b);
+  path = xasprintf ("%s/config.json", job->bundle);
+  if (cell_json_read_file (path, "config.json", NULL, &job->config, &job->config_len, err) < 0
+      || cell_spec_load_buffer (job->config, job->config_len, "config.json", &job->spec, err) < 0)
+    return -1;
+  cell_trace ("parse");
+  if (cell_spec_validate (job->spec, "config.json", err) < 0)
+    return -1;
+  cell_trace ("validate");
+  if (job->foreground && !job->spec->has_process)
+    return cell_err (err, 0, "config.json: /process: `run` needs a process");
+  return 0;
+}
+
+/* The rootfs is opened once, without following a symlink, and everything after works from that fd: a
+   rootfs swapped for a symlink afterwards changes nothing (SECURITY row 10). */
+static int
+job_rootfs (struct create_job *job, struct cell_error **err)
+{
+  cleanup_free char *joined = cell_path_join (job->bundle, job->spec->root.path);
+  cleanup_free char *rootfs = cell_path_clean (joined);
+  struct stat sb;
+
+  if (streq (rootfs, "/"))
+    return cell_err (err, 0, "config.json: /root/path: `%s` is the host's root directory",
+                     job->spec->root.path);
+  job->rootfs_fd = open (rootfs, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (job->rootfs_fd < 0 || fstat (job->rootfs_fd, &sb) < 0)
+    return cell_err_errno (err, "invalid rootfs `%s`", rootfs);
+  if (S_ISLNK (sb.st_mode))
+    return cell_err (err, 0, "invalid rootfs `%s`: a symlink", rootfs);
+  if (S_ISREG (sb.st_mode))
+    {
+      /* an image: reopened for reading through the same inode */
+      char self[64];
+      int fd;
+      snprintf (self, sizeof (self), "/proc/self/fd/%d", job->rootfs_fd);
+      fd = open (self, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0)
+        return cell_err_errno (err, "invalid rootfs `%s`", rootfs);
+      cell_closep (&job->rootfs_fd);
+      job->rootfs_fd = fd;
+      if (cell_image_probe_fd (fd, rootfs, &job->root_image, err) < 0)
+        return -1;
+      if (!job->root_image)
+        return cell_err (err, 0, "invalid rootfs `%s`: neither a directory nor a squashfs image", rootfs);
+      for (size_t i = 0; i < job->spec->linux_.n_namespaces; i++)
+        if (job->spec->linux_.namespaces[i].type == CELL_NS_MOUNT
+            && !(job->spec->linux_.namespaces[i].path && *job->spec->linux_.namespaces[i].path))
+          return 0;
+      return cell_err (err, 0, "config.json: /linux/namespaces: an image root needs a new mount namespace");
+    }
+  if (!S_ISDIR (sb.st_mode))
+    return cell_err (err, 0, "invalid rootfs `%s`: not a directory", rootfs);
+  return 0;
+}
+
+/* Will the filter let the exec stub's execveat through? Only what the profile plainly allows counts. */
+static bool
+seccomp_allows_execveat (const struct cell_spec_seccomp *sc)
+{
+  bool named = false, allowed = false;
+  if (sc == NULL)
+    return true;
+  for (size_t i = 0; i < sc->n_syscalls; i++)
+    for (size_t k = 0; sc->syscalls[i].names && sc->syscalls[i].names[k]; k++)
+      if (streq (sc->syscalls[i].names[k], "execveat"))
+        {
+          const char *a = sc->syscalls[i].action;
+          bool ok = (streq (a, "SCMP_ACT_ALLOW") || streq (a, "SCMP_ACT_LOG")) && sc->syscalls[i].n_args == 0;
+          allowed = named ? allowed && ok : ok;
+          named = true;
+        }
+  if (named)
+    return allowed;
+  return streq (sc->default_action, "SCMP_ACT_ALLOW") || streq (sc->default_action, "SCMP_ACT_LOG");
+}
+
+static int
+job_plan (struct create_job *job, struct cell_error **err)
+{
+  struct cell_plan_oci_opts popts
+      = { .bundle = job->bundle, .no_pivot = job->opts->no_pivot, .root_image = job->root_image };
+  const struct cell_plan *plan;
+
+  job->plan = cell_plan_from_oci (job->spec, &popts);
+  plan = job->plan;
+  if (plan->process.present)
+    {
+      struct cell_plan_process *p = &job->plan->process;
+      cell_caps_fit (&p->cap_bounding, &p->cap_effective, &p->cap_permitted, &p->cap_inheritable,
+                     &p->cap_ambient, "config.json: /process/capabilities");
+    }
+  if (plan->process.seccomp
+      && cell_seccomp_compile (plan->process.seccomp, "config.json", &job->seccomp, err) < 0)
+    return -1;
+  /* CVE-2019-5736 (SECURITY.md row 1): no container code may ever reach the host binary through
+     /proc/PID/exe. Init may stay the host binary until it execs the sealed stub only when nothing of the
+     container's can see it before: its own new pid namespace, no hook run inside the container, a seccomp
+     filter that lets the stub's execveat through. Otherwise the whole runtime re-executes from a sealed copy
+     of itself first (before anything is created: it starts over). */
+  job->exec_stub = cell_exec_stub_built () && plan->ns[CELL_NS_PID].create && !plan->ns[CELL_NS_PID].path
+                   && !plan->hooks.n_create_container && !plan->hooks.n_start_container
+                   && seccomp_allows_execveat (plan->process.seccomp);
+  if (!job->exec_stub && job->ctx->argv && cell_sealed_exe_ensure (job->ctx->argv, err) < 0)
+    return -1;
+  cell_trace ("plan");
+  if (cell_log_debug_enabled ())
+    {
+      cleanup_free char *dump = cell_plan_dump (plan);
+      cell_debug ("plan for `%s`:\n%s", job->id, dump);
+    }
+  return 0;
+}
+
+static int
+connect_console_socket (const char *path, int *fd, struct cell_error **err)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  cleanup_close int s = -1;
+
+  if (strlen (path) >= sizeof addr.sun_path)
+    return cell_err (err, 0, "--console-socket `%s`: path too long", path);
+  strcpy (addr.sun_path, path);
+  s = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0)
+    return cell_err_errno (err, "socket");
+  if (connect (s, (struct sockaddr *)&addr, sizeof addr) < 0)
+    return cell_err_errno (err, "--console-socket `%s`", path);
+  *fd = steal_fd (&s);
+  return 0;
+}
+
+static int
+job_io (struct create_job *job, struct cell_error **err)
+{
+  const struct cell_create_opts *opts = job->opts;
+  bool terminal = job->plan->process.present && job->plan->process.terminal;
+
+  if (terminal && opts->console_socket == NULL && !job->foreground)
+    return cell_err (err, 0, "cannot allocate a tty if cell will detach without setting --console-socket");
+  if (!terminal && opts->console_socket)
+    return cell_err (err, 0, "--console-socket given but process.terminal is false");
+  if (opts->console_socket && connect_console_socket (opts->console_socket, &job->console_fd, err) < 0)
+    return -1;
+  if (!job->ctx->no_cgroups
+      && cell_cgroup_new (job->plan->cgroup_path, job->id, job->ctx->systemd_cgroup, cell_cgroup_detect (),
+                          &job->cg, err)
+             < 0)
+    return -1;
+  return 0;
+}
+
+/* ---- side effects -------------------------------------------------------------------------------------- */
+
+static char *
+owner_name (void)
+{
+  struct passwd *pw = getpwuid (geteuid ());
+  return xstrdup (pw ? pw->pw_name : "");
+}
+
+/* The state dir with the config `create` validated, and a first state.json naming the cgroup before the
+   cgroup exists: `delete --force` after the runtime was killed at any point finds and removes everything
+   (SECURITY.md row 44). */
+static int
+job_state_dir (struct create_job *job, struct cell_error **err)
+{
+  const struct cell_plan *plan = job->plan;
+  for (int i = 0; i < 2; i++)
+    if ((job->spare[i] = open ("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+      return cell_err_errno (err, "open `/dev/null`");
+  if (cell_context_root (job->ctx, err) < 0
+      || cell_state_dir_create (job->ctx->root_dfd, job->id, &job->state_dfd, err) < 0)
+    return -1;
+  job->dir_created = true;
+  job->st.id = (char *)job->id;
+  job->st.bundle = xstrdup (job->bundle);
+  job->st.rootfs = xstrdup (plan->rootfs);
+  job->st.created = cell_state_now ();
+  job->st.owner = owner_name ();
+  job->st.annotations = job->spec->annotations;
+  job->st.n_annotations = job->spec->n_annotations;
+  job->st.own_pidns = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path;
+  job->st.has_process = plan->process.present;
+  job->st.has_poststart = job->spec->hooks.n_poststart > 0;
+  job->st.has_poststop = job->spec->hooks.n_poststop > 0;
+  if (job->cg)
+    job->st.cgroup = cell_cgroup_serialize (job->cg);
+  if (cell_state_config_write (job->state_dfd, job->config, job->config_len, job->id, err) < 0
+      || cell_state_write (job->state_dfd, &job->st, err) < 0)
+    return -1;
+  cell_trace ("state-dir");
+  if (job->cg)
+    {
+      if (cell_cgroup_create (job->cg, err) < 0)
+        return -1;
+      job->cg_created = true;
+      cell_trace ("cgroup");
+    }
+  if (!job->foreground && !job->opts->detach
+      && cell_state_start_listen (job->state_dfd, job->id, &job->start_sock, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+cb_placed (void *userdata, pid_t pid, struct cell_error **err)
+{
+  struct create_job *job = userdata;
+  if (job->cg == NULL)
+    return 0;
+  if (cell_cgroup_enter (job->cg, pid, err) < 0)
+    return -1;
+  /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
+     applies, as with runc and crun. */
+  return cell_cgroup_apply (job->cg, job->plan->resources, err);
+}
+
+static int
+cb_mounts_done (void *userdata, pid_t pid, char **state_json, struct cell_error **err)
+{
+  struct create_job *job = userdata;
+  const struct cell_spec_hooks *h = &job->plan->hooks;
+  cleanup_free char *json = NULL;
+
+  job->st.pid = pid;
+  if (h->n_prestart || h->n_create_runtime || h->n_create_container || h->n_start_container)
+    json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
+  if (h->n_prestart
+      && cell_hooks_run (h->prestart, h->n_prestart, json, "prestart", CELL_HOOKS_STOP, err) < 0)
+    return -1;
+  if (h->n_create_runtime
+      && cell_hooks_run (h->create_runtime, h->n_create_runtime, json, "createRuntime", CELL_HOOKS_STOP, err)
+             < 0)
+    return -1;
+  *state_json = h->n_create_container || h->n_start_container ? steal_ptr (&json) : NULL;
+  return 0;
+}
+
+static int
+cb_seccomp_listener (void *userdata, pid_t pid, int notify_fd, struct cell_error **err)
+{
+  struct create_job *job = userdata;
+  const struct cell_spec_seccomp *sc = job->plan->process.seccomp;
+  cleanup_free char *json = NULL;
+
+  job->st.pid = pid;
+  json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
+  return cell_seccomp_notify_send (sc->listener_path, notify_fd, pid, json, sc->listener_metadata, err);
+}
+
+static int
+write_pid_file (const char *path, pid_t pid, struct cell_error **err)
+{
+  cleanup_free char *tmp = xasprintf ("%s.cell-tmp", path);
+  cleanup_close int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  char buf[32];
+  int n = snprintf (buf, sizeof buf, "%d", pid);
+
+  if (fd < 0 || write (fd, buf, (size_t)n) != n)
+    return cell_err_errno (err, "--pid-file `%s`", path);
+  if (rename (tmp, path) < 0)
+    return cell_err_errno (err, "--pid-file `%s`", path);
+  return 0;
+}
+
+static int
+job_spawn (struct create_job *job, struct cell_error **err)
+{
+  cleanup_free char *state_dir = NULL;
+  char root[PATH_MAX];
+  struct cell_spawn_result res;
+  struct cell_spawn_opts so = {
+    .end = job->start_sock >= 0 ? CELL_SPAWN_WAIT_START : CELL_SPAWN_EXEC,
+    .rootfs_fd = job->rootfs_fd,
+    .start_sock = job->start_sock,
+    .console_socket_fd = job->console_fd,
+    .relay_tty = job->plan->process.terminal && job->console_fd < 0,
+    .preserve_fds = job->opts->preserve_fds,
+    .cgroup_dfd = job->cg ? cell_cgroup_clone_dfd (job->cg) : -1,
+    .seccomp = job->seccomp,
+    .exec_stub = job->exec_stub,
+    .force_mount2 = job->ctx->force_mount2,
+    .cb = { .userdata = job,
+            .placed = cb_placed,
+            .mounts_done = cb_mounts_done,
+            .seccomp_listener = cb_seccomp_listener },
+  };
+
+  /* the root is attached over the state dir, in init's own mount namespace */
+  if (!realpath (job->ctx->root, root))
+    return cell_err_errno (err, "state root `%s`", job->ctx->root);
+  state_dir = xasprintf ("%s/%s", root, job->id);
+  so.attach_dir = state_dir;
+  if (cell_spawn (job->plan, &so, &res, err) < 0)
+    return -1;
+  cell_closep (&job->start_sock);
+  job->pid = res.pid;
+  job->pidfd = res.pidfd;
+  job->pty_master = res.pty_master_fd;
+  job->st.pid = res.pid;
+  job->st.start_time = cell_state_pid_start_time (res.pid);
+  free (job->st.cgroup);
+  job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
+  if (cell_state_write (job->state_dfd, &job->st, err) < 0)
+    return -1;
+  if (job->opts->pid_file && write_pid_file (job->opts->pid_file, res.pid, err) < 0)
+    return -1;
+  cell_trace ("state");
+  return 0;
+}
+
+static int
+do_create (struct create_job *job, struct cell_error **err)
+{
+  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0
+      || job_io (job, err) < 0)
+    return -1;
+  /* From here on, side effects: rollback on failure. */
+  return job_state_dir (job, err) < 0 || job_spawn (job, err) < 0 ? -1 : 0;
+}
+
+int
+cell_container_create (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
+                       struct cell_error **err)
+{
+  struct create_job job;
+  int r;
+  job_init (&job, ctx, id, opts, false);
+  r = do_create (&job, err);
+  if (r < 0)
+    job_rollback (&job);
+  job_release (&job);
+  return r;
+}
+
+static int
+exit_code (int wstatus)
+{
+  if (WIFEXITED (wstatus))
+    return WEXITSTATUS (wstatus);
+  if (WIFSIGNALED (wstatus))
+    return 128 + WTERMSIG (wstatus);
+  return 255;
+}
+
+int
+cell_container_run (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
+                    int *exit_status, struct cell_error **err)
+{
+  struct create_job job;
+  int wstatus = 0, r;
+  sigset_t mask, old;
+
+  *exit_status = 0;
+  job_init (&job, ctx, id, opts, true);
+  if (job.foreground)
+    {
+      prctl (PR_SET_CHILD_SUBREAPER, 1);
+      /* signals that arrive while the container is set up stay pending and are forwarded by the supervisor
+         (init resets its mask) */
+      sigfillset (&mask);
+      sigdelset (&mask, SIGSEGV);
+      sigdelset (&mask, SIGBUS);
+      sigdelset (&mask, SIGILL);
+      sigdelset (&mask, SIGFPE);
+      sigprocmask (SIG_BLOCK, &mask, &old);
+    }
+  if (do_create (&job, err) < 0)
+    {
+      if (job.foreground)
+        sigprocmask (SIG_SETMASK, &old, NULL);
+      job_rollback (&job);
+      job_release (&job);
+      return -1;
+    }
+  cell_container_run_late_hooks (job.state_dfd, &job.st, CELL_STATUS_RUNNING, "poststart");
+  if (!job.foreground)
+    {
+      job_release (&job);
+      return 0;
+    }
+  cell_closep (&job.console_fd);
+  /* others (state, kill, list) may look at the container while it runs; destroy takes the lock back */
+  flock (job.state_dfd, LOCK_UN);
+  cell_supervise (job.pid, job.pidfd, job.pty_master, &wstatus);
+  cell_trace ("wait");
+  flock (job.state_dfd, LOCK_EX);
+  *exit_status = exit_code (wstatus);
+  r = cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  cell_trace ("teardown");
+  job_release (&job);
+  return r;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* supervise.h: the foreground `run`'s wait for its container's init. */
+#ifndef CELL_SUPERVISE_H
+#define CELL_SUPERVISE_H
+
+#include <sys/types.h>
+
+/* Waits for init (`pid`, `pidfd` if >= 0) while forwarding every signal to it, reaping orphans and, with
+   `pty_master` >= 0, relaying it to stdin/stdout (stdin raw when it is a terminal). *wstatus: init's wait
+   status. */
+int cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus);
+
+#endif
