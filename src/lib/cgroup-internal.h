@@ -42,7 +42,9 @@ struct cell_cgroup
   const struct cell_cgroup_ops *ops;
   struct cell_cgroup_hier *h;
   size_t n_h;
-  int clone_dfd; /* pure v2: the leaf, opened by create; else -1 */
+  int clone_dfd;   /* pure v2: the leaf, opened by create; else -1 */
+  bool no_devices; /* a rootless runtime's delegated cgroup: no device policy (the devices controller and
+                      BPF_CGROUP_DEVICE need the initial user namespace's CAP_SYS_ADMIN; runc skips it too) */
 };
 
 extern const struct cell_cgroup_ops cell_cgroup_v1_ops;

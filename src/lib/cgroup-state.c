@@ -7,9 +7,10 @@
 #include "strv.h"
 #include "xalloc.h"
 
-/* "MODE:PATH" followed by ";+N" (trailing components create made, when > 0) and per-hierarchy exceptions
+/* "MODE:PATH" followed by ";+N" (trailing components create made, when > 0), per-hierarchy exceptions
    ";NAME=PATH" / ";NAME+N" where a hierarchy differs from the first one (relative cgroupsPaths land under
-   a different own cgroup per v1 hierarchy). E.g. "hybrid:/cell/foo;+2". */
+   a different own cgroup per v1 hierarchy), and ";-devices" when the cgroup has no device policy of ours (a
+   rootless runtime's delegated cgroup: `update` must not write one either). E.g. "hybrid:/cell/foo;+2". */
 char *
 cell_cgroup_serialize (const struct cell_cgroup *cg)
 {
@@ -36,6 +37,12 @@ cell_cgroup_serialize (const struct cell_cgroup *cg)
           free (s);
           s = n;
         }
+    }
+  if (cg->no_devices)
+    {
+      char *n = xasprintf ("%s;-devices", s);
+      free (s);
+      s = n;
     }
   return s;
 }
@@ -89,6 +96,11 @@ apply_state_tokens (struct cell_cgroup *cg, char **tokens, const char *s, struct
   for (size_t t = 1; tokens[t]; t++)
     {
       bool known = false;
+      if (streq (tokens[t], "-devices"))
+        {
+          cg->no_devices = true;
+          continue;
+        }
       if (tokens[t][0] == '+')
         {
           if (parse_count (tokens[t] + 1, &base_created) < 0)

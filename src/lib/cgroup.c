@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include "cgroup-internal.h"
+#include "log.h"
 #include "strv.h"
 #include "xalloc.h"
 
@@ -153,6 +155,77 @@ cgroup_rollback (struct cell_cgroup *cg)
     hier_rmdir_created (&cg->h[i]);
 }
 
+/* The deepest directory of `dir` that exists (a copy), walking up to the mount point. */
+static char *
+existing_ancestor (const char *mount, const char *dir)
+{
+  char *p = xstrdup (dir);
+  struct stat st;
+  while (stat (p, &st) < 0 && strlen (p) > strlen (mount))
+    *strrchr (p, '/') = '\0';
+  return p;
+}
+
+bool
+cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable)
+{
+  *not_writable = NULL;
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      const struct cell_cgroup_hier *h = &cg->h[i];
+      cleanup_free char *p = existing_ancestor (h->mount, h->dir);
+      /* the container's directory exists: its cgroup.procs must take our pids; else we must mkdir below */
+      cleanup_free char *procs = xasprintf ("%s/cgroup.procs", p);
+      bool ok = streq (p, h->dir) ? access (procs, W_OK) == 0 : access (p, W_OK | X_OK) == 0;
+      if (!ok)
+        {
+          *not_writable = steal_ptr (&p);
+          return false;
+        }
+    }
+  return true;
+}
+
+/* Anything but device rules (which a user namespace makes moot) is a limit. */
+static bool
+has_limits (const struct cell_spec_resources *res)
+{
+  cleanup_free char *dump = res ? cell_resources_dump (res) : NULL;
+  for (char *line = dump, *next; line && *line; line = next)
+    {
+      next = strchrnul (line, '\n');
+      if (*next)
+        next++;
+      if (strncmp (line, "/devices/", 9) != 0)
+        return true;
+    }
+  return false;
+}
+
+int
+cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
+                               struct cell_error **err)
+{
+  cleanup_free char *dir = NULL;
+  if (*cg == NULL)
+    return 0;
+  if (cell_cgroup_delegated (*cg, &dir))
+    {
+      (*cg)->no_devices = true;
+      return 0;
+    }
+  if (has_limits (res))
+    return cell_err (err, 0,
+                     "config.json: /linux/resources: cgroup `%s` is not writable by uid %u (not delegated): "
+                     "the limits cannot be applied",
+                     dir, (unsigned)geteuid ());
+  cell_debug ("cgroup `%s` is not writable by uid %u (not delegated): the container stays in the caller's",
+              dir, (unsigned)geteuid ());
+  cell_cgroup_free (*cg);
+  *cg = NULL;
+  return 0;
+}
+
 int
 cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err)
 {
@@ -250,7 +323,7 @@ int
 cell_cgroup_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res, struct cell_error **err)
 {
   static const struct cell_spec_resources empty;
-  if (cell_cgroup_resources_apply (cg, res ? res : &empty, true, false, err) < 0)
+  if (cell_cgroup_resources_apply (cg, res ? res : &empty, !cg->no_devices, false, err) < 0)
     return cell_err_wrap (err, "apply cgroup resources");
   return 0;
 }
@@ -259,8 +332,11 @@ int
 cell_cgroup_update (struct cell_cgroup *cg, const struct cell_spec_resources *res, struct cell_error **err)
 {
   /* Without rules in the update, keep the device policy set at create (the default list alone would
-     otherwise replace it). */
-  if (cell_cgroup_resources_apply (cg, res, res->n_devices > 0, true, err) < 0)
+     otherwise replace it). A cgroup made without one (rootless) gets none now either: the rules are moot,
+     the container's devices being binds in its user namespace, as at create. */
+  if (res->n_devices > 0 && cg->no_devices)
+    cell_debug ("/linux/resources/devices: no device policy in a rootless container's cgroup: rules ignored");
+  if (cell_cgroup_resources_apply (cg, res, res->n_devices > 0 && !cg->no_devices, true, err) < 0)
     return cell_err_wrap (err, "update cgroup resources");
   return 0;
 }
@@ -434,6 +510,16 @@ cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err)
 }
 
 /* ---- destroy ----------------------------------------------------------------------------------------- */
+
+bool
+cell_cgroup_exists (const struct cell_cgroup *cg)
+{
+  struct stat st;
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (stat (cg->h[i].dir, &st) == 0 && S_ISDIR (st.st_mode))
+      return true;
+  return false;
+}
 
 /* rmdir `dir` and the sub-cgroups the container made below it, deepest first. */
 static int

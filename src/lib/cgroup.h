@@ -32,6 +32,16 @@ int cell_cgroup_new (const char *path, const char *id, bool systemd, enum cell_c
    on it unchanged. */
 int cell_cgroup_new_at (const char *root, const char *path, const char *id, bool systemd,
                         enum cell_cgroup_mode mode, struct cell_cgroup **out, struct cell_error **err);
+/* Can we make and fill the container's cgroup in every hierarchy (the deepest existing directory of each is
+   writable by us)? A rootless runtime has cgroups only where they were delegated to it. Otherwise
+   *not_writable (caller frees) names the first directory that is not. Reads only. */
+bool cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable);
+/* For a rootless runtime: keeps *cg when it was delegated (without a device policy, which needs the initial
+   user namespace's privileges; the container's devices are binds in its user namespace); otherwise frees it
+   (*cg = NULL, with a debug line: the container stays in the caller's cgroup, as with runc), or fails naming
+   /linux/resources when `res` asks for limits (device rules alone are not limits). */
+int cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
+                                   struct cell_error **err);
 /* mkdir in every hierarchy (remembers which it created, for cleanup on failure). */
 int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 /* The v2 leaf dirfd usable with CLONE_INTO_CGROUP on a pure-v2 host; -1 otherwise. Owned by `cg` (valid
@@ -53,7 +63,8 @@ int cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, s
    (cell_resources_validate). */
 int cell_cgroup_apply (struct cell_cgroup *cg, const struct cell_spec_resources *res,
                        struct cell_error **err);
-/* For `update`: like apply, but the device policy is left alone unless `res` carries device rules; a
+/* For `update`: like apply, but the device policy is left alone unless `res` carries device rules (and
+   always in a cgroup created without one: a rootless runtime's, recorded in its serialised form); a
    limit below the current usage is refused with memory.checkBeforeUpdate; on v2 a lone cpu period or
    swap value is completed from the live cpu.max / memory.max. */
 int cell_cgroup_update (struct cell_cgroup *cg, const struct cell_spec_resources *res,
@@ -68,6 +79,8 @@ int cell_cgroup_has_processes (struct cell_cgroup *cg, bool *has, struct cell_er
 int cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err);
 int cell_cgroup_freeze (struct cell_cgroup *cg, bool frozen, struct cell_error **err);
 bool cell_cgroup_is_frozen (struct cell_cgroup *cg);
+/* True when any of the container's directories exists. */
+bool cell_cgroup_exists (const struct cell_cgroup *cg);
 /* Kills what is left (SIGKILL, thawing first), waits for it to be empty, then rmdirs every directory
    the container owns. Missing directories are fine. */
 int cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err);

@@ -11,6 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "container.h"
+#include "holders.h"
 #include "hooks.h"
 #include "log.h"
 #include "spec.h"
@@ -210,6 +211,16 @@ cell_container_kill (struct cell_context *ctx, const char *id, int sig, bool all
 }
 
 int
+cell_container_cgroup (struct cell_context *ctx, const char *cgroups_path, const char *id,
+                       struct cell_cgroup **out, struct cell_error **err)
+{
+  *out = NULL;
+  if (ctx->no_cgroups)
+    return 0;
+  return cell_cgroup_new (cgroups_path, id, ctx->systemd_cgroup, cell_cgroup_detect (), out, err);
+}
+
+int
 cell_container_destroy (struct cell_context *ctx, int dfd, const struct cell_state *st,
                         struct cell_error **err)
 {
@@ -244,22 +255,166 @@ kill_init (const struct cell_state *st, bool wait)
     }
 }
 
-/* delete --force of a state that does not read: kill what it still proves (init by pid and start time),
-   remove the state dir; cgroups it cannot prove are left, with a warning. */
+/* The processes holding a created container's start socket (its init, waiting in the exec stub), as the
+   kernel shows them: what proves init when the state's pid and start time do not. Without the socket, or
+   when the kernel cannot be asked (a warning), *n = 0. */
+static void
+start_holders (int dfd, const char *id, struct cell_holder **h, size_t *n)
+{
+  struct cell_error *e = NULL;
+  if (cell_holders_find (dfd, CELL_STATE_SOCK, h, n, &e) < 0)
+    {
+      cell_warn ("container `%s`: who holds its start socket: %s", id, e->msg);
+      cell_error_free (e);
+    }
+}
+
+/* SIGKILL through each pidfd; with `wait`, wait (bounded) for them to go. */
+static void
+kill_holders (const struct cell_holder *h, size_t n, bool wait)
+{
+  for (size_t i = 0; i < n; i++)
+    syscall (SYS_pidfd_send_signal, h[i].pidfd, SIGKILL, NULL, 0);
+  for (size_t i = 0; wait && i < n; i++)
+    {
+      struct pollfd p = { .fd = h[i].pidfd, .events = POLLIN };
+      poll (&p, 1, 5000);
+    }
+}
+
+static bool
+cgroup_holds (struct cell_cgroup *cg, pid_t pid)
+{
+  cleanup_free pid_t *pids = NULL;
+  size_t n = 0;
+  struct cell_error *e = NULL;
+  if (cell_cgroup_pids (cg, &pids, &n, &e) < 0)
+    {
+      cell_error_free (e);
+      return false;
+    }
+  for (size_t i = 0; i < n; i++)
+    if (pids[i] == pid)
+      return true;
+  return false;
+}
+
+/* The cgroup of the stored config.json, computed again exactly as create computed it (the same function,
+   the same --systemd-cgroup / --cgroup-manager as this call's: a client passes the same flags to both).
+   Not for a relative cgroupsPath: create put it under the cgroup the runtime itself ran in then, which
+   nothing here proves. NULL (warned) when it cannot be computed. */
+static struct cell_cgroup *
+config_cgroup (struct cell_context *ctx, int dfd, const char *id)
+{
+  struct cell_spec *spec = NULL;
+  struct cell_cgroup *cg = NULL;
+  struct cell_error *e = NULL;
+  const char *path;
+
+  if (cell_state_config_load (dfd, id, &spec, &e) == 0)
+    {
+      path = spec->linux_.cgroups_path && *spec->linux_.cgroups_path ? spec->linux_.cgroups_path : NULL;
+      if (path && path[0] != '/' && !ctx->systemd_cgroup)
+        cell_warn (
+            "container `%s`: its cgroupsPath `%s` is relative to the cgroup cell ran in at create: not "
+            "looked for",
+            id, path);
+      else
+        cell_container_cgroup (ctx, path, id, &cg, &e);
+      cell_spec_free (spec);
+    }
+  if (e)
+    {
+      cell_warn ("%s", e->msg);
+      cell_error_free (e);
+    }
+  return cg;
+}
+
+/* The cgroup a state that does not read still leads to: the one it names, if that passes the strict check
+   of cell_cgroup_deserialize (never a hierarchy root, never outside), else the stored config's
+   (config_cgroup; its path went through the same policy at create). Only one that exists, and never one
+   that a live init, proven otherwise, is not in. NULL when none. */
+static struct cell_cgroup *
+salvage_cgroup (struct cell_context *ctx, int dfd, const struct cell_state *st, pid_t init)
+{
+  struct cell_cgroup *cg = NULL;
+  struct cell_error *e = NULL;
+
+  if (st->cgroup && cell_cgroup_deserialize (st->cgroup, &cg, &e) < 0)
+    {
+      cell_warn ("%s", e->msg);
+      cell_error_free (e);
+    }
+  if (cg == NULL)
+    cg = config_cgroup (ctx, dfd, st->id);
+  if (cg && !cell_cgroup_exists (cg))
+    {
+      cell_cgroup_free (cg);
+      return NULL;
+    }
+  if (cg && init > 0 && !cgroup_holds (cg, init))
+    {
+      cleanup_free char *s = cell_cgroup_serialize (cg);
+      cell_warn ("container `%s`: cgroup `%s` does not hold its init (pid %d): left alone", st->id, s,
+                 (int)init);
+      cell_cgroup_free (cg);
+      return NULL;
+    }
+  return cg;
+}
+
+/* delete --force of a state that does not read (changed by hand, truncated, garbage). What the kernel still
+   proves to be the container's is killed and removed, never a pid taken on trust: init by the pid and start
+   time the file still holds, else as the process holding the start socket (a created container); the
+   cgroup (salvage_cgroup), with everything in it. A warning says so. When nothing proves anything (no pid
+   with its start time, no holder of the start socket, no cgroup: a started container of
+   --cgroup-manager disabled whose state lost /pid or /cell), its processes, if any are left, cannot be found
+   without guessing: that is an error naming what state.json lacks, and the state dir is removed all the
+   same. Keeping it would help nothing: no later call could prove more (the evidence is in the dir, read
+   here), and `delete --force` would fail forever for a client that retries until it succeeds; removed, a
+   second `delete --force` succeeds quietly, as for any gone container, once the error has been said. The
+   poststop hooks are not run (the state that says whether there are any is what is broken). */
 static int
 delete_tampered (struct cell_context *ctx, const char *id, struct cell_error *why, struct cell_error **err)
 {
   cleanup_close int dfd = -1;
   struct cell_state *st = NULL;
-  int r;
+  struct cell_holder *h = NULL;
+  struct cell_cgroup *cg = NULL;
+  size_t n = 0;
+  pid_t init = 0; /* alive, and proven */
+  bool proven;
+  int r = 0;
 
-  cell_warn ("%s; removing what it still proves to be the container's", why->msg);
   if (cell_state_dir_open (ctx->root_dfd, id, true, &dfd, err) < 0)
     return -1;
   cell_state_salvage (dfd, id, &st);
-  kill_init (st, true);
-  r = cell_state_dir_remove (ctx->root_dfd, id, err);
+  start_holders (dfd, id, &h, &n);
+  if (cell_state_init_alive (st))
+    init = st->pid;
+  else if (n > 0)
+    init = h[0].pid;
+  cg = salvage_cgroup (ctx, dfd, st, init);
+  proven = st->pid > 0 || n > 0 || cg != NULL;
+  /* destroy waits for the cgroup to empty (thawing it first) */
+  kill_init (st, cg == NULL);
+  kill_holders (h, n, cg == NULL);
+  if (cg && cell_cgroup_destroy (cg, err) < 0)
+    r = -1;
+  cell_cgroup_free (cg);
+  cell_holders_free (h, n);
   cell_state_free (st);
+  if (cell_state_dir_remove (ctx->root_dfd, id, r < 0 ? NULL : err) < 0)
+    r = -1;
+  if (r == 0 && !proven)
+    return cell_err (
+        err, 0,
+        "%s: nothing proves which processes are the container's (no pid with its start time, no "
+        "holder of its start socket, no cgroup): its state is removed, any process it left runs on",
+        why->msg);
+  if (r == 0)
+    cell_warn ("%s; removed what it still proves to be the container's", why->msg);
   return r;
 }
 
@@ -294,8 +449,19 @@ cell_container_delete (struct cell_context *ctx, const char *id, bool force, str
   /* runtime.md "delete": a created container may be deleted (containerd's shim does); kill init (and,
      without its own pid namespace, everything in its cgroup: destroy does that). A frozen init dies only
      once thawed: destroy thaws and kills. */
-  if (c.status != CELL_STATUS_STOPPED)
+  if (c.status != CELL_STATUS_STOPPED && c.status != CELL_STATUS_CREATING)
     kill_init (c.st, (c.st->cgroup == NULL || c.st->own_pidns) && c.status != CELL_STATUS_PAUSED);
+  else
+    {
+      /* Init not proven by pid and start time (a state whose pid was changed; a create killed before it
+         wrote init's pid), yet a created init may still wait on the start socket: the kernel says who holds
+         it. */
+      struct cell_holder *h = NULL;
+      size_t n = 0;
+      start_holders (c.dfd, id, &h, &n);
+      kill_holders (h, n, c.st->cgroup == NULL);
+      cell_holders_free (h, n);
+    }
   return cell_container_destroy (ctx, c.dfd, c.st, err);
 }
 

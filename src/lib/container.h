@@ -68,7 +68,11 @@ int cell_container_run (struct cell_context *ctx, const char *id, const struct c
 int cell_container_kill (struct cell_context *ctx, const char *id, int sig, bool all,
                          struct cell_error **err);
 /* force: kill a running/paused container first; gone containers are fine with force; a state file that
-   no longer reads is removed with force, after killing what it still proves to be the container's. */
+   no longer reads is removed with force, after killing what the kernel still proves to be the container's
+   (init by pid and start time, or as the holder of the start socket; the cgroup it names, or the one its
+   stored config names); an error when nothing proves the container's processes (its state is removed all
+   the same: see delete_tampered). A created init that the state's pid no longer proves is found by its
+   start socket, tampered state or not. */
 int cell_container_delete (struct cell_context *ctx, const char *id, bool force, struct cell_error **err);
 /* The OCI state JSON of `id` (caller frees). Takes no lock: it answers while `start` runs. */
 int cell_container_state (struct cell_context *ctx, const char *id, char **json, struct cell_error **err);
@@ -79,6 +83,11 @@ int cell_container_load (struct cell_context *ctx, const char *id, struct cell_s
 int cell_container_init_pid (const char *root, const char *id, pid_t *pid, struct cell_error **err);
 
 /* Shared by the lifecycle files (container.c, create.c). */
+/* The container's cgroup as `create` computes it (the only place that does): from the config's cgroupsPath
+   (NULL: /cell/<id>; relative: under the runtime's own cgroup) and the context's cgroup manager; *out NULL
+   with --cgroup-manager disabled. Makes nothing (cell_cgroup_new). */
+int cell_container_cgroup (struct cell_context *ctx, const char *cgroups_path, const char *id,
+                           struct cell_cgroup **out, struct cell_error **err);
 /* After the container stopped: remove its cgroup, run the poststop hooks of its stored config, remove the
    state dir. */
 int cell_container_destroy (struct cell_context *ctx, int dfd, const struct cell_state *st,

@@ -21,8 +21,11 @@
 #include "image.h"
 #include "json.h"
 #include "log.h"
+#include "lsm.h"
+#include "netdev.h"
 #include "path-util.h"
 #include "plan.h"
+#include "resctrl.h"
 #include "sealed-exe.h"
 #include "seccomp.h"
 #include "spawn.h"
@@ -227,6 +230,10 @@ job_plan (struct create_job *job, struct cell_error **err)
   if (plan->process.seccomp
       && cell_seccomp_compile (plan->process.seccomp, "config.json", &job->seccomp, err) < 0)
     return -1;
+  /* what the host must offer: the LSM of a profile or label, resctrl, the network devices to move */
+  if (cell_lsm_check_plan (plan, err) < 0 || (plan->intel_rdt && cell_resctrl_check (err) < 0)
+      || cell_netdev_check (plan, err) < 0)
+    return -1;
   /* CVE-2019-5736 (SECURITY.md row 1): no container code may ever reach the host binary through
      /proc/PID/exe. Init may stay the host binary until it execs the sealed stub only when nothing of the
      container's can see it before: its own new pid namespace, no hook run inside the container, a seccomp
@@ -276,12 +283,10 @@ job_io (struct create_job *job, struct cell_error **err)
     return cell_err (err, 0, "--console-socket given but process.terminal is false");
   if (opts->console_socket && connect_console_socket (opts->console_socket, &job->console_fd, err) < 0)
     return -1;
-  if (!job->ctx->no_cgroups
-      && cell_cgroup_new (job->plan->cgroup_path, job->id, job->ctx->systemd_cgroup, cell_cgroup_detect (),
-                          &job->cg, err)
-             < 0)
+  if (cell_container_cgroup (job->ctx, job->plan->cgroup_path, job->id, &job->cg, err) < 0)
     return -1;
-  return 0;
+  /* rootless: a cgroup only where it was delegated to us */
+  return geteuid () != 0 ? cell_cgroup_keep_if_delegated (&job->cg, job->plan->resources, err) : 0;
 }
 
 /* ---- side effects -------------------------------------------------------------------------------------- */
@@ -517,7 +522,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_closep (&job.console_fd);
   /* others (state, kill, list) may look at the container while it runs; destroy takes the lock back */
   flock (job.state_dfd, LOCK_UN);
-  cell_supervise (job.pid, job.pidfd, job.pty_master, &wstatus);
+  cell_supervise (job.pid, job.pidfd, job.pty_master, -1, &wstatus);
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);

@@ -39,6 +39,7 @@
 #include "enter.h"
 #include "fd-util.h"
 #include "log.h"
+#include "lsm.h"
 #include "ns.h"
 #include "plan.h"
 #include "process.h"
@@ -176,6 +177,7 @@ struct enter
 {
   const struct cell_exec_opts *o;
   struct cell_plan_process proc;
+  struct cell_plan *linux_; /* the config's personality and memory policy, which the process takes too */
   struct cell_seccomp *seccomp;
   struct cell_cgroup *cg;
   int ns_flags;   /* the namespaces to join: every one the config lists */
@@ -207,6 +209,7 @@ enter_release (struct enter *e)
         ;
     }
   cell_plan_process_clear (&e->proc);
+  cell_plan_free (e->linux_);
   cell_seccomp_free (e->seccomp);
   cell_cgroup_free (e->cg);
   cell_closep (&e->init_pidfd);
@@ -242,6 +245,9 @@ process_main (struct enter *e)
   cell_sync_init (&sync, e->sock_proc, &e->shape);
   if (cell_sync_send (&sync, CELL_SYNC_INIT, NULL, -1, &err) < 0)
     proc_fail (&sync, err);
+  /* config.md execCPUAffinity: `final` once in the container's cgroup (entering a cpuset resets it) */
+  if (cell_process_set_affinity (e->proc.exec_cpu_final, "execCPUAffinity final", &err) < 0)
+    proc_fail (&sync, err);
   if (fchdir (e->root_fd) < 0 || chroot (".") < 0 || chdir ("/") < 0)
     {
       cell_err_errno (&err, "enter the container's root");
@@ -259,7 +265,8 @@ process_main (struct enter *e)
   if (e->proc.has_oom_score_adj && cell_proc_open ("/proc", &proc, &err) < 0)
     proc_fail (&sync, err);
   {
-    struct cell_plan limits = { .process = e->proc };
+    struct cell_plan limits = *e->linux_;
+    limits.process = e->proc;
     if (cell_process_setup_limits (&limits, proc, &err) < 0)
       proc_fail (&sync, err);
   }
@@ -309,6 +316,12 @@ joiner_main (struct enter *e)
 
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   close (e->sock_rt);
+  /* config.md execCPUAffinity: `initial` before the container's cgroup; the process inherits it */
+  if (cell_process_set_affinity (e->proc.exec_cpu_initial, "execCPUAffinity initial", &err) < 0)
+    {
+      cell_sync_fail (e->sock_proc, err->msg);
+      _exit (1);
+    }
   if (e->cg
       && (e->o->cgroup ? cell_cgroup_enter_sub (e->cg, getpid (), e->o->cgroup, &err)
                        : cell_cgroup_enter (e->cg, getpid (), &err))
@@ -487,13 +500,21 @@ cell_container_exec (struct cell_context *ctx, const char *id, const struct cell
   else if (cell_state_config_load (c.dfd, id, &config, err) == 0 && exec_process (o, config, &sp, err) == 0)
     {
       cell_plan_process_from_oci (sp, config->linux_.seccomp, &e.proc);
+      e.linux_ = cell_plan_new ();
+      cell_plan_linux_process_from_oci (&config->linux_, e.linux_);
       cell_caps_fit (&e.proc.cap_bounding, &e.proc.cap_effective, &e.proc.cap_permitted,
                      &e.proc.cap_inheritable, &e.proc.cap_ambient, "exec: capabilities");
       if (e.proc.terminal && !o->console_socket && o->detach)
         cell_err (err, 0, "exec: cannot allocate a tty if cell will detach without setting --console-socket");
       else if (!e.proc.terminal && o->console_socket)
         cell_err (err, 0, "exec: --console-socket given but the process has no terminal");
-      else if ((!e.proc.seccomp || cell_seccomp_compile (e.proc.seccomp, "config.json", &e.seccomp, err) == 0)
+      else if (cell_lsm_check (e.proc.apparmor_profile,
+                               o->apparmor ? "exec: --apparmor" : "exec: apparmorProfile",
+                               e.proc.selinux_label,
+                               o->process_label ? "exec: --process-label" : "exec: selinuxLabel", err)
+                   == 0
+               && (!e.proc.seccomp
+                   || cell_seccomp_compile (e.proc.seccomp, "config.json", &e.seccomp, err) == 0)
                && (!ctx->argv || cell_sealed_exe_ensure (ctx->argv, err) == 0)
                && enter_prepare (&e, c.st, config, err) == 0)
         {
@@ -512,7 +533,7 @@ cell_container_exec (struct cell_context *ctx, const char *id, const struct cell
             r = write_pid_file (o->pid_file, e.pid, err);
           if (r == 0 && !o->detach)
             {
-              cell_supervise (e.pid, e.pidfd, steal_fd (&e.master), &wstatus);
+              cell_supervise (e.pid, e.pidfd, steal_fd (&e.master), -1, &wstatus);
               e.pid = 0;
               *exit_status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : 128 + WTERMSIG (wstatus);
             }

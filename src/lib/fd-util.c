@@ -37,6 +37,29 @@ cell_close_from (int from, bool cloexec)
 }
 
 int
+cell_close_own (const int *keep, size_t n)
+{
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *e;
+
+  if (!d)
+    return -1;
+  while ((e = readdir (d)))
+    {
+      int fd = atoi (e->d_name), fl;
+      bool kept = fd < 3 || fd == dirfd (d);
+      if (e->d_name[0] < '0' || e->d_name[0] > '9')
+        continue;
+      for (size_t i = 0; i < n && !kept; i++)
+        kept = keep[i] == fd;
+      if (!kept && (fl = fcntl (fd, F_GETFD)) >= 0 && (fl & FD_CLOEXEC))
+        close (fd);
+    }
+  closedir (d);
+  return 0;
+}
+
+int
 cell_sendmsg_fd (int sock, const void *buf, size_t len, int fd)
 {
   char cbuf[CMSG_SPACE (sizeof (int))] = { 0 };

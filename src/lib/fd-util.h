@@ -12,6 +12,9 @@
 int cell_close_from (int from, bool cloexec);
 /* Closes every fd >= `from` except those in keep[0..n) (any order; negative entries ignored). */
 int cell_close_all_except (int from, const int *keep, size_t n);
+/* Closes every fd >= 3 that is close-on-exec, except those in keep[0..n): the process's own, where what
+   its caller handed it is inheritable (a sandbox passes those on, as bwrap does). */
+int cell_close_own (const int *keep, size_t n);
 /* Sends buf[0..len) over a unix socket, with `fd` as SCM_RIGHTS when >= 0; -1 with errno on failure. */
 int cell_sendmsg_fd (int sock, const void *buf, size_t len, int fd);
 /* Opens dfd/path (O_WRONLY|O_CLOEXEC|oflags), writes all of buf, closes; -1 with errno on failure. */

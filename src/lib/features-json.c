@@ -37,11 +37,11 @@ static const char *const mount_option_candidates[] = {
 };
 
 /* What cell implements (features-linux.md: the runtime's support, irrespective of this host). Keep in
-   step with spec-validate.c, which refuses what is false here. */
-#define HAS_IDMAP_MOUNTS false /* "id-mapped mounts are not supported yet" */
-#define HAS_APPARMOR false     /* "/process/apparmorProfile: AppArmor is not supported by cell" */
-#define HAS_SELINUX false      /* "/process/selinuxLabel: SELinux is not supported by cell" */
-#define HAS_INTEL_RDT false    /* "/linux/intelRdt: not supported by cell" */
+   step with spec-validate.c and resctrl.c, which refuse what is false here. */
+#define HAS_IDMAP_MOUNTS true /* prepare.c: open_tree + MOUNT_ATTR_IDMAP */
+#define HAS_APPARMOR true     /* lsm.c: applied where AppArmor is active; an error where it is not */
+#define HAS_SELINUX true      /* lsm.c: applied where SELinux is active; an error where it is not */
+#define HAS_INTEL_RDT false   /* resctrl.c: "/linux/intelRdt: not supported ..." */
 
 static void
 gen_null_terminated (struct cell_json_gen *g, const char *key, const char *const *v)

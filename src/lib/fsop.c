@@ -20,7 +20,8 @@
 #include <unistd.h>
 #include "copy.h"
 #include "devices.h"
-#include "fsop.h"
+#include "fsop-internal.h"
+#include "lsm.h"
 #include "mount.h"
 #include "path-util.h"
 #include "terminal.h"
@@ -38,6 +39,7 @@ cell_fsop_ctx_init (struct cell_fsop_ctx *ctx, const struct cell_plan *plan, str
   ctx->console_master = -1;
   ctx->proc_dfd = -1;
   ctx->devnull_fd = -1;
+  ctx->host_dfd = -1;
 }
 
 void
@@ -47,6 +49,7 @@ cell_fsop_ctx_release (struct cell_fsop_ctx *ctx)
   cell_closep (&ctx->proc_dfd);
   cell_closep (&ctx->devnull_fd);
   cell_closep (&ctx->image_root_fd);
+  cell_closep (&ctx->host_dfd);
 }
 
 /* runc's procfs policy: inside the container's procfs nothing is mounted but binds of a file onto these
@@ -59,6 +62,9 @@ proc_policy (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, co
              struct cell_error **err)
 {
   struct statfs sf;
+  /* a sandbox's caller owns its whole root (osbuild binds its own /proc/cmdline) */
+  if (ctx->plan->sandbox)
+    return 0;
   if (fstatfs (target, &sf) < 0)
     return cell_err_errno (err, "%s: statfs of the destination", what);
   if (sf.f_type != PROC_SUPER_MAGIC)
@@ -95,7 +101,10 @@ proc_policy (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, co
 static int
 open_target (struct cell_fsop_ctx *ctx, const struct cell_op *op, bool file, struct cell_error **err)
 {
-  cleanup_close int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, file, 0);
+  /* bwrap makes a file to bind on read-only */
+  mode_t mode = file && ctx->plan->sandbox ? 0444 : 0;
+  cleanup_close int fd
+      = cell_mkpath_in_root_mode (ctx->root_dfd, op->dest, file, mode, cell_op_parent_mode (op));
   cleanup_free char *what = xasprintf ("%s on `%s`", cell_op_kind_name (op->kind), op->dest);
   if (fd < 0)
     return cell_err_errno (err, "%s: create mount point", what);
@@ -128,8 +137,8 @@ post_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, const char *wha
    and the ops after it (cell_fsop_root_propagation), when "/" is the container's root and no peer of the
    host's. A joined mount namespace is
    left as its owner made it. */
-static int
-isolate_from_host (struct cell_fsop_ctx *ctx, struct cell_error **err)
+int
+cell_fsop_isolate (struct cell_fsop_ctx *ctx, struct cell_error **err)
 {
   unsigned long want = ctx->plan->rootfs_propagation;
   unsigned long flags = MS_REC | ((want == 0 || (want & MS_SLAVE)) ? MS_SLAVE : MS_PRIVATE);
@@ -173,15 +182,32 @@ chroot_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_er
   return 0;
 }
 
+/* The runtime could not clone the rootfs (rootless): init may, in the mount namespace its user namespace
+   owns, from the rootfs found again by path there and checked to be the directory the runtime opened. */
+static int
+clone_root_here (struct cell_fsop_ctx *ctx, const struct cell_op *op, int *mnt, struct cell_error **err)
+{
+  cleanup_close int fd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0)
+    return cell_err_errno (err, "rootfs `%s`", op->source);
+  if (fstat (fd, &st) < 0 || st.st_dev != ctx->prep->root_dev || st.st_ino != ctx->prep->root_ino)
+    return cell_err (err, 0, "rootfs `%s` is another directory than the one the runtime opened", op->source);
+  return cell_prepare_clone_root (ctx->plan, fd, mnt, err);
+}
+
 static int
 op_root_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
   cleanup_free char *what = xasprintf ("rootfs `%s`", op->source);
+  cleanup_close int own = -1;
   if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
     return chroot_root (ctx, op, err);
-  if (isolate_from_host (ctx, err) < 0)
+  if (cell_fsop_isolate (ctx, err) < 0)
     return -1;
-  return attach_root (ctx, ctx->prep->root_mnt, what, err);
+  if (ctx->prep->root_mnt < 0 && clone_root_here (ctx, op, &own, err) < 0)
+    return -1;
+  return attach_root (ctx, own >= 0 ? own : ctx->prep->root_mnt, what, err);
 }
 
 static int
@@ -191,7 +217,7 @@ op_root_image (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_
   struct statfs sf;
   long want = (op->mflags & MS_RDONLY) ? SQUASHFS_MAGIC : OVERLAYFS_SUPER_MAGIC;
 
-  if (isolate_from_host (ctx, err) < 0)
+  if (cell_fsop_isolate (ctx, err) < 0)
     return -1;
   if (ctx->prep->root_mnt >= 0)
     {
@@ -274,8 +300,13 @@ op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error
       if (mount_tmpfs_copyup (ctx, op, target, what, err) < 0)
         return -1;
     }
-  else if (cell_mount_fs_at (op->source, op->fstype, op->mflags, op->data, target, what, err) < 0)
-    return -1;
+  else
+    {
+      /* SELinux: the container's own mounts get its mount label (create checked SELinux is active) */
+      cleanup_free char *data = cell_lsm_mount_data (op->data, op->fstype, ctx->plan->mount_label);
+      if (cell_mount_fs_at (op->source, op->fstype, op->mflags, data, target, what, err) < 0)
+        return -1;
+    }
   if (post_mount (ctx, op, what, err) < 0)
     return -1;
   if (streq (op->fstype, "proc"))
@@ -295,28 +326,124 @@ op_mount (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error
   return 0;
 }
 
+/* A bind over the root itself (bwrap's `--bind / /`) replaces it: later ops resolve in what was bound. */
+static int
+bind_over_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, int src, const char *what,
+                struct cell_error **err)
+{
+  unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (op->recursive ? AT_RECURSIVE : 0);
+  cleanup_close int tree = (int)syscall (SYS_open_tree, src, "", flags);
+  if (tree < 0)
+    return cell_err_errno (err, "bind %s", what);
+  if (cell_mount_setattr (tree, true, op->attr_set, op->attr_clr, 0, what, err) < 0
+      || cell_move_mount_at (tree, ctx->root_dfd, what, err) < 0)
+    return -1;
+  cell_closep (&ctx->root_dfd);
+  ctx->root_dfd = openat (tree, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  return ctx->root_dfd < 0 ? cell_err_errno (err, "open %s", what) : 0;
+}
+
+/* A prepared detached mount of the op (an image, an id-mapped bind), or -1. */
+static int *
+prepared_fd (struct cell_fsop_ctx *ctx, const struct cell_op *op)
+{
+  size_t idx = (size_t)(op - ctx->plan->ops);
+  return idx < ctx->prep->n_op_fds && ctx->prep->op_fds[idx] >= 0 ? &ctx->prep->op_fds[idx] : NULL;
+}
+
+/* An id-mapped bind, made by the runtime (prepare.c) with its flags: only attached here. */
+static int
+op_bind_prepared (struct cell_fsop_ctx *ctx, const struct cell_op *op, int *mnt, struct cell_error **err)
+{
+  cleanup_close int target = -1;
+  cleanup_free char *what = xasprintf ("id-mapped `%s` on `%s`", op->source, op->dest);
+  struct stat st;
+
+  if (fstat (*mnt, &st) < 0)
+    return cell_err_errno (err, "bind %s", what);
+  target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);
+  if (target < 0 || cell_move_mount_at (*mnt, target, what, err) < 0)
+    return -1;
+  cell_closep (mnt);
+  return op->propagation ? post_mount (ctx, op, what, err) : 0;
+}
+
 static int
 op_bind (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  cleanup_close int src = open (op->source, O_PATH | O_CLOEXEC);
+  cleanup_free char *fd_path = NULL;
+  cleanup_close int src = -1;
   cleanup_close int target = -1;
-  cleanup_free char *what = xasprintf ("`%s` on `%s`", op->source, op->dest);
-  struct stat st;
+  cleanup_free char *what = NULL;
+  struct stat st, want;
 
+  if (op->flags & CELL_OPF_SOURCE_FD)
+    src = cell_fsop_open_source_fd (ctx, op, &fd_path, err);
+  else
+    src = cell_fsop_open_source (ctx, op, O_PATH);
+  what = xasprintf ("`%s` on `%s`", fd_path ? fd_path : op->source, op->dest);
   if (src < 0)
     {
+      if (err && *err)
+        return -1;
       if (errno == ENOENT && (op->flags & CELL_OPF_TRY))
         return 0;
+      if (ctx->plan->sandbox) /* bwrap's words */
+        return cell_err_errno (err, "Can't find source path %s", op->source);
       return cell_err_errno (err, "bind %s", what);
     }
   if (fstat (src, &st) < 0)
     return cell_err_errno (err, "bind %s", what);
+  /* --bind-fd: the path found again must be the fd's own inode */
+  if ((op->flags & CELL_OPF_SOURCE_FD)
+      && (fstat (op->fd, &want) < 0 || want.st_dev != st.st_dev || want.st_ino != st.st_ino))
+    return cell_err (err, 0, "Race condition binding dirfd");
+  if (streq (op->dest, "/"))
+    return bind_over_root (ctx, op, src, what, err);
   target = open_target (ctx, op, !S_ISDIR (st.st_mode), err);
   if (target < 0)
     return -1;
   if (cell_bind_at (NULL, src, op->recursive, op->mflags, op->attr_set, op->attr_clr, target, what, err) < 0)
     return -1;
   return op->propagation ? post_mount (ctx, op, what, err) : 0;
+}
+
+/* An overlay: host layers (under the sandbox's /oldroot), and a fresh tmpfs for upper and work first when
+   mkosi-sandbox asks for a throwaway upper. */
+static int
+op_overlay (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_close int target = open_target (ctx, op, false, err);
+  cleanup_free char *what = xasprintf ("`overlay` on `%s`", op->dest);
+  cleanup_free char *data = NULL;
+
+  if (target < 0)
+    return -1;
+  data = cell_fsop_host_layers (ctx, op->data);
+  if (op->flags & CELL_OPF_TMPFS_UPPER)
+    {
+      cleanup_close int t = -1;
+      char *full;
+      if (cell_mount_fs_at ("tmpfs", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755", target, what, err) < 0)
+        return -1;
+      t = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_DIRECTORY, 0);
+      if (t < 0 || mkdirat (t, "upper", 0755) < 0 || mkdirat (t, "work", 0755) < 0)
+        return cell_err_errno (err, "%s: upper and work dirs", what);
+      full = xasprintf ("%s,upperdir=/proc/self/fd/%d/upper,workdir=/proc/self/fd/%d/work", data, t, t);
+      free (data);
+      data = full;
+      cell_closep (&target);
+      target = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_DIRECTORY, 0);
+      if (target < 0)
+        return cell_err_errno (err, "%s", what);
+      if (cell_mount_fs_at (op->source, "overlay", op->mflags, data, target, what, err) < 0)
+        return -1;
+      return post_mount (ctx, op, what, err);
+    }
+  /* lowerdir/upperdir/workdir are host paths: still reachable before pivot_root */
+  if (cell_mount_fs_at (op->source, "overlay", op->mflags, data, target, what, err) < 0)
+    return -1;
+  return post_mount (ctx, op, what, err);
 }
 
 static int
@@ -338,6 +465,8 @@ op_console (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_err
 static int
 op_pivot (struct cell_fsop_ctx *ctx, struct cell_error **err)
 {
+  /* a sandbox's host tree goes with the old root */
+  cell_closep (&ctx->host_dfd);
   if (fchdir (ctx->root_dfd) < 0)
     return cell_err_errno (err, "chdir to the rootfs");
   if (ctx->plan->root_switch == CELL_ROOT_CHROOT)
@@ -439,7 +568,8 @@ op_readonly (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_er
 int
 cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
-  if (op->kind != CELL_OP_ROOT_BIND && op->kind != CELL_OP_ROOT_IMAGE && ctx->root_dfd < 0)
+  if (op->kind != CELL_OP_ROOT_BIND && op->kind != CELL_OP_ROOT_IMAGE && op->kind != CELL_OP_ROOT_TMPFS
+      && ctx->root_dfd < 0)
     return cell_err (err, 0, "plan: `%s` before the root is set up", cell_op_kind_name (op->kind));
   switch (op->kind)
     {
@@ -450,6 +580,13 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
     case CELL_OP_MOUNT:
       return op_mount (ctx, op, err);
     case CELL_OP_BIND:
+      if (op->flags & CELL_OPF_IDMAP)
+        {
+          int *mnt = prepared_fd (ctx, op);
+          if (!mnt)
+            return cell_err (err, 0, "id-mapped `%s` on `%s`: not prepared", op->source, op->dest);
+          return op_bind_prepared (ctx, op, mnt, err);
+        }
       return op_bind (ctx, op, err);
     case CELL_OP_CGROUP:
       {
@@ -478,10 +615,20 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       }
     case CELL_OP_DIR:
       {
-        int fd = cell_mkpath_in_root (ctx->root_dfd, op->dest, false, op->mode ? op->mode : 0755);
+        mode_t mode = (op->flags & CELL_OPF_MODE) ? op->mode : op->mode ? op->mode : 0755;
+        cleanup_close int fd = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH | O_DIRECTORY, 0);
+        char self[64];
+        /* a directory that exists keeps its mode (bwrap's --dir) */
+        if (fd >= 0)
+          return 0;
+        fd = cell_mkpath_in_root_mode (ctx->root_dfd, op->dest, false, mode ? mode : 0755,
+                                       cell_op_parent_mode (op));
         if (fd < 0)
           return cell_err_errno (err, "mkdir `%s`", op->dest);
-        close (fd);
+        /* a mode of 0 too (mkpath treats 0 as its default) */
+        snprintf (self, sizeof (self), "/proc/self/fd/%d", fd);
+        if ((op->flags & CELL_OPF_MODE) && chmod (self, mode) < 0)
+          return cell_err_errno (err, "chmod `%s`", op->dest);
         return 0;
       }
     case CELL_OP_CONSOLE:
@@ -494,32 +641,35 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
       return op_readonly (ctx, op, err);
     case CELL_OP_REMOUNT_RO:
       {
+        /* the mount at dest alone; a sandbox's --remount-ro adds nosuid and nodev too (its mflags) */
         cleanup_close int fd = cell_open_in_root (ctx->root_dfd, op->dest, O_PATH, 0);
+        cleanup_free char *what = xasprintf ("remount `%s` read-only", op->dest);
+        uint64_t attrs = op->mflags ? cell_ms_to_attr (op->mflags) : MOUNT_ATTR_RDONLY;
         if (fd < 0)
-          return cell_err_errno (err, "remount `%s` read-only", op->dest);
-        return cell_mount_setattr (fd, false, MOUNT_ATTR_RDONLY, 0, 0, "`/` read-only", err);
+          return cell_err_errno (err, "%s", what);
+        return cell_mount_setattr (fd, false, attrs, 0, 0, what, err);
       }
     case CELL_OP_OVERLAY:
-      {
-        cleanup_close int target = open_target (ctx, op, false, err);
-        cleanup_free char *what = xasprintf ("`overlay` on `%s`", op->dest);
-        /* lowerdir/upperdir/workdir are host paths: still reachable before pivot_root */
-        if (target < 0
-            || cell_mount_fs_at (op->source, "overlay", op->mflags, op->data, target, what, err) < 0)
-          return -1;
-        return post_mount (ctx, op, what, err);
-      }
+      return op_overlay (ctx, op, err);
+    case CELL_OP_ROOT_TMPFS:
+      return cell_fsop_root_tmpfs (ctx, op, err);
+    case CELL_OP_CHMOD:
+      return cell_fsop_chmod (ctx, op, err);
+    case CELL_OP_FILE:
+      return cell_fsop_file (ctx, op, err);
+    case CELL_OP_BIND_DATA:
+      return cell_fsop_bind_data (ctx, op, err);
     case CELL_OP_IMAGE:
       {
-        size_t idx = (size_t)(op - ctx->plan->ops);
+        int *mnt = prepared_fd (ctx, op);
         cleanup_close int target = -1;
         cleanup_free char *what = xasprintf ("image `%s` on `%s`", op->source, op->dest);
-        if (idx >= ctx->prep->n_op_fds || ctx->prep->op_fds[idx] < 0)
+        if (!mnt)
           return cell_err (err, 0, "%s: not prepared", what);
         target = open_target (ctx, op, false, err);
-        if (target < 0 || cell_move_mount_at (ctx->prep->op_fds[idx], target, what, err) < 0)
+        if (target < 0 || cell_move_mount_at (*mnt, target, what, err) < 0)
           return -1;
-        cell_closep (&ctx->prep->op_fds[idx]);
+        cell_closep (mnt);
         return post_mount (ctx, op, what, err);
       }
     }

@@ -19,6 +19,7 @@ struct cell_fsop_ctx
   bool own_cgroupns;  /* CGROUP mounts fresh cgroup filesystems (the container has a cgroup namespace) */
   int proc_dfd;       /* the container's procfs once mounted (checked to be procfs), -1 before */
   int devnull_fd;     /* the host's /dev/null, cloned before the root switch: masks bind it */
+  int host_dfd;       /* a sandbox's host root (/oldroot behind its tmpfs root): host sources resolve here */
   int console_fd;     /* pty slave, set by CONSOLE (-1 without a terminal); the caller takes it */
   int console_master; /* pty master, set by CONSOLE; the caller takes it */
 };

@@ -91,6 +91,17 @@ cell_mount_setattr (int fd, bool recursive, uint64_t set, uint64_t clr, unsigned
 }
 
 int
+cell_mount_set_idmap (int fd, int userns_fd, bool recursive, const char *what, struct cell_error **err)
+{
+  struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd };
+  if (sys_mount_setattr (fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr) == 0)
+    return 0;
+  if (errno == EINVAL)
+    return cell_err_errno (err, "id-map %s (can its filesystem be id-mapped on this kernel?)", what);
+  return cell_err_errno (err, "id-map %s", what);
+}
+
+int
 cell_move_mount_at (int mnt_fd, int target_fd, const char *what, struct cell_error **err)
 {
   if (sys_move_mount (mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)

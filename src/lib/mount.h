@@ -20,6 +20,9 @@ int cell_mount_fs_at (const char *source, const char *fstype, unsigned long flag
    attached onto `target_fd`. */
 int cell_bind_at (const char *source, int source_fd, bool recursive, unsigned long ms, uint64_t attr_set,
                   uint64_t attr_clr, int target_fd, const char *what, struct cell_error **err);
+/* MOUNT_ATTR_IDMAP on the detached mount `fd` (never attached yet, not id-mapped yet: the kernel's rules)
+   through the user namespace `userns_fd`, on every mount of the tree with `recursive`. */
+int cell_mount_set_idmap (int fd, int userns_fd, bool recursive, const char *what, struct cell_error **err);
 /* Attaches a detached mount fd onto `target_fd` (AT_FDCWD: onto the working directory). */
 int cell_move_mount_at (int mnt_fd, int target_fd, const char *what, struct cell_error **err);
 /* mount_setattr on the mount whose root is `fd` (recursive with `recursive`), incl. propagation. */

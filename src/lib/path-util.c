@@ -216,6 +216,12 @@ cell_open_in_root (int root_dfd, const char *path, int flags, mode_t mode)
 int
 cell_mkpath_in_root (int root_dfd, const char *path, bool file, mode_t mode)
 {
+  return cell_mkpath_in_root_mode (root_dfd, path, file, mode, 0755);
+}
+
+int
+cell_mkpath_in_root_mode (int root_dfd, const char *path, bool file, mode_t mode, mode_t parent_mode)
+{
   cleanup_free char *clean = cell_path_clean (path);
   int fd = cell_open_in_root (root_dfd, clean, O_PATH, 0);
   char *slash;
@@ -227,7 +233,7 @@ cell_mkpath_in_root (int root_dfd, const char *path, bool file, mode_t mode)
     return -1;
   slash = strrchr (clean, '/');
   *slash = '\0';
-  parent = cell_mkpath_in_root (root_dfd, *clean ? clean : "/", false, 0755);
+  parent = cell_mkpath_in_root_mode (root_dfd, *clean ? clean : "/", false, parent_mode, parent_mode);
   if (parent < 0)
     return -1;
   {

@@ -29,5 +29,8 @@ void cell_path_force_fallback (bool on);
    directory, or an empty file with `file`) and returns an O_PATH fd of it (-1 + errno on failure).
    Every component is created with mkdirat/openat on a parent fd that was itself resolved in the root. */
 int cell_mkpath_in_root (int root_dfd, const char *path, bool file, mode_t mode);
+/* The same, with the missing parents made `parent_mode` (bwrap's --perms: parents without group/other
+   access when the target gives them none). */
+int cell_mkpath_in_root_mode (int root_dfd, const char *path, bool file, mode_t mode, mode_t parent_mode);
 
 #endif

@@ -97,6 +97,22 @@ compile_mount (struct cell_plan *plan, const struct cell_spec_mount *m, const ch
       op->mflags = mo.flags & ~(unsigned long)(MS_BIND | MS_REC);
       /* a bind has no filesystem of its own: its data options have nowhere to go (validation logged them) */
       cell_mount_opts_clear (&mo);
+      /* config.md: the mount's own mappings (absolute host ids: runc makes a user namespace of them as
+         they are), else the container's user namespace, joined or new (validation made sure there is one) */
+      if (mo.idmap || m->n_uid_mappings || m->n_gid_mappings)
+        {
+          op->flags |= CELL_OPF_IDMAP | (mo.ridmap ? CELL_OPF_IDMAP_REC : 0);
+          if (m->n_uid_mappings)
+            {
+              op->idmap_uid = idmap_string (m->uid_mappings, m->n_uid_mappings);
+              op->idmap_gid = idmap_string (m->gid_mappings, m->n_gid_mappings);
+            }
+          else if (plan->uid_map)
+            {
+              op->idmap_uid = xstrdup (plan->uid_map);
+              op->idmap_gid = xstrdup (plan->gid_map);
+            }
+        }
     }
   else if (m->type && streq (m->type, "squashfs") && m->source && *m->source)
     {
@@ -196,11 +212,54 @@ cell_plan_process_from_oci (const struct cell_spec_process *sp, const struct cel
   p->has_oom_score_adj = sp->has_oom_score_adj;
   p->oom_score_adj = sp->oom_score_adj;
   p->terminal = sp->terminal;
+  if (sp->apparmor_profile && *sp->apparmor_profile)
+    p->apparmor_profile = xstrdup (sp->apparmor_profile);
+  if (sp->selinux_label && *sp->selinux_label)
+    p->selinux_label = xstrdup (sp->selinux_label);
+  if (sp->has_io_priority)
+    {
+      p->has_io_priority = true;
+      p->io_priority_class = cell_ioprio_class_from_name (sp->io_priority_class);
+      p->io_priority_level = sp->io_priority_priority;
+    }
+  if (sp->has_scheduler)
+    {
+      p->has_scheduler = true;
+      p->sched_policy = cell_sched_policy_from_name (sp->sched_policy);
+      p->sched_nice = sp->sched_nice;
+      p->sched_priority = (uint32_t)sp->sched_priority;
+      for (size_t i = 0; sp->sched_flags && sp->sched_flags[i]; i++)
+        p->sched_flags |= (uint64_t)cell_sched_flag_from_name (sp->sched_flags[i]);
+      p->sched_runtime = sp->sched_runtime;
+      p->sched_deadline = sp->sched_deadline;
+      p->sched_period = sp->sched_period;
+    }
+  /* config.md: an empty list changes nothing */
+  if (sp->exec_cpu_initial && *sp->exec_cpu_initial)
+    p->exec_cpu_initial = xstrdup (sp->exec_cpu_initial);
+  if (sp->exec_cpu_final && *sp->exec_cpu_final)
+    p->exec_cpu_final = xstrdup (sp->exec_cpu_final);
   if (sp->has_console_size)
     {
       p->has_console_size = true;
       p->console_rows = (unsigned short)(sp->console_size.height > 65535 ? 65535 : sp->console_size.height);
       p->console_cols = (unsigned short)(sp->console_size.width > 65535 ? 65535 : sp->console_size.width);
+    }
+}
+
+void
+cell_plan_linux_process_from_oci (const struct cell_spec_linux *l, struct cell_plan *plan)
+{
+  if (l->personality_domain)
+    plan->personality = xstrdup (l->personality_domain);
+  if (l->has_memory_policy)
+    {
+      plan->has_memory_policy = true;
+      plan->mempolicy_mode = cell_mempolicy_mode_from_name (l->mempolicy_mode);
+      for (size_t i = 0; l->mempolicy_flags && l->mempolicy_flags[i]; i++)
+        plan->mempolicy_flags |= (unsigned)cell_mempolicy_flag_from_name (l->mempolicy_flags[i]);
+      if (l->mempolicy_nodes && *l->mempolicy_nodes)
+        plan->mempolicy_nodes = xstrdup (l->mempolicy_nodes);
     }
 }
 
@@ -215,6 +274,17 @@ compile_mounts (const struct cell_spec *spec, const struct cell_plan_oci_opts *o
 
   for (size_t i = 0; i < spec->n_mounts; i++)
     compile_mount (plan, &spec->mounts[i], opts->bundle);
+  /* CVE-2023-25809: `ro` on an rbind of /sys leaves the cgroup mounts below it writable (a rootless
+     container could write to the cgroup delegated to its user): unless something is mounted over
+     /sys/fs/cgroup, that goes read-only too, as runc makes sure */
+  for (size_t i = 0, n = plan->n_ops; i < n; i++)
+    if (plan->ops[i].kind == CELL_OP_BIND && plan->ops[i].recursive && (plan->ops[i].mflags & MS_RDONLY)
+        && streq (plan->ops[i].dest, "/sys") && !mounts_dest (spec, "/sys/fs/cgroup"))
+      {
+        op = cell_plan_add (plan, CELL_OP_READONLY);
+        op->dest = xstrdup ("/sys/fs/cgroup");
+        op->flags |= CELL_OPF_TRY;
+      }
   /* /dev: the default nodes and links unless the host's /dev is bound in (then they are there) */
   for (size_t i = 0; i < plan->n_ops; i++)
     if (plan->ops[i].kind == CELL_OP_BIND && streq (plan->ops[i].dest, "/dev"))
@@ -371,8 +441,20 @@ compile (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts, st
         = xasprintf ("monotonic %lld %u\nboottime %lld %u\n", (long long)l->time_offset_monotonic_secs,
                      l->time_offset_monotonic_nanosecs, (long long)l->time_offset_boottime_secs,
                      l->time_offset_boottime_nanosecs);
-  if (l->personality_domain)
-    plan->personality = xstrdup (l->personality_domain);
+  cell_plan_linux_process_from_oci (l, plan);
+  if (l->mount_label && *l->mount_label)
+    plan->mount_label = xstrdup (l->mount_label);
+  if (l->n_net_devices)
+    {
+      plan->net_devices = xcalloc (l->n_net_devices + 1, sizeof (*plan->net_devices));
+      for (size_t i = 0; i < l->n_net_devices; i++)
+        {
+          plan->net_devices[i].key = xstrdup (l->net_devices[i].key);
+          plan->net_devices[i].value = xstrdup (l->net_devices[i].value);
+        }
+      plan->n_net_devices = l->n_net_devices;
+    }
+  plan->intel_rdt = l->has_intel_rdt;
   if (spec->has_process)
     cell_plan_process_from_oci (&spec->process, l->seccomp, &plan->process);
   else if (l->seccomp)

@@ -99,6 +99,8 @@ cell_plan_process_clear (struct cell_plan_process *p)
   free (p->rlimits);
   free (p->apparmor_profile);
   free (p->selinux_label);
+  free (p->exec_cpu_initial);
+  free (p->exec_cpu_final);
   if (p->seccomp)
     cell_spec_free_object (&cell_spec_seccomp_desc, p->seccomp);
   free (p->seccomp);
@@ -138,6 +140,14 @@ cell_plan_free (struct cell_plan *plan)
   cell_spec_free_object (&cell_spec_hooks_desc, &plan->hooks);
   free (plan->cgroup_path);
   free (plan->personality);
+  free (plan->mempolicy_nodes);
+  free (plan->mount_label);
+  for (size_t i = 0; i < plan->n_net_devices; i++)
+    {
+      free (plan->net_devices[i].key);
+      free (plan->net_devices[i].value);
+    }
+  free (plan->net_devices);
   free (plan->time_offsets);
   free (plan->image_upper);
   free (plan->image_tmpfs_size);
@@ -207,6 +217,25 @@ flag_names (struct buf *b, unsigned long f)
       }
   if (f)
     bprintf (b, "%s0x%lx", first ? "" : ",", f);
+}
+
+/* A map ("0 100000 65536\n1 5 1\n") on one line: "0:100000:65536,1:5:1". */
+static void
+map_line (struct buf *b, const char *map)
+{
+  bool start = true;
+  for (const char *c = map; c && *c; c++)
+    {
+      if (*c == '\n')
+        start = true;
+      else
+        {
+          if (start && c != map)
+            bprintf (b, ",");
+          bprintf (b, "%c", *c == ' ' ? ':' : *c);
+          start = false;
+        }
+    }
 }
 
 /* A file's contents on one line: C escapes for `\\` and anything not printable. */
@@ -435,8 +464,19 @@ cell_plan_dump (const struct cell_plan *plan)
         bprintf (&b, " in-root");
       if (op->flags & CELL_OPF_TMPFS_UPPER)
         bprintf (&b, " tmpfs-upper");
-      if (op->idmap_uid)
-        bprintf (&b, " idmap");
+      if (op->flags & CELL_OPF_IDMAP)
+        {
+          bprintf (&b, " %s", (op->flags & CELL_OPF_IDMAP_REC) ? "ridmap" : "idmap");
+          if (op->idmap_uid)
+            {
+              bprintf (&b, " uidmap=");
+              map_line (&b, op->idmap_uid);
+              bprintf (&b, " gidmap=");
+              map_line (&b, op->idmap_gid);
+            }
+          else
+            bprintf (&b, " userns=%s", plan->ns[CELL_NS_USER].path ? plan->ns[CELL_NS_USER].path : "?");
+        }
       bprintf (&b, "\n");
     }
   if (plan->hostname)
@@ -454,6 +494,15 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "personality %s\n", plan->personality);
   if (plan->time_offsets)
     bprintf (&b, "time-offsets %s", plan->time_offsets);
+  if (plan->has_memory_policy)
+    bprintf (&b, "memory-policy %s nodes=%s flags=0x%x\n", cell_mempolicy_mode_name (plan->mempolicy_mode),
+             plan->mempolicy_nodes ? plan->mempolicy_nodes : "-", plan->mempolicy_flags);
+  if (plan->mount_label)
+    bprintf (&b, "mount-label %s\n", plan->mount_label);
+  for (size_t i = 0; i < plan->n_net_devices; i++)
+    bprintf (&b, "net-device %s -> %s\n", plan->net_devices[i].key, plan->net_devices[i].value);
+  if (plan->intel_rdt)
+    bprintf (&b, "intel-rdt\n");
   if (!p->present)
     {
       bprintf (&b, "no process\n");
@@ -496,6 +545,17 @@ cell_plan_dump (const struct cell_plan *plan)
     bprintf (&b, "  apparmor %s\n", p->apparmor_profile);
   if (p->selinux_label)
     bprintf (&b, "  selinux %s\n", p->selinux_label);
+  if (p->has_io_priority)
+    bprintf (&b, "  io-priority %s %d\n", cell_ioprio_class_name (p->io_priority_class),
+             p->io_priority_level);
+  if (p->has_scheduler)
+    bprintf (&b, "  scheduler %s nice=%d priority=%u flags=0x%llx runtime=%llu deadline=%llu period=%llu\n",
+             cell_sched_policy_name (p->sched_policy), p->sched_nice, (unsigned)p->sched_priority,
+             (unsigned long long)p->sched_flags, (unsigned long long)p->sched_runtime,
+             (unsigned long long)p->sched_deadline, (unsigned long long)p->sched_period);
+  if (p->exec_cpu_initial || p->exec_cpu_final)
+    bprintf (&b, "  exec-cpu-affinity initial=%s final=%s\n", p->exec_cpu_initial ? p->exec_cpu_initial : "-",
+             p->exec_cpu_final ? p->exec_cpu_final : "-");
   if (p->seccomp)
     dump_object (&b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
   if (plan->sandbox)

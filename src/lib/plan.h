@@ -29,19 +29,15 @@ enum cell_op_kind
   CELL_OP_MASK,        /* mask `dest`: /dev/null over files, empty ro tmpfs over dirs; missing ok */
   CELL_OP_READONLY,    /* bind `dest` onto itself read-only (recursive); missing ok */
   CELL_OP_REMOUNT_RO,  /* remount `dest` ro (root.readonly: "/"); sandbox: mflags are the flags added */
+  /* the sandbox front-end's (bwrap's command line) */
+  CELL_OP_ROOT_TMPFS, /* an empty tmpfs (`mode`, mflags) as the new root, host paths still sources; first op
+                       */
+  CELL_OP_CHMOD,      /* chmod `dest` (which must exist; never created) to `mode` */
+  CELL_OP_FILE,       /* create or truncate the file `dest` with `mode`, holding fd `fd`'s data (SOURCE_FD)
+                         or else `data` */
+  CELL_OP_BIND_DATA,  /* a file with `mode` holding fd `fd`'s data, made outside the new root, bound on
+                         `dest` (attr_set) */
 };
-/* Appended for the sandbox front-end (bwrap's command line). Kept outside the enum until the executor
-   handles them: fsop.c switches over the enum without a default (-Wswitch) and until then says "not
-   supported yet" for them. Move them into the enum with their cases. */
-/* an empty tmpfs (`mode`, mflags) as the new root, host paths still sources; first op */
-#define CELL_OP_ROOT_TMPFS ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 1))
-/* chmod `dest` (which must exist; never created) to `mode` */
-#define CELL_OP_CHMOD ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 2))
-/* create or truncate the file `dest` with `mode`, holding fd `fd`'s data (SOURCE_FD) or else `data` */
-#define CELL_OP_FILE ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 3))
-/* a file with `mode` holding fd `fd`'s data, made outside the new root, bound on `dest` (attr_set) */
-#define CELL_OP_BIND_DATA ((enum cell_op_kind) (CELL_OP_REMOUNT_RO + 4))
-
 /* op flags */
 #define CELL_OPF_TRY 0x1       /* a missing source or destination is not an error (bwrap --*-try, masks) */
 #define CELL_OPF_USERNS 0x2    /* DEVICE, DEV_DEFAULT: bind the host's nodes instead of mknod */
@@ -55,6 +51,10 @@ enum cell_op_kind
 #define CELL_OPF_IN_ROOT 0x40
 /* OVERLAY: upper and work dirs on a fresh tmpfs mounted on dest first (mkosi-sandbox's upper `tmpfs`) */
 #define CELL_OPF_TMPFS_UPPER 0x80
+/* BIND: id-mapped (idmap_uid/idmap_gid, or the joined user namespace when both are NULL) */
+#define CELL_OPF_IDMAP 0x100
+/* BIND: the id mapping goes on every mount of an rbind (ridmap) */
+#define CELL_OPF_IDMAP_REC 0x200
 
 struct cell_op
 {
@@ -74,7 +74,9 @@ struct cell_op
   uint32_t major, minor;
   uid_t uid;
   gid_t gid;
-  /* id-mapped BIND: "uidmap"/"gidmap" in /proc/PID/uid_map format, NULL when not idmapped */
+  /* id-mapped BIND (CELL_OPF_IDMAP): the maps of the user namespace the mount is mapped through, in
+     /proc/PID/uid_map format ("0 100000 65536\n"): the mount's own, or the container's; both NULL: the
+     container's joined user namespace (ns[CELL_NS_USER].path) */
   char *idmap_uid, *idmap_gid;
   int fd; /* with CELL_OPF_SOURCE_FD: the inherited fd (a number from the command line, not opened by cell) */
 };
@@ -124,6 +126,17 @@ struct cell_plan_process
   char *apparmor_profile; /* NULL: none */
   char *selinux_label;
   struct cell_spec_seccomp *seccomp; /* the profile (owned); NULL = none */
+  bool has_io_priority;              /* ioprio_set(2) of the process */
+  int io_priority_class, io_priority_level;
+  bool has_scheduler; /* sched_setattr(2) of the process */
+  int sched_policy;   /* SCHED_* */
+  int sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_flags; /* SCHED_FLAG_* */
+  uint64_t sched_runtime, sched_deadline, sched_period;
+  char *exec_cpu_initial; /* `exec` only (config.md: not for init): the cpus it starts on, before the
+                             container's cgroup; NULL: unchanged */
+  char *exec_cpu_final;   /* ... and those it runs on once in the cgroup */
 };
 
 struct cell_plan
@@ -146,6 +159,14 @@ struct cell_plan
   struct cell_spec_resources *resources; /* NULL when none */
   struct cell_spec_hooks hooks;          /* empty for a sandbox */
   char *personality;                     /* "LINUX" / "LINUX32" or NULL */
+  bool has_memory_policy;                /* set_mempolicy(2) of init (the process inherits it) */
+  int mempolicy_mode;                    /* MPOL_* */
+  unsigned mempolicy_flags;              /* MPOL_F_* mode flags */
+  char *mempolicy_nodes;                 /* "0-3,7", NULL: no nodes */
+  char *mount_label;                     /* SELinux context of the container's own mounts, NULL: none */
+  struct cell_spec_kv *net_devices;      /* host interface -> name in the container's network namespace */
+  size_t n_net_devices;
+  bool intel_rdt;     /* linux.intelRdt is set (cell has no resctrl support: refused) */
   char *time_offsets; /* /proc/self/timens_offsets content for a new time namespace, or NULL */
   struct cell_plan_process process;
   /* image roots (issue 4): overlay upper dir for ROOT_IMAGE (NULL = tmpfs), tmpfs size string */
@@ -223,5 +244,8 @@ struct cell_plan *cell_plan_from_oci (const struct cell_spec *spec, const struct
    from); `seccomp` (the container's profile, may be NULL) is copied in. */
 void cell_plan_process_from_oci (const struct cell_spec_process *sp, const struct cell_spec_seccomp *seccomp,
                                  struct cell_plan_process *p);
+/* The settings of /linux that every process of the container takes (`exec`'s too): personality and memory
+   policy, into `plan`. */
+void cell_plan_linux_process_from_oci (const struct cell_spec_linux *l, struct cell_plan *plan);
 
 #endif

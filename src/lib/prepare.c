@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* prepare.c: the runtime's side of the root: the rootfs directory cloned as a detached mount, image roots
-   and image mounts, checks of overlay layers, and the mount(2) helper for image roots built in parts. */
+   and image mounts, id-mapped binds, checks of overlay layers, and the mount(2) helper for image roots built
+   in parts. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -15,7 +16,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "fd-util.h"
+#include "log.h"
 #include "mount.h"
+#include "ns.h"
 #include "prepare.h"
 #include "xalloc.h"
 
@@ -56,15 +59,25 @@ cell_prepared_fds (const struct cell_prepared *p, int *keep, size_t max)
 
 /* Everything checked before anything is made: a failure attaches no loop device. */
 static int
-check_ops (const struct cell_plan *plan, size_t *n_images, struct cell_error **err)
+check_ops (const struct cell_plan *plan, size_t *n_images, size_t *n_idmapped, struct cell_error **err)
 {
-  *n_images = 0;
+  *n_images = *n_idmapped = 0;
   for (size_t i = 0; i < plan->n_ops; i++)
     {
       const struct cell_op *op = &plan->ops[i];
       cleanup_free char *what = NULL;
       bool image = false;
-      if (op->kind == CELL_OP_OVERLAY)
+      if (op->kind == CELL_OP_BIND && (op->flags & CELL_OPF_IDMAP))
+        {
+          /* the mount and its user namespace are made here, with privileges a rootless runtime lacks (runc
+             refuses them rootless too) */
+          if (geteuid () != 0)
+            return cell_err (err, 0, "id-mapped mount on `%s`: not supported for a rootless container",
+                             op->dest);
+          ++*n_idmapped;
+        }
+      /* a sandbox's layers may name the new root's paths (+PATH): init resolves them */
+      if (op->kind == CELL_OP_OVERLAY && !plan->sandbox)
         {
           what = xasprintf ("`overlay` on `%s`", op->dest);
           if (cell_image_overlay_check (op->data, what, err) < 0)
@@ -83,15 +96,32 @@ check_ops (const struct cell_plan *plan, size_t *n_images, struct cell_error **e
   return 0;
 }
 
-/* The rootfs directory as a detached recursive clone, taken from the fd opened once (no path is looked up
-   again), its propagation cut before it is ever attached: a slave of the host's mounts (they still show up,
-   as with runc's rslave default), or private when the configured propagation is not a slave one. */
-static int
-clone_dir_root (const struct cell_plan *plan, int rootfs_fd, struct cell_prepared *p, struct cell_error **err)
+int
+cell_prepare_clone_root (const struct cell_plan *plan, int dir_fd, int *mnt, struct cell_error **err)
 {
   unsigned long want = plan->rootfs_propagation;
   unsigned long prop = (want == 0 || (want & MS_SLAVE)) ? MS_SLAVE : MS_PRIVATE;
+  cleanup_close int t = (int)syscall (SYS_open_tree, dir_fd, "",
+                                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+
+  if (t < 0)
+    return cell_err_errno (err, "bind rootfs `%s`", plan->rootfs);
+  if (cell_mount_setattr (t, true, 0, 0, prop, "the rootfs", err) < 0)
+    return -1;
+  *mnt = steal_fd (&t);
+  return 0;
+}
+
+/* The rootfs directory as a detached recursive clone, taken from the fd opened once (no path is looked up
+   again), its propagation cut before it is ever attached: a slave of the host's mounts (they still show up,
+   as with runc's rslave default), or private when the configured propagation is not a slave one. A runtime
+   that may not clone mounts (rootless: no CAP_SYS_ADMIN in the initial user namespace) leaves that to init,
+   which may in the mount namespace its own user namespace owns. */
+static int
+clone_dir_root (const struct cell_plan *plan, int rootfs_fd, struct cell_prepared *p, struct cell_error **err)
+{
   struct stat st;
+  cleanup_error struct cell_error *e = NULL;
 
   if (fstat (rootfs_fd, &st) < 0)
     return cell_err_errno (err, "rootfs `%s`", plan->rootfs);
@@ -102,22 +132,105 @@ clone_dir_root (const struct cell_plan *plan, int rootfs_fd, struct cell_prepare
     return cell_err_errno (err, "rootfs `%s`", plan->rootfs);
   if (plan->root_switch == CELL_ROOT_CHROOT)
     return 0;
-  p->root_mnt = (int)syscall (SYS_open_tree, rootfs_fd, "",
-                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
-  if (p->root_mnt < 0)
-    return cell_err_errno (err, "bind rootfs `%s`", plan->rootfs);
-  return cell_mount_setattr (p->root_mnt, true, 0, 0, prop, "the rootfs", err);
+  if (cell_prepare_clone_root (plan, rootfs_fd, &p->root_mnt, &e) == 0)
+    return 0;
+  if (e->code == EPERM && plan->ns[CELL_NS_USER].create && plan->ns[CELL_NS_MOUNT].create)
+    {
+      cell_debug ("rootfs `%s`: the runtime may not clone mounts: init binds it in its own namespaces",
+                  plan->rootfs);
+      return 0;
+    }
+  *err = steal_ptr (&e);
+  return -1;
+}
+
+/* User namespaces made for id-mapped mounts, one per distinct pair of maps. */
+struct userns_cache
+{
+  const char *uid_map, *gid_map; /* the plan's strings */
+  int fd;
+};
+
+static int
+userns_for (const struct cell_plan *plan, const struct cell_op *op, struct userns_cache *cache, size_t *n,
+            struct cell_error **err)
+{
+  int fd;
+  if (!op->idmap_uid)
+    {
+      /* the container joins this user namespace: the mount is mapped through it (runc does the same) */
+      const char *path = plan->ns[CELL_NS_USER].path;
+      for (size_t i = 0; i < *n; i++)
+        if (!cache[i].uid_map)
+          return cache[i].fd;
+      if (!path)
+        return cell_err (err, 0, "id-mapped mount on `%s`: no user namespace to map it through", op->dest);
+      if (cell_ns_open (path, CELL_NS_USER, &fd, err) < 0)
+        return -1;
+    }
+  else
+    {
+      for (size_t i = 0; i < *n; i++)
+        if (cache[i].uid_map && streq (cache[i].uid_map, op->idmap_uid)
+            && streq (cache[i].gid_map, op->idmap_gid))
+          return cache[i].fd;
+      if (cell_ns_userns_for_maps (op->idmap_uid, op->idmap_gid, &fd, err) < 0)
+        return cell_err_wrap (err, "id-mapped mount on `%s`", op->dest);
+    }
+  cache[*n] = (struct userns_cache){ .uid_map = op->idmap_uid, .gid_map = op->idmap_gid, .fd = fd };
+  ++*n;
+  return fd;
+}
+
+/* An id-mapped bind: a detached copy of the source (recursive for an rbind), id-mapped (every mount of it
+   with ridmap) and given its flags before init attaches it: MOUNT_ATTR_IDMAP takes only a mount never
+   attached, and a user namespace init could not make (its own is the container's). */
+static int
+prepare_idmapped (const struct cell_op *op, int userns_fd, int *out, struct cell_error **err)
+{
+  cleanup_free char *what = xasprintf ("`%s` on `%s`", op->source, op->dest);
+  cleanup_close int t
+      = (int)syscall (SYS_open_tree, AT_FDCWD, op->source,
+                      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (op->recursive ? AT_RECURSIVE : 0));
+  if (t < 0)
+    return cell_err_errno (err, "bind %s", what);
+  if (cell_mount_set_idmap (t, userns_fd, (op->flags & CELL_OPF_IDMAP_REC) != 0, what, err) < 0
+      || cell_mount_setattr (t, false, cell_ms_to_attr (op->mflags), 0, 0, what, err) < 0
+      || cell_mount_setattr (t, true, op->attr_set, op->attr_clr, 0, what, err) < 0)
+    return -1;
+  *out = steal_fd (&t);
+  return 0;
+}
+
+static int
+prepare_idmapped_all (const struct cell_plan *plan, struct cell_prepared *p, struct cell_error **err)
+{
+  cleanup_free struct userns_cache *cache = xcalloc (plan->n_ops, sizeof (*cache));
+  size_t n = 0;
+  int r = 0;
+  for (size_t i = 0; i < plan->n_ops && r == 0; i++)
+    {
+      const struct cell_op *op = &plan->ops[i];
+      int userns;
+      if (op->kind != CELL_OP_BIND || !(op->flags & CELL_OPF_IDMAP))
+        continue;
+      userns = userns_for (plan, op, cache, &n, err);
+      r = userns < 0 ? -1 : prepare_idmapped (op, userns, &p->op_fds[i], err);
+    }
+  for (size_t i = 0; i < n; i++)
+    close (cache[i].fd);
+  return r;
 }
 
 int
 cell_prepare (const struct cell_plan *plan, const struct cell_prepare_opts *o, struct cell_prepared *p,
               struct cell_error **err)
 {
-  size_t n_images;
+  size_t n_images, n_idmapped;
 
-  if (check_ops (plan, &n_images, err) < 0)
+  if (check_ops (plan, &n_images, &n_idmapped, err) < 0)
     return -1;
-  if (n_images)
+  if (n_images || n_idmapped)
     {
       p->op_fds = xcalloc (plan->n_ops, sizeof (int));
       p->n_op_fds = plan->n_ops;
@@ -144,7 +257,7 @@ cell_prepare (const struct cell_plan *plan, const struct cell_prepare_opts *o, s
       if (op->kind == CELL_OP_IMAGE && cell_image_mount_squashfs (op->source, &p->op_fds[i], err) < 0)
         return -1;
     }
-  return 0;
+  return n_idmapped ? prepare_idmapped_all (plan, p, err) : 0;
 }
 
 /* The helper: in init's mount namespace, build the root and send it back (or the error). */

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* process.c: the container process's final setup in init: executable lookup, rlimits, oom score, user and
-   groups, capabilities, umask, no_new_privs, seccomp, close-on-exec of runtime fds, execve. */
+/* process.c: the container process's final setup in init: executable lookup, rlimits, oom score,
+   personality, I/O priority, scheduler, memory policy, LSM labels, cpu affinity (exec), user and groups,
+   capabilities, umask, no_new_privs, seccomp, close-on-exec of runtime fds, execve. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
+#include <linux/ioprio.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +16,13 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "caps.h"
 #include "fd-util.h"
 #include "hooks.h"
+#include "lsm.h"
+#include "names.h"
 #include "process.h"
 #include "sealed-exe.h"
 #include "sysattr.h"
@@ -83,10 +89,127 @@ cell_process_find_exec (const struct cell_plan_process *p, char **out, struct ce
   return cell_err (err, 0, "exec: `%s`: executable file not found in $PATH: no such file or directory", arg0);
 }
 
+/* "0-3,7" -> a set of the numbers (cpus or memory nodes) below `max`; false on syntax or range. */
+static bool
+parse_list (const char *list, unsigned long *bits, size_t max)
+{
+  const char *s = list;
+  memset (bits, 0, max / 8);
+  while (*s)
+    {
+      char *end;
+      unsigned long a = strtoul (s, &end, 10), b = a;
+      if (end == s)
+        return false;
+      if (*end == '-')
+        {
+          s = end + 1;
+          b = strtoul (s, &end, 10);
+          if (end == s || b < a)
+            return false;
+        }
+      if (b >= max)
+        return false;
+      for (unsigned long i = a; i <= b; i++)
+        bits[i / (8 * sizeof (long))] |= 1UL << (i % (8 * sizeof (long)));
+      s = end;
+      if (*s == ',')
+        s++;
+      else if (*s)
+        return false;
+    }
+  return true;
+}
+
+int
+cell_process_set_affinity (const char *cpus, const char *what, struct cell_error **err)
+{
+  cpu_set_t set;
+  unsigned long bits[CPU_SETSIZE / (8 * sizeof (long))];
+  if (!cpus)
+    return 0;
+  if (!parse_list (cpus, bits, CPU_SETSIZE))
+    return cell_err (err, 0, "%s: cpu list `%s` out of range", what, cpus);
+  CPU_ZERO (&set);
+  for (int i = 0; i < CPU_SETSIZE; i++)
+    if (bits[i / (8 * sizeof (long))] & (1UL << (i % (8 * sizeof (long)))))
+      CPU_SET (i, &set);
+  if (sched_setaffinity (0, sizeof (set), &set) < 0)
+    return cell_err_errno (err, "%s: sched_setaffinity `%s`", what, cpus);
+  return 0;
+}
+
+/* config.md "ioPriority": ioprio_set(2) of the process (the RT class needs CAP_SYS_ADMIN: before the
+   identity) */
+static int
+set_io_priority (const struct cell_plan_process *p, struct cell_error **err)
+{
+  int value = (p->io_priority_class << IOPRIO_CLASS_SHIFT) | p->io_priority_level;
+  if (syscall (SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, value) < 0)
+    return cell_err_errno (err, "ioprio_set %s %d", cell_ioprio_class_name (p->io_priority_class),
+                           p->io_priority_level);
+  return 0;
+}
+
+/* sched_setattr(2)'s argument, its first version (SCHED_ATTR_SIZE_VER0: <linux/sched/types.h> clashes with
+   <sched.h>) */
+struct sched_attr_v0
+{
+  uint32_t size, sched_policy;
+  uint64_t sched_flags;
+  int32_t sched_nice;
+  uint32_t sched_priority;
+  uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+/* config.md "scheduler": sched_setattr(2) (real-time policies need CAP_SYS_NICE: before the identity) */
+static int
+set_scheduler (const struct cell_plan_process *p, struct cell_error **err)
+{
+  struct sched_attr_v0 attr = {
+    .size = sizeof (attr),
+    .sched_policy = (uint32_t)p->sched_policy,
+    .sched_flags = p->sched_flags,
+    .sched_nice = p->sched_nice,
+    .sched_priority = p->sched_priority,
+    .sched_runtime = p->sched_runtime,
+    .sched_deadline = p->sched_deadline,
+    .sched_period = p->sched_period,
+  };
+  if (syscall (SYS_sched_setattr, 0, &attr, 0) < 0)
+    return cell_err_errno (err, "sched_setattr %s (nice %d, priority %u)",
+                           cell_sched_policy_name (p->sched_policy), p->sched_nice,
+                           (unsigned)p->sched_priority);
+  return 0;
+}
+
+/* config-linux.md "Memory policy": set_mempolicy(2); the process inherits it across execve */
+static int
+set_memory_policy (const struct cell_plan *plan, struct cell_error **err)
+{
+  enum
+  {
+    MAX_NODES = 1024
+  };
+  unsigned long mask[MAX_NODES / (8 * sizeof (long))];
+  const char *nodes = plan->mempolicy_nodes;
+  const char *mode = cell_mempolicy_mode_name (plan->mempolicy_mode);
+  if (nodes && !parse_list (nodes, mask, MAX_NODES))
+    return cell_err (err, 0, "set_mempolicy %s: node list `%s` out of range", mode, nodes);
+  /* maxnode counts one more than the bits the kernel reads */
+  if (syscall (SYS_set_mempolicy, plan->mempolicy_mode | (int)plan->mempolicy_flags, nodes ? mask : NULL,
+               nodes ? (unsigned long)MAX_NODES + 1 : 0UL)
+      < 0)
+    return cell_err_errno (err, "set_mempolicy %s nodes `%s` flags 0x%x", mode, nodes ? nodes : "",
+                           plan->mempolicy_flags);
+  return 0;
+}
+
 int
 cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct cell_error **err)
 {
   const struct cell_plan_process *p = &plan->process;
+  cleanup_close int own_proc = -1;
   for (size_t i = 0; i < p->n_rlimits; i++)
     {
       struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
@@ -111,7 +234,14 @@ cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct ce
       if (personality (persona) < 0)
         return cell_err_errno (err, "personality %s", plan->personality);
     }
-  return 0;
+  if ((p->has_io_priority && set_io_priority (p, err) < 0) || (p->has_scheduler && set_scheduler (p, err) < 0)
+      || (plan->has_memory_policy && set_memory_policy (plan, err) < 0))
+    return -1;
+  /* the LSM labels the execve takes (create checked that the module is active) */
+  if ((p->apparmor_profile || p->selinux_label) && proc_dfd < 0
+      && cell_proc_open ("/proc", &own_proc, err) < 0)
+    return -1;
+  return cell_lsm_set_exec (proc_dfd >= 0 ? proc_dfd : own_proc, p->apparmor_profile, p->selinux_label, err);
 }
 
 /* The cwd is reached with chdir inside the pivoted root; getcwd then proves it is under that root (a
@@ -175,7 +305,7 @@ int
 cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
                    struct cell_error **err)
 {
-  if (cell_close_from (3 + preserve_fds, true) < 0)
+  if (preserve_fds >= 0 && cell_close_from (3 + preserve_fds, true) < 0)
     return cell_err_errno (err, "close runtime file descriptors");
   if (stub_fd >= 0)
     cell_exec_stub_exec (stub_fd, path, p->args, p->env);

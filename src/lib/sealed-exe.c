@@ -143,3 +143,16 @@ cell_exec_stub_wait (int stub_fd, int start_sock, const char *path, char *const 
     return;
   stub_exec (stub_fd, prefix, 2, path, args, env);
 }
+
+void
+cell_exec_stub_sandbox (int stub_fd, bool reap, bool die_with_parent, bool bwrap, int status_fd,
+                        const int *close_fds, const char *path, char *const *args, char *const *env)
+{
+  char flags[8], fds[512];
+  const char *prefix[] = { "\001cell-reap-stub", flags, fds };
+  size_t n = (size_t)snprintf (fds, sizeof (fds), "%d", status_fd);
+  snprintf (flags, sizeof (flags), "-%s%s%s", reap ? "" : "x", die_with_parent ? "p" : "", bwrap ? "b" : "");
+  for (size_t i = 0; close_fds && close_fds[i] >= 0 && n < sizeof (fds) - 16; i++)
+    n += (size_t)snprintf (fds + n, sizeof (fds) - n, ",%d", close_fds[i]);
+  stub_exec (stub_fd, prefix, 3, path, args, env);
+}

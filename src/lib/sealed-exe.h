@@ -22,6 +22,14 @@ bool cell_exec_stub_built (void);
 int cell_exec_stub_open (struct cell_error **err);
 /* execveat(stub_fd) with argv PATH ARGS...; returns only on failure (errno set). */
 void cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env);
+/* A sandbox's end: execveat(stub_fd) so that the stub, with `reap`, forks PATH as pid 1 does: forwards
+   signals to it, reaps every child and exits with PATH's status once none is left; `status_fd` (>= 0) gets
+   `x` and that status as soon as PATH itself ends. Without `reap` the stub execs PATH in place. Either way
+   a failed exec of PATH writes `E` and its exit code to `status_fd`. `die_with_parent`: PATH gets
+   PR_SET_PDEATHSIG; `bwrap`: exec failures in bwrap's words; `close_fds` (-1 terminated, may be NULL): fds
+   the child closes. Returns only on failure. */
+void cell_exec_stub_sandbox (int stub_fd, bool reap, bool die_with_parent, bool bwrap, int status_fd,
+                             const int *close_fds, const char *path, char *const *args, char *const *env);
 /* A created container's end: execveat(stub_fd) so that the stub waits for `start` on the listening socket
    `start_sock` (made inheritable here), then execs PATH ("" for no process); returns only on failure. */
 void cell_exec_stub_wait (int stub_fd, int start_sock, const char *path, char *const *args, char *const *env);

@@ -4,27 +4,31 @@
 
      runtime                                       init
      prepare: the root as a detached mount, image
-       roots, image mounts (prepare.c)
+       roots, image mounts, id-mapped binds
+       (prepare.c)
      chdir to the attach dir; clone3(CLONE_NEW*|
-       CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable, parent-death signal, only its own fds
+       CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable (rootless: at GO), parent-death signal,
+                                                   only its own fds
                                              <---- UNSHARED    (namespaces joined by path: setns, unshare)
-     id maps (verified procfs); cgroups placed;
+     id maps (verified procfs, or newuidmap);
+     cgroups placed; network devices moved;
      [image root in parts: a helper builds it
       in init's mount namespace]
      GO (fd: the root in parts) ------------->     [a pid namespace joined or unshared: fork; the middle
                                                     exits, init names itself by its credentials]
                                              <---- INIT
                                                    root of its user ns; cgroup ns, time ns, host names;
-                                                   the root attached over its working directory; the plan's
-                                                   ops up to PIVOT; sysctls
+                                                   the root attached over its working directory (rootless:
+                                                   cloned here first); the plan's ops up to PIVOT; sysctls
                                              <---- MOUNTS_DONE
      prestart + createRuntime hooks
      HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it;
                                                    rootfsPropagation on /
                                              <---- PTY (fd: master)
-     [console socket: the master goes there]       rlimits, oom score, personality; exec lookup; the pty
-                                                   becomes stdio (the caller's goes); identity, caps,
-                                                   no_new_privs, seccomp
+     [console socket: the master goes there]       rlimits, oom score, personality, I/O priority,
+                                                   scheduler, memory policy, LSM exec labels; exec lookup;
+                                                   the pty becomes stdio (the caller's goes); identity,
+                                                   caps, no_new_privs, seccomp
                                              <---- SECCOMP (fd: notify fd)
                                              <---- READY
      wait for EOF (exec done) or ERROR             run: exec the process (through the exec stub)
@@ -42,6 +46,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,9 +55,11 @@
 #include "fsop.h"
 #include "hooks.h"
 #include "log.h"
+#include "netdev.h"
 #include "ns.h"
 #include "prepare.h"
 #include "process.h"
+#include "sandbox-init.h"
 #include "sealed-exe.h"
 #include "spawn.h"
 #include "sync.h"
@@ -73,7 +80,10 @@ struct spawn
   pid_t init;             /* init, once known */
   int pidfd;              /* init's pidfd */
   int master;             /* the pty master, relayed by the caller */
-  char trace[256];        /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
+  int host_proc;          /* a sandbox's: the host's procfs, for a nested user namespace's maps */
+  mode_t umask;           /* a sandbox's caller's, restored before the command (setup runs with 0) */
+  bool unprivileged; /* the runtime is not root (rootless): init stays dumpable until its maps are written */
+  char trace[256];   /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
   size_t trace_len;
 };
 
@@ -88,6 +98,14 @@ init_trace (struct spawn *s, const char *phase)
                 cell_trace_now ());
   if (n > 0)
     s->trace_len += (size_t)n;
+}
+
+/* Made with init (clone or its first unshare), or later: a cgroup namespace once init is in its cgroup (a
+   sandbox has none of its own: at once), a time namespace once its offsets are written. */
+static bool
+ns_at_clone (const struct cell_plan *plan, int t)
+{
+  return t != CELL_NS_TIME && (t != CELL_NS_CGROUP || plan->sandbox);
 }
 
 /* ---- init ---------------------------------------------------------------------------------------------- */
@@ -108,8 +126,11 @@ init_start (struct spawn *s)
   int keep[32] = { s->sock_init, s->opts->start_sock, s->stub_fd };
   size_t n = 3 + cell_prepared_fds (&s->prep, keep + 3, ARRAY_SIZE (keep) - 3);
 
-  /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5) */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  /* the runtime's memory must not be readable from the container while it is in there (SECURITY row 5);
+     an unprivileged runtime can write init's id maps only while init is dumpable (until 0 is mapped, a
+     non-dumpable init's /proc files are owned by the host's root): then init waits for GO, as runc does */
+  if (!s->unprivileged)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default */
   for (int sig = 1; sig < NSIG; sig++)
@@ -118,7 +139,56 @@ init_start (struct spawn *s)
   sigemptyset (&none);
   sigprocmask (SIG_SETMASK, &none, NULL);
   cell_log_close ();
-  cell_close_all_except (3 + s->opts->preserve_fds, keep, n);
+  if (!s->plan->sandbox)
+    {
+      cell_close_all_except (3 + s->opts->preserve_fds, keep, n);
+      return;
+    }
+  /* a sandbox passes on every fd its caller gave (bwrap does) but the ones the runtime keeps to itself */
+  if (s->opts->status_fd >= 0)
+    keep[n++] = s->opts->status_fd;
+  cell_close_own (keep, n);
+  cell_sandbox_init_start (s->plan->sandbox);
+  s->umask = umask (0);
+  if (s->plan->sandbox->nested_uid_map || s->plan->sandbox->nested_gid_map)
+    {
+      struct cell_error *err = NULL;
+      if (cell_proc_open ("/proc", &s->host_proc, &err) < 0)
+        cell_error_freep (&err); /* the nested namespace's step says what is missing */
+    }
+}
+
+/* Takes `id` (a gid with `gid`), else, where the namespace does not map it (EINVAL), the process's. */
+static int
+take_id (bool gid, unsigned id, unsigned process_id, struct cell_error **err)
+{
+  const char *what = gid ? "gid" : "uid";
+  int r = gid ? setresgid (id, id, id) : setresuid (id, id, id);
+  if (r == 0)
+    return 0;
+  if (errno != EINVAL)
+    return cell_err_errno (err, "become root in the user namespace: set%s %u", what, id);
+  r = gid ? setresgid (process_id, process_id, process_id) : setresuid (process_id, process_id, process_id);
+  if (r == 0)
+    return 0;
+  if (errno != EINVAL)
+    return cell_err_errno (err, "set%s %u in the user namespace", what, process_id);
+  return cell_err (err, 0,
+                   "config.json: /process/user/%s: %u is not mapped in the user namespace (nor is %s 0)",
+                   what, process_id, what);
+}
+
+/* In a new or joined user namespace our host ids are unmapped until we take ids of the namespace: without
+   that, every file we create would fail with EOVERFLOW. Its root where container id 0 is mapped, else the
+   process's own ids (runtime-spec does not require id 0 to be mapped). The capabilities stay either way:
+   the creator or joiner of a user namespace holds all of them in it whatever its ids, and setresuid only
+   clears them on leaving the namespace's uid 0, which does not exist there. */
+static int
+init_userns_ids (const struct cell_plan_process *p, struct cell_error **err)
+{
+  if (take_id (true, 0, p->gid, err) < 0 || take_id (false, 0, p->uid, err) < 0)
+    return -1;
+  return 0;
 }
 
 /* Namespaces init makes itself, the image root built in parts, and the second fork into a pid namespace. */
@@ -130,10 +200,10 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
   if (s->shape.unshared)
     {
       int flags = 0;
-      if (cell_ns_join_paths (plan->ns, err) < 0)
+      if (cell_sandbox_init_join (plan->sandbox, err) < 0 || cell_ns_join_paths (plan->ns, err) < 0)
         return -1;
       for (int t = 0; t < CELL_NS_COUNT; t++)
-        if (plan->ns[t].create && t != CELL_NS_CGROUP && t != CELL_NS_TIME)
+        if (plan->ns[t].create && ns_at_clone (plan, t))
           flags |= cell_ns_clone_flag ((enum cell_ns_type)t);
       if (flags && unshare (flags) < 0)
         return cell_err_errno (err, "create namespaces");
@@ -142,6 +212,8 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
     }
   if (cell_sync_recv (sync, CELL_SYNC_GO, NULL, &fs->image_root_fd, NULL, err) < 0)
     return -1;
+  if (s->unprivileged)
+    prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   if (s->shape.init_pid)
     {
       pid_t pid = fork ();
@@ -152,12 +224,10 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
       if (cell_sync_send (sync, CELL_SYNC_INIT, NULL, -1, err) < 0)
         return -1;
     }
-  /* in a new user namespace our host ids are unmapped until we take the namespace's root: without that,
-     every file we create would fail with EOVERFLOW */
   if ((plan->ns[CELL_NS_USER].create || plan->ns[CELL_NS_USER].path)
-      && (setresgid (0, 0, 0) < 0 || setresuid (0, 0, 0) < 0))
-    return cell_err_errno (err, "become root in the user namespace (is container id 0 mapped?)");
-  if (plan->ns[CELL_NS_CGROUP].create && unshare (CLONE_NEWCGROUP) < 0)
+      && init_userns_ids (&plan->process, err) < 0)
+    return -1;
+  if (plan->ns[CELL_NS_CGROUP].create && !ns_at_clone (plan, CELL_NS_CGROUP) && unshare (CLONE_NEWCGROUP) < 0)
     return cell_err_errno (err, "create cgroup namespace");
   if (plan->ns[CELL_NS_TIME].create && cell_ns_create_time (plan->time_offsets, err) < 0)
     return -1;
@@ -232,8 +302,10 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
              < 0)
     return -1;
   if (init_ops (s, fs, pivot, plan->n_ops, err) < 0
-      || (pivot < plan->n_ops && cell_fsop_root_propagation (fs, err) < 0))
+      || (pivot < plan->n_ops && cell_fsop_root_propagation (fs, err) < 0)
+      || cell_sandbox_init_after_root (plan, fs->proc_dfd >= 0 ? fs->proc_dfd : s->host_proc, err) < 0)
     return -1;
+  cell_closep (&s->host_proc);
   if (s->shape.pty && cell_sync_send (sync, CELL_SYNC_PTY, NULL, fs->console_master, err) < 0)
     return -1;
   cell_closep (&fs->console_master);
@@ -292,6 +364,33 @@ init_process (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs,
   return 0;
 }
 
+/* A sandbox's command, as bwrap starts it (sandbox-init.c has the details): no hooks, no pty, the caller's
+   fds passed on, the caller's umask back, its seccomp programs last. */
+static NORETURN void
+init_sandbox (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs)
+{
+  struct cell_error *err = NULL;
+  struct cell_sandbox_proc sp = { 0 };
+  const struct cell_plan *plan = s->plan;
+
+  if (cell_process_setup_limits (plan, fs->proc_dfd, &err) < 0
+      || cell_sandbox_init_process (plan, &sp, &err) < 0)
+    init_fail (sync, err);
+  cell_fsop_ctx_release (fs);
+  cell_prepared_release (&s->prep);
+  umask (s->umask);
+  if (cell_process_setup_identity (&sp.p, NULL, &err) < 0)
+    init_fail (sync, err);
+  for (size_t i = 0; i < s->opts->n_filters; i++)
+    if (cell_seccomp_load (s->opts->filters[i], NULL, &err) < 0)
+      init_fail (sync, err);
+  init_trace (s, "identity");
+  s->trace[s->trace_len < sizeof (s->trace) ? s->trace_len : sizeof (s->trace) - 1] = '\0';
+  if (cell_sync_send (sync, CELL_SYNC_READY, s->trace, -1, &err) < 0)
+    init_fail (sync, err);
+  cell_sandbox_init_exec (plan, &sp, s->stub_fd, s->opts->status_fd);
+}
+
 static NORETURN void
 init_main (struct spawn *s)
 {
@@ -306,8 +405,11 @@ init_main (struct spawn *s)
   cell_fsop_ctx_init (&fs, s->plan, &s->prep);
   fs.in_userns = s->plan->ns[CELL_NS_USER].create || s->plan->ns[CELL_NS_USER].path;
   fs.own_cgroupns = s->plan->ns[CELL_NS_CGROUP].create || s->plan->ns[CELL_NS_CGROUP].path;
-  if (init_namespaces (s, &sync, &fs, &err) < 0 || init_filesystem (s, &sync, &fs, &hook_json, &err) < 0
-      || init_process (s, &sync, &fs, &exe, &err) < 0)
+  if (init_namespaces (s, &sync, &fs, &err) < 0 || init_filesystem (s, &sync, &fs, &hook_json, &err) < 0)
+    init_fail (&sync, err);
+  if (s->plan->sandbox)
+    init_sandbox (s, &sync, &fs);
+  if (init_process (s, &sync, &fs, &exe, &err) < 0)
     init_fail (&sync, err);
   /* from here on init outlives `cell create` */
   prctl (PR_SET_PDEATHSIG, 0, 0, 0, 0);
@@ -363,6 +465,7 @@ spawn_release (struct spawn *s)
   cell_closep (&s->sock_rt);
   cell_closep (&s->sock_init);
   cell_closep (&s->stub_fd);
+  cell_closep (&s->host_proc);
   cell_prepared_release (&s->prep);
 }
 #define cleanup_spawn __attribute__ ((cleanup (spawn_release)))
@@ -388,9 +491,15 @@ spawn_prepare (struct spawn *s, struct cell_error **err)
 
   for (int t = 0; t < CELL_NS_COUNT; t++)
     s->shape.unshared |= plan->ns[t].path != NULL;
-  s->shape.init_pid = s->shape.unshared && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path);
+  /* a sandbox's namespaces given as fds are joined first, by init */
+  if (plan->sandbox)
+    s->shape.unshared |= plan->sandbox->userns_fd >= 0 || plan->sandbox->pidns_fd >= 0;
+  s->shape.init_pid = s->shape.unshared
+                      && (plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path
+                          || (plan->sandbox && plan->sandbox->pidns_fd >= 0));
   s->shape.pty = plan->process.present && plan->process.terminal;
   s->shape.seccomp_notify = plan->process.present && cell_seccomp_has_notify (s->opts->seccomp);
+  s->unprivileged = geteuid () != 0;
   if (cell_prepare (plan, &po, &s->prep, err) < 0)
     return -1;
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -447,9 +556,10 @@ spawn_clone (struct spawn *s, struct cell_error **err)
   int e;
 
   for (int t = 0; t < CELL_NS_COUNT; t++)
-    if (plan->ns[t].create && t != CELL_NS_CGROUP && t != CELL_NS_TIME)
+    if (plan->ns[t].create && ns_at_clone (plan, t))
       flags |= (uint64_t)cell_ns_clone_flag ((enum cell_ns_type)t);
-  if (plan->root_switch != CELL_ROOT_CHROOT)
+  /* a sandbox builds its root on a tmpfs of its own: nothing to attach */
+  if (plan->root_switch != CELL_ROOT_CHROOT && !plan->sandbox)
     {
       if (!s->opts->attach_dir)
         return cell_err (err, 0, "no directory to attach the container's root on");
@@ -461,7 +571,8 @@ spawn_clone (struct spawn *s, struct cell_error **err)
     {
       /* no clone3: a plain fork, namespaces by unshare in init */
       s->shape.unshared = true;
-      s->shape.init_pid = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path;
+      s->shape.init_pid = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path
+                          || (plan->sandbox && plan->sandbox->pidns_fd >= 0);
       s->child = fork ();
     }
   if (s->child == 0)
@@ -495,9 +606,13 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
     return -1;
   if (plan->ns[CELL_NS_USER].create
       && (cell_proc_open ("/proc", &proc, err) < 0
-          || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, geteuid () != 0, err) < 0))
+          || (plan->sandbox && plan->sandbox->setgroups_deny && !s->unprivileged
+              && cell_ns_deny_setgroups (proc, s->child, err) < 0)
+          || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, s->unprivileged, err) < 0))
     return -1;
   if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, err) < 0)
+    return -1;
+  if (cell_netdev_move (plan, s->child, err) < 0)
     return -1;
   cell_trace ("placed");
   if (cell_prepare_build_in (&s->prep, s->child, s->opts->attach_dir, &root, err) < 0
@@ -590,6 +705,7 @@ cell_spawn (const struct cell_plan *plan, const struct cell_spawn_opts *opts, st
     .stub_fd = -1,
     .pidfd = -1,
     .master = -1,
+    .host_proc = -1,
   };
   struct cell_sync sync;
 

@@ -47,6 +47,10 @@ struct cell_spawn_opts
   struct cell_seccomp *seccomp; /* compiled linux.seccomp (before anything was created), or NULL */
   bool exec_stub; /* init ends in the sealed exec stub (sealed-exe.h); else the runtime itself runs sealed */
   bool force_mount2; /* build an image root in parts (tests of the mount(2) way) */
+  /* sandbox plans only (read nowhere else): */
+  struct cell_seccomp *const *filters; /* loaded last, after the identity (bwrap's --seccomp programs) */
+  size_t n_filters;
+  int status_fd; /* with a reaping pid 1: where it writes the command's exit status (one byte), or -1 */
   struct cell_spawn_callbacks cb;
 };
 

@@ -116,15 +116,15 @@ cell_spec_default_json (bool rootless)
   mount (g, "/dev/shm", "tmpfs", "shm",
          (const char *const[]){ "nosuid", "noexec", "nodev", "mode=1777", "size=65536k", NULL });
   mount (g, "/dev/mqueue", "mqueue", "mqueue", (const char *const[]){ "nosuid", "noexec", "nodev", NULL });
+  /* rootless binds the host's /sys, as runc's rootless spec does; the cgroup mount over it (binds of the
+     hierarchies in a user namespace) keeps every /sys/fs/cgroup mount read-only (CVE-2023-25809) */
   if (rootless)
     mount (g, "/sys", "none", "/sys",
            (const char *const[]){ "rbind", "nosuid", "noexec", "nodev", "ro", NULL });
   else
-    {
-      mount (g, "/sys", "sysfs", "sysfs", (const char *const[]){ "nosuid", "noexec", "nodev", "ro", NULL });
-      mount (g, "/sys/fs/cgroup", "cgroup", "cgroup",
-             (const char *const[]){ "nosuid", "noexec", "nodev", "relatime", "ro", NULL });
-    }
+    mount (g, "/sys", "sysfs", "sysfs", (const char *const[]){ "nosuid", "noexec", "nodev", "ro", NULL });
+  mount (g, "/sys/fs/cgroup", "cgroup", "cgroup",
+         (const char *const[]){ "nosuid", "noexec", "nodev", "relatime", "ro", NULL });
   cell_json_gen_array_close (g);
 
   cell_json_gen_key (g, "linux");

@@ -262,6 +262,24 @@ static const struct cell_field io_priority_rows[] = {
 };
 static DESC (io_priority_desc, "process.ioPriority", struct cell_spec_process, io_priority_rows);
 
+static const struct cell_field scheduler_rows[] = {
+  ROWR ("policy", CELL_F_STRING, struct cell_spec_process, sched_policy),
+  ROW ("nice", CELL_F_I32, struct cell_spec_process, sched_nice),
+  ROW ("priority", CELL_F_I32, struct cell_spec_process, sched_priority),
+  ROW ("flags", CELL_F_STRV, struct cell_spec_process, sched_flags),
+  ROW ("runtime", CELL_F_U64, struct cell_spec_process, sched_runtime),
+  ROW ("deadline", CELL_F_U64, struct cell_spec_process, sched_deadline),
+  ROW ("period", CELL_F_U64, struct cell_spec_process, sched_period),
+};
+static DESC (scheduler_desc, "process.scheduler", struct cell_spec_process, scheduler_rows);
+
+static const struct cell_field exec_cpu_affinity_rows[] = {
+  ROW ("initial", CELL_F_STRING, struct cell_spec_process, exec_cpu_initial),
+  ROW ("final", CELL_F_STRING, struct cell_spec_process, exec_cpu_final),
+};
+static DESC (exec_cpu_affinity_desc, "process.execCPUAffinity", struct cell_spec_process,
+             exec_cpu_affinity_rows);
+
 static const struct cell_field process_rows[] = {
   ROW ("terminal", CELL_F_BOOL, struct cell_spec_process, terminal),
   OBJH ("consoleSize", struct cell_spec_process, console_size, has_console_size, console_size_desc),
@@ -277,8 +295,8 @@ static const struct cell_field process_rows[] = {
   ROWH ("oomScoreAdj", CELL_F_I32, struct cell_spec_process, oom_score_adj, has_oom_score_adj),
   ROW ("selinuxLabel", CELL_F_STRING, struct cell_spec_process, selinux_label),
   FLATH ("ioPriority", struct cell_spec_process, has_io_priority, io_priority_desc),
-  PRESENT ("scheduler", struct cell_spec_process, has_scheduler),
-  PRESENT ("execCPUAffinity", struct cell_spec_process, has_exec_cpu_affinity),
+  FLATH ("scheduler", struct cell_spec_process, has_scheduler, scheduler_desc),
+  FLATH ("execCPUAffinity", struct cell_spec_process, has_exec_cpu_affinity, exec_cpu_affinity_desc),
 };
 DESC (cell_spec_process_desc, "process", struct cell_spec_process, process_rows);
 
@@ -473,6 +491,48 @@ static const struct cell_field time_offsets_rows[] = {
 };
 static DESC (time_offsets_desc, "linux.timeOffsets", struct cell_spec_linux, time_offsets_rows);
 
+static const struct cell_field memory_policy_rows[] = {
+  ROWR ("mode", CELL_F_STRING, struct cell_spec_linux, mempolicy_mode),
+  ROW ("nodes", CELL_F_STRING, struct cell_spec_linux, mempolicy_nodes),
+  ROW ("flags", CELL_F_STRV, struct cell_spec_linux, mempolicy_flags),
+};
+static DESC (memory_policy_desc, "linux.memoryPolicy", struct cell_spec_linux, memory_policy_rows);
+
+static const struct cell_field intel_rdt_rows[] = {
+  ROW ("closID", CELL_F_STRING, struct cell_spec_linux, rdt_clos_id),
+  ROW ("l3CacheSchema", CELL_F_STRING, struct cell_spec_linux, rdt_l3_cache_schema),
+  ROW ("memBwSchema", CELL_F_STRING, struct cell_spec_linux, rdt_mem_bw_schema),
+  ROW ("schemata", CELL_F_STRV, struct cell_spec_linux, rdt_schemata),
+  ROW ("enableCMT", CELL_F_BOOL, struct cell_spec_linux, rdt_enable_cmt),
+  ROW ("enableMBM", CELL_F_BOOL, struct cell_spec_linux, rdt_enable_mbm),
+};
+static DESC (intel_rdt_desc, "linux.intelRdt", struct cell_spec_linux, intel_rdt_rows);
+
+/* netDevices: {"eth0": {"name": "c0"}} -> kv (eth0, c0); an entry without a name keeps the host's name. */
+static int
+dec_net_devices (const struct cell_json *j, void *dst, const char *display, const char *ptr,
+                 struct cell_error **err)
+{
+  struct cell_spec_linux *l
+      = (struct cell_spec_linux *)((char *)dst - offsetof (struct cell_spec_linux, net_devices));
+  if (j->type != CELL_JSON_OBJECT)
+    return bad (err, display, ptr, "expected object", NULL);
+  l->net_devices = xcalloc (j->len + 1, sizeof (*l->net_devices));
+  for (size_t i = 0; i < j->len; i++)
+    {
+      const struct cell_json *e = j->items[i], *name;
+      if (e->type != CELL_JSON_OBJECT)
+        return cell_err (err, 0, "%s: %s/%s: expected object", display, ptr, j->keys[i]);
+      name = cell_json_get (e, "name");
+      if (name && name->type != CELL_JSON_NULL && name->type != CELL_JSON_STRING)
+        return cell_err (err, 0, "%s: %s/%s/name: expected string", display, ptr, j->keys[i]);
+      l->net_devices[i].key = xstrdup (j->keys[i]);
+      l->net_devices[i].value = xstrdup (name && name->type == CELL_JSON_STRING ? name->s : j->keys[i]);
+      l->n_net_devices++;
+    }
+  return 0;
+}
+
 #define LNX struct cell_spec_linux
 static const struct cell_field linux_rows[] = {
   ARR ("namespaces", LNX, namespaces, n_namespaces, namespace_desc),
@@ -494,9 +554,14 @@ static const struct cell_field linux_rows[] = {
     .sub = &cell_spec_seccomp_desc },
   FLAT ("personality", personality_desc),
   FLATH ("timeOffsets", LNX, has_time_offsets, time_offsets_desc),
-  PRESENT ("intelRdt", LNX, has_intel_rdt),
-  PRESENT ("netDevices", LNX, has_net_devices),
-  PRESENT ("memoryPolicy", LNX, has_memory_policy),
+  FLATH ("intelRdt", LNX, has_intel_rdt, intel_rdt_desc),
+  { .name = "netDevices",
+    .kind = CELL_F_CUSTOM_KV,
+    .offset = offsetof (LNX, net_devices),
+    .has_offset = NOFF,
+    .count_offset = offsetof (LNX, n_net_devices),
+    .decode = dec_net_devices },
+  FLATH ("memoryPolicy", LNX, has_memory_policy, memory_policy_desc),
 };
 static DESC (linux_desc, "linux", LNX, linux_rows);
 #undef LNX

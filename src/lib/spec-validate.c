@@ -116,6 +116,39 @@ warn_caps (const struct cell_spec_caps *c, const char *display, const char *ptr)
                    sets[s][i]);
 }
 
+/* config.md "scheduler", with runc's rules (sched_setattr(2)): nice for the fair policies, a static priority
+   for the real-time ones only, runtime/deadline/period for SCHED_DEADLINE only. */
+static int
+check_scheduler (const struct cell_spec_process *p, const char *display, const char *ptr,
+                 struct cell_error **err)
+{
+  const char *pol = p->sched_policy;
+  bool rt = streq (pol, "SCHED_FIFO") || streq (pol, "SCHED_RR");
+  if (cell_sched_policy_from_name (pol) < 0)
+    {
+      if (streq (pol, "SCHED_ISO"))
+        return cell_err (err, 0, "%s: %s/scheduler/policy: `SCHED_ISO` is not implemented by Linux", display,
+                         ptr);
+      return cell_err (err, 0, "%s: %s/scheduler/policy: unknown policy `%s`", display, ptr, pol);
+    }
+  if (p->sched_nice < -20 || p->sched_nice > 19)
+    return cell_err (err, 0, "%s: %s/scheduler/nice: must be between -20 and 19", display, ptr);
+  if (rt && (p->sched_priority < 1 || p->sched_priority > 99))
+    return cell_err (err, 0, "%s: %s/scheduler/priority: must be between 1 and 99 for `%s`", display, ptr,
+                     pol);
+  if (!rt && p->sched_priority != 0)
+    return cell_err (err, 0, "%s: %s/scheduler/priority: only SCHED_FIFO and SCHED_RR take a priority",
+                     display, ptr);
+  if (!streq (pol, "SCHED_DEADLINE") && (p->sched_runtime || p->sched_deadline || p->sched_period))
+    return cell_err (err, 0, "%s: %s/scheduler: runtime, deadline and period are for SCHED_DEADLINE only",
+                     display, ptr);
+  for (size_t i = 0; p->sched_flags && p->sched_flags[i]; i++)
+    if (cell_sched_flag_from_name (p->sched_flags[i]) < 0)
+      return cell_err (err, 0, "%s: %s/scheduler/flags/%zu: unknown flag `%s`", display, ptr, i,
+                       p->sched_flags[i]);
+  return 0;
+}
+
 static int
 check_process (const struct cell_spec_process *p, const char *display, const char *ptr,
                struct cell_error **err)
@@ -154,14 +187,157 @@ check_process (const struct cell_spec_process *p, const char *display, const cha
     }
   if (p->has_caps)
     warn_caps (&p->caps, display, ptr);
-  if (p->has_scheduler)
-    return cell_err (err, 0, "%s: %s/scheduler: not supported by cell", display, ptr);
-  if (p->has_exec_cpu_affinity)
-    return cell_err (err, 0, "%s: %s/execCPUAffinity: not supported by cell", display, ptr);
-  if (p->apparmor_profile && *p->apparmor_profile)
-    return cell_err (err, 0, "%s: %s/apparmorProfile: AppArmor is not supported by cell", display, ptr);
-  if (p->selinux_label && *p->selinux_label)
-    return cell_err (err, 0, "%s: %s/selinuxLabel: SELinux is not supported by cell", display, ptr);
+  if (p->has_scheduler && check_scheduler (p, display, ptr, err) < 0)
+    return -1;
+  if (p->exec_cpu_initial && !cell_resources_cpuset_list_valid (p->exec_cpu_initial))
+    return cell_err (err, 0, "%s: %s/execCPUAffinity/initial: invalid cpu list `%s`", display, ptr,
+                     p->exec_cpu_initial);
+  if (p->exec_cpu_final && !cell_resources_cpuset_list_valid (p->exec_cpu_final))
+    return cell_err (err, 0, "%s: %s/execCPUAffinity/final: invalid cpu list `%s`", display, ptr,
+                     p->exec_cpu_final);
+  /* apparmorProfile and selinuxLabel need their LSM active on the host: lsm.c checks, before create */
+  return 0;
+}
+
+/* Every range of a user namespace map: not empty, and inside the 32-bit id space on both sides. */
+static int
+check_id_maps (const struct cell_spec_id_map *m, size_t n, const char *display, const char *ptr,
+               struct cell_error **err)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      if (m[i].size == 0)
+        return cell_err (err, 0, "%s: %s/%zu/size: must not be zero", display, ptr, i);
+      if ((uint64_t)m[i].container_id + m[i].size > UINT32_MAX
+          || (uint64_t)m[i].host_id + m[i].size > UINT32_MAX)
+        return cell_err (err, 0, "%s: %s/%zu: the range goes past the last id", display, ptr, i);
+    }
+  return 0;
+}
+
+static bool
+id_mapped (const struct cell_spec_id_map *m, size_t n, uint32_t id)
+{
+  for (size_t i = 0; i < n; i++)
+    if (id >= m[i].container_id && (uint64_t)id < (uint64_t)m[i].container_id + m[i].size)
+      return true;
+  return false;
+}
+
+/* The process's ids must exist in a user namespace the runtime creates (setresuid/setgroups to an unmapped
+   id fail with EINVAL). Container id 0 need not: init then takes the process's ids, not root's, with the
+   namespace's capabilities all the same. A joined namespace's maps are only known in init, which checks. */
+static int
+check_process_ids_mapped (const struct cell_spec *spec, const char *display, struct cell_error **err)
+{
+  const struct cell_spec_linux *l = &spec->linux_;
+  const struct cell_spec_user *u = &spec->process.user;
+  bool create = false;
+  for (size_t i = 0; i < l->n_namespaces; i++)
+    if (l->namespaces[i].type == CELL_NS_USER && !(l->namespaces[i].path && *l->namespaces[i].path))
+      create = true;
+  if (!spec->has_process || !create || !l->n_uid_mappings)
+    return 0;
+  if (!id_mapped (l->uid_mappings, l->n_uid_mappings, u->uid))
+    return cell_err (err, 0, "%s: /process/user/uid: %u is not mapped by /linux/uidMappings", display,
+                     (unsigned)u->uid);
+  if (!id_mapped (l->gid_mappings, l->n_gid_mappings, u->gid))
+    return cell_err (err, 0, "%s: /process/user/gid: %u is not mapped by /linux/gidMappings", display,
+                     (unsigned)u->gid);
+  for (size_t i = 0; i < u->n_additional_gids; i++)
+    if (!id_mapped (l->gid_mappings, l->n_gid_mappings, u->additional_gids[i]))
+      return cell_err (err, 0, "%s: /process/user/additionalGids/%zu: %u is not mapped by /linux/gidMappings",
+                       display, i, (unsigned)u->additional_gids[i]);
+  return 0;
+}
+
+/* config-linux.md "Memory policy", with runc's rules on the node count of each mode. */
+static int
+check_memory_policy (const struct cell_spec_linux *l, const char *display, struct cell_error **err)
+{
+  const char *m = l->mempolicy_mode;
+  bool nodes = l->mempolicy_nodes && *l->mempolicy_nodes;
+  bool stat = false, rel = false;
+  if (cell_mempolicy_mode_from_name (m) < 0)
+    return cell_err (err, 0, "%s: /linux/memoryPolicy/mode: unknown mode `%s`", display, m);
+  if (l->mempolicy_nodes && !cell_resources_cpuset_list_valid (l->mempolicy_nodes))
+    return cell_err (err, 0, "%s: /linux/memoryPolicy/nodes: invalid node list `%s`", display,
+                     l->mempolicy_nodes);
+  if ((streq (m, "MPOL_DEFAULT") || streq (m, "MPOL_LOCAL")) && nodes)
+    return cell_err (err, 0, "%s: /linux/memoryPolicy/nodes: `%s` takes no nodes", display, m);
+  if (!nodes && !streq (m, "MPOL_DEFAULT") && !streq (m, "MPOL_LOCAL") && !streq (m, "MPOL_PREFERRED"))
+    return cell_err (err, 0, "%s: /linux/memoryPolicy/nodes: `%s` needs at least one node", display, m);
+  for (size_t i = 0; l->mempolicy_flags && l->mempolicy_flags[i]; i++)
+    {
+      const char *f = l->mempolicy_flags[i];
+      if (cell_mempolicy_flag_from_name (f) < 0)
+        return cell_err (err, 0, "%s: /linux/memoryPolicy/flags/%zu: unknown flag `%s`", display, i, f);
+      stat |= streq (f, "MPOL_F_STATIC_NODES");
+      rel |= streq (f, "MPOL_F_RELATIVE_NODES");
+    }
+  if (stat && rel)
+    return cell_err (err, 0,
+                     "%s: /linux/memoryPolicy/flags: MPOL_F_STATIC_NODES and MPOL_F_RELATIVE_NODES "
+                     "exclude each other",
+                     display);
+  return 0;
+}
+
+/* An interface name the kernel takes (dev_valid_name): 1..15 bytes, not `.` or `..`, no `/`, `:` or space;
+   a target may be a template ending in `%d`. */
+static bool
+ifname_valid (const char *n)
+{
+  size_t len = strlen (n);
+  if (len == 0 || len >= 16 || streq (n, ".") || streq (n, ".."))
+    return false;
+  for (const char *c = n; *c; c++)
+    if (*c == '/' || *c == ':' || isspace ((unsigned char)*c))
+      return false;
+  return true;
+}
+
+/* config-linux.md "Network Devices": moved into the container's own network namespace (runc: never the
+   host's). */
+static int
+check_net_devices (const struct cell_spec *spec, const char *display, struct cell_error **err)
+{
+  const struct cell_spec_linux *l = &spec->linux_;
+  if (!has_ns (spec, CELL_NS_NETWORK))
+    return cell_err (err, 0, "%s: /linux/netDevices: needs a network namespace of the container's own",
+                     display);
+  for (size_t i = 0; i < l->n_net_devices; i++)
+    {
+      const char *host = l->net_devices[i].key, *name = l->net_devices[i].value;
+      if (!ifname_valid (host))
+        return cell_err (err, 0, "%s: /linux/netDevices/%s: invalid interface name", display, host);
+      if (!ifname_valid (name))
+        return cell_err (err, 0, "%s: /linux/netDevices/%s/name: invalid interface name `%s`", display, host,
+                         name);
+      for (size_t k = 0; k < i; k++)
+        if (streq (l->net_devices[k].value, name) && !strstr (name, "%d"))
+          return cell_err (err, 0, "%s: /linux/netDevices/%s/name: `%s` is taken by another device", display,
+                           host, name);
+    }
+  return 0;
+}
+
+/* config-linux.md "IntelRdt": the value rules (MUST); whether the host has resctrl is checked before create.
+ */
+static int
+check_intel_rdt (const struct cell_spec_linux *l, const char *display, struct cell_error **err)
+{
+  if (l->rdt_clos_id
+      && (strchr (l->rdt_clos_id, '/') ? !streq (l->rdt_clos_id, "/") : streq (l->rdt_clos_id, "..")))
+    return cell_err (err, 0, "%s: /linux/intelRdt/closID: invalid `%s`", display, l->rdt_clos_id);
+  if (l->rdt_mem_bw_schema && strncmp (l->rdt_mem_bw_schema, "MB:", 3) != 0)
+    return cell_err (err, 0, "%s: /linux/intelRdt/memBwSchema: must start with `MB:`", display);
+  if ((l->rdt_l3_cache_schema && strpbrk (l->rdt_l3_cache_schema, "\n\r"))
+      || (l->rdt_mem_bw_schema && strpbrk (l->rdt_mem_bw_schema, "\n\r")))
+    return cell_err (err, 0, "%s: /linux/intelRdt: a schema holds a newline", display);
+  for (size_t i = 0; l->rdt_schemata && l->rdt_schemata[i]; i++)
+    if (strpbrk (l->rdt_schemata[i], "\n\r"))
+      return cell_err (err, 0, "%s: /linux/intelRdt/schemata/%zu: holds a newline", display, i);
   return 0;
 }
 
@@ -191,15 +367,10 @@ check_linux (const struct cell_spec *spec, const char *display, struct cell_erro
   if (has_ns (spec, CELL_NS_USER) && (l->n_uid_mappings == 0) != (l->n_gid_mappings == 0))
     return cell_err (err, 0, "%s: /linux/%s: uidMappings and gidMappings go together", display,
                      l->n_uid_mappings ? "gidMappings" : "uidMappings");
-  for (size_t i = 0; i < l->n_uid_mappings + l->n_gid_mappings; i++)
-    {
-      bool uid = i < l->n_uid_mappings;
-      const struct cell_spec_id_map *m = uid ? &l->uid_mappings[i] : &l->gid_mappings[i - l->n_uid_mappings];
-      size_t idx = uid ? i : i - l->n_uid_mappings;
-      if (m->size == 0)
-        return cell_err (err, 0, "%s: /linux/%s/%zu/size: must not be zero", display,
-                         uid ? "uidMappings" : "gidMappings", idx);
-    }
+  if (check_id_maps (l->uid_mappings, l->n_uid_mappings, display, "/linux/uidMappings", err) < 0
+      || check_id_maps (l->gid_mappings, l->n_gid_mappings, display, "/linux/gidMappings", err) < 0
+      || check_process_ids_mapped (spec, display, err) < 0)
+    return -1;
   for (size_t i = 0; i < l->n_devices; i++)
     {
       const struct cell_spec_device *d = &l->devices[i];
@@ -248,21 +419,46 @@ check_linux (const struct cell_spec *spec, const char *display, struct cell_erro
                      l->personality_domain);
   if (l->has_time_offsets && !has_ns (spec, CELL_NS_TIME))
     return cell_err (err, 0, "%s: /linux/timeOffsets: needs a time namespace", display);
-  if (l->mount_label && *l->mount_label)
-    return cell_err (err, 0, "%s: /linux/mountLabel: SELinux is not supported by cell", display);
-  if (l->has_intel_rdt)
-    return cell_err (err, 0, "%s: /linux/intelRdt: not supported by cell", display);
-  if (l->has_net_devices)
-    return cell_err (err, 0, "%s: /linux/netDevices: not supported by cell", display);
-  if (l->has_memory_policy)
-    return cell_err (err, 0, "%s: /linux/memoryPolicy: not supported by cell", display);
+  /* mountLabel needs SELinux active on the host: lsm.c checks, before create */
+  if (l->has_intel_rdt && check_intel_rdt (l, display, err) < 0)
+    return -1;
+  if (l->n_net_devices && check_net_devices (spec, display, err) < 0)
+    return -1;
+  if (l->has_memory_policy && check_memory_policy (l, display, err) < 0)
+    return -1;
   if (l->has_resources && cell_resources_validate (&l->resources, display, "/linux/resources", err) < 0)
     return -1;
   return 0;
 }
 
+/* config.md "idmap": the mount's own mappings (both, or neither), else the container's user namespace's;
+   only binds can be id-mapped (runc's rule: MOUNT_ATTR_IDMAP needs a mount to clone). */
 static int
-check_mount (const struct cell_spec_mount *m, size_t i, const char *display, struct cell_error **err)
+check_idmap (const struct cell_spec *spec, const struct cell_spec_mount *m, const struct cell_mount_opts *mo,
+             bool bind, size_t i, const char *display, struct cell_error **err)
+{
+  cleanup_free char *uptr = xasprintf ("/mounts/%zu/uidMappings", i);
+  cleanup_free char *gptr = xasprintf ("/mounts/%zu/gidMappings", i);
+  if (!mo->idmap && !m->n_uid_mappings && !m->n_gid_mappings)
+    return 0;
+  if (!bind)
+    return cell_err (err, 0, "%s: /mounts/%zu: id-mapped mounts must be bind mounts", display, i);
+  if ((m->n_uid_mappings == 0) != (m->n_gid_mappings == 0))
+    return cell_err (err, 0, "%s: %s: uidMappings and gidMappings go together", display,
+                     m->n_uid_mappings ? gptr : uptr);
+  if (!m->n_uid_mappings && !has_ns (spec, CELL_NS_USER))
+    return cell_err (
+        err, 0, "%s: /mounts/%zu/options: `%s` without uidMappings and gidMappings needs a user namespace",
+        display, i, mo->ridmap ? "ridmap" : "idmap");
+  if (check_id_maps (m->uid_mappings, m->n_uid_mappings, display, uptr, err) < 0
+      || check_id_maps (m->gid_mappings, m->n_gid_mappings, display, gptr, err) < 0)
+    return -1;
+  return 0;
+}
+
+static int
+check_mount (const struct cell_spec *spec, const struct cell_spec_mount *m, size_t i, const char *display,
+             struct cell_error **err)
 {
   cleanup_free char *ptr = xasprintf ("/mounts/%zu/options", i);
   struct cell_mount_opts mo;
@@ -275,8 +471,8 @@ check_mount (const struct cell_spec_mount *m, size_t i, const char *display, str
     bind |= streq (m->options[k], "bind") || streq (m->options[k], "rbind");
   if (cell_mount_opts_parse (m->options, &mo, display, ptr, err) < 0)
     return -1;
-  if (mo.idmap || m->n_uid_mappings || m->n_gid_mappings)
-    r = cell_err (err, 0, "%s: /mounts/%zu: id-mapped mounts are not supported yet", display, i);
+  if (check_idmap (spec, m, &mo, bind, i, display, err) < 0)
+    r = -1;
   else if (bind && (!m->source || !*m->source))
     r = cell_err (err, 0, "%s: /mounts/%zu/source: a bind mount needs a source", display, i);
   else if (!bind && (!m->type || !*m->type))
@@ -298,7 +494,7 @@ check_mounts (const struct cell_spec *spec, const char *display, struct cell_err
 {
   const struct cell_spec_linux *l = &spec->linux_;
   for (size_t i = 0; i < spec->n_mounts; i++)
-    if (check_mount (&spec->mounts[i], i, display, err) < 0)
+    if (check_mount (spec, &spec->mounts[i], i, display, err) < 0)
       return -1;
   /* runtime-spec: a namespace type not listed is inherited. In the runtime's own mount namespace cell
      mounts nothing (it would change the host's mount table): say what is left out. */

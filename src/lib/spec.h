@@ -72,11 +72,19 @@ struct cell_spec_process
   bool has_oom_score_adj;
   int32_t oom_score_adj;
   char *selinux_label;
-  /* scheduler / ioPriority / execCPUAffinity: parsed; unsupported values error at validation */
   bool has_io_priority;
   char *io_priority_class;
   int32_t io_priority_priority;
-  bool has_scheduler, has_exec_cpu_affinity; /* present: rejected by validation (not supported yet) */
+  /* scheduler: sched_setattr(2) */
+  bool has_scheduler;
+  char *sched_policy; /* "SCHED_OTHER", ... */
+  int32_t sched_nice;
+  int32_t sched_priority;
+  char **sched_flags;
+  uint64_t sched_runtime, sched_deadline, sched_period;
+  /* execCPUAffinity: cpu lists ("0-3,7"), NULL when absent */
+  bool has_exec_cpu_affinity;
+  char *exec_cpu_initial, *exec_cpu_final;
 };
 
 struct cell_spec_root
@@ -208,7 +216,19 @@ struct cell_spec_linux
   bool has_time_offsets;
   int64_t time_offset_boottime_secs, time_offset_monotonic_secs;
   uint32_t time_offset_boottime_nanosecs, time_offset_monotonic_nanosecs;
-  bool has_intel_rdt, has_net_devices, has_memory_policy; /* present: rejected by validation */
+  /* memoryPolicy: set_mempolicy(2) */
+  bool has_memory_policy;
+  char *mempolicy_mode;  /* "MPOL_BIND", ... */
+  char *mempolicy_nodes; /* "0-3,7", NULL when absent */
+  char **mempolicy_flags;
+  /* netDevices: host interface name -> name in the container (the host's name when the entry has none) */
+  struct cell_spec_kv *net_devices;
+  size_t n_net_devices;
+  /* intelRdt: resctrl */
+  bool has_intel_rdt;
+  char *rdt_clos_id, *rdt_l3_cache_schema, *rdt_mem_bw_schema;
+  char **rdt_schemata;
+  bool rdt_enable_cmt, rdt_enable_mbm;
 };
 
 struct cell_spec

@@ -412,17 +412,22 @@ cell_state_salvage (int dfd, const char *id, struct cell_state **out)
 {
   struct cell_json *doc = NULL;
   struct cell_state *st = xzalloc (sizeof *st);
-  const struct cell_json *priv;
+  const struct cell_json *priv, *v;
   unsigned long long pid = 0, start = 0;
 
   st->id = xstrdup (id);
   st->bundle = xstrdup ("");
   if (parse_state (dfd, id, &doc, NULL) == 0 && doc->type == CELL_JSON_OBJECT
-      && (priv = member (doc, "cell", CELL_JSON_OBJECT)) && number_member (doc, "pid", INT32_MAX, &pid)
-      && number_member (priv, "startTime", ULLONG_MAX, &start) && pid > 0 && start > 0)
+      && (priv = member (doc, "cell", CELL_JSON_OBJECT)))
     {
-      st->pid = (pid_t)pid;
-      st->start_time = start;
+      if (number_member (doc, "pid", INT32_MAX, &pid) && number_member (priv, "startTime", ULLONG_MAX, &start)
+          && pid > 0 && start > 0)
+        {
+          st->pid = (pid_t)pid;
+          st->start_time = start;
+        }
+      if ((v = member (priv, "cgroup", CELL_JSON_STRING)))
+        st->cgroup = xstrdup (v->s);
     }
   cell_json_free (doc);
   *out = st;

@@ -67,8 +67,9 @@ int cell_state_read (int dfd, const char *id, struct cell_state **out, struct ce
    missing or invalid ..."). Caller frees *out. */
 int cell_state_parse (const char *buf, size_t len, const char *id, struct cell_state **out,
                       struct cell_error **err);
-/* For `delete --force` of a state that does not read: what can still be proven (the pid and start time, if
-   they parse); never fails, *out may be empty. */
+/* For `delete --force` of a state that does not read: what it still says (the pid with its start time, if
+   both parse; the cgroup string, unchecked: cell_cgroup_deserialize checks it); never fails, *out may be
+   empty. */
 void cell_state_salvage (int dfd, const char *id, struct cell_state **out);
 /* The config.json `create` validated, written once into the state dir; later commands load it from there. */
 int cell_state_config_write (int dfd, const char *buf, size_t len, const char *id, struct cell_error **err);

@@ -56,11 +56,11 @@ copy_fd (int from, int to)
 }
 
 int
-cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
+cell_supervise (pid_t pid, int pidfd, int pty_master, int status_fd, int *wstatus)
 {
   sigset_t mask;
   int sfd = -1;
-  bool init_done = false, stdin_open = pty_master >= 0;
+  bool init_done = false, stdin_open = pty_master >= 0, never_started = false;
   struct winsize ws;
 
   sigfillset (&mask);
@@ -78,8 +78,8 @@ cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
     }
   while (!init_done)
     {
-      struct pollfd pfd[4];
-      int n = 0, i_sig, i_pty = -1, i_in = -1, i_pid = -1;
+      struct pollfd pfd[5];
+      int n = 0, i_sig, i_pty = -1, i_in = -1, i_pid = -1, i_status = -1;
       pfd[n] = (struct pollfd){ .fd = sfd, .events = POLLIN };
       i_sig = n++;
       /* the pidfd too: init may have exited before the signalfd existed (its SIGCHLD is then gone) */
@@ -87,6 +87,11 @@ cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
         {
           pfd[n] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
           i_pid = n++;
+        }
+      if (status_fd >= 0)
+        {
+          pfd[n] = (struct pollfd){ .fd = status_fd, .events = POLLIN };
+          i_status = n++;
         }
       if (pty_master >= 0)
         {
@@ -118,12 +123,34 @@ cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
           if (!copy_fd (0, pty_master))
             stdin_open = false;
         }
+      if (i_status >= 0 && (pfd[i_status].revents & (POLLIN | POLLHUP | POLLERR)))
+        {
+          /* a sandbox's report (`x` CODE: the command ended, its pid 1 runs on reaping what is left; `E`
+             CODE: it never started), else EOF at its exec */
+          unsigned char b[2];
+          ssize_t r = read (status_fd, b, 2);
+          if (r == 2)
+            {
+              *wstatus = W_EXITCODE (b[1], 0);
+              init_done = true;
+              never_started = b[0] == 'E';
+            }
+          else if (r >= 0 || errno != EINTR)
+            status_fd = -1;
+        }
       if (i_pid >= 0 && (pfd[i_pid].revents & POLLIN))
         {
           int st;
-          if (waitpid (pid, &st, WNOHANG | __WALL) == pid)
+          pid_t w = waitpid (pid, &st, WNOHANG | __WALL);
+          if (w == pid)
             {
               *wstatus = st;
+              init_done = true;
+            }
+          else if (w < 0 && errno == ECHILD)
+            {
+              /* not ours to reap (the caller is no subreaper of it): gone, its status unknown */
+              *wstatus = W_EXITCODE (255, 0);
               init_done = true;
             }
         }
@@ -166,5 +193,5 @@ cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus)
   sigprocmask (SIG_UNBLOCK, &mask, NULL);
   if (sfd >= 0)
     close (sfd);
-  return 0;
+  return never_started ? 1 : 0;
 }

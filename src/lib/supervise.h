@@ -7,7 +7,8 @@
 
 /* Waits for init (`pid`, `pidfd` if >= 0) while forwarding every signal to it, reaping orphans and, with
    `pty_master` >= 0, relaying it to stdin/stdout (stdin raw when it is a terminal). *wstatus: init's wait
-   status. */
-int cell_supervise (pid_t pid, int pidfd, int pty_master, int *wstatus);
+   status; or, with `status_fd` >= 0, what a sandbox reports there first: two bytes, `x` and its command's
+   exit code (its pid 1 runs on), or `E` and the exit code of an exec that failed (then returns 1). */
+int cell_supervise (pid_t pid, int pidfd, int pty_master, int status_fd, int *wstatus);
 
 #endif

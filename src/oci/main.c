@@ -96,6 +96,20 @@ enum
   OPT_CRIU,
 };
 
+/* bwrap runs itself again as /proc/self/exe (its tests nest sandboxes so): in a sandbox that cell made, that
+   is cell, called with bwrap's options and none of cell's. */
+static bool
+bwrap_self_exec (int argc, char **argv)
+{
+  if (argc < 2 || !argv[0] || !streq (argv[0], "/proc/self/exe") || streq (argv[1], "--help")
+      || streq (argv[1], "--version"))
+    return false;
+  for (size_t i = 0; cell_sandbox_help_row (i); i++)
+    if (streq (cell_sandbox_help_row (i)->name, argv[1]))
+      return true;
+  return false;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -133,7 +147,7 @@ main (int argc, char **argv)
   /* a `bwrap` link to cell: the sandbox front-end with bwrap's whole command line (src/sandbox) */
   {
     cleanup_free char *name = xstrdup (argv[0] ? argv[0] : "");
-    if (streq (basename (name), "bwrap"))
+    if (streq (basename (name), "bwrap") || bwrap_self_exec (argc, argv))
       return cell_sandbox_main (argc, argv, argv[0], true);
   }
   while ((c = getopt_long (argc, argv, "+hv", opts, NULL)) != -1)

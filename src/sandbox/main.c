@@ -221,8 +221,11 @@ cell_sandbox_main (int argc, char **argv, const char *prog, bool as_bwrap)
           cleanup_free char *dump = cell_plan_dump (plan);
           cell_debug ("sandbox plan:\n%s", dump);
         }
-      /* phase 1: the executor learns sandbox plans next */
-      fputs ("cell sandbox: the executor does not run sandbox plans yet\n", stderr);
+      if (cell_sandbox_run (plan, &status, &err) < 0)
+        {
+          say (prefix, "%s", err->msg);
+          status = 1;
+        }
     }
   cell_plan_free (plan);
   cell_strv_free (warnings);

@@ -61,6 +61,11 @@ struct cell_sandbox_help
 /* Row `i` of the table in usage order (bubblewrap's own order first), NULL past the end. */
 const struct cell_sandbox_help *cell_sandbox_help_row (size_t i);
 
+/* Runs a compiled plan (CELL_SANDBOX_RUN) through the executor and waits for its command: *status is its
+   exit status (128+N for signal N), or -1 with *err when the sandbox could not be set up (nothing left
+   behind). */
+int cell_sandbox_run (struct cell_plan *plan, int *status, struct cell_error **err);
+
 /* The front-end's entry (src/sandbox/main.c): `cell sandbox ...` (as_bwrap false, argv[0] = "sandbox")
    and argv[0] == "bwrap". Prints its own errors ("bwrap: ..." / "cell sandbox: ...") and returns the
    exit status. */

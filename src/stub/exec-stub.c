@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* exec-stub.c: the tiny freestanding program init execs from a sealed memfd as its last step. Two forms:
+/* exec-stub.c: the tiny freestanding program init execs from a sealed memfd as its last step. Three forms:
      argv = EXEC-MAGIC PATH ARG0 ARG1 ...      exec PATH with ARG0... and the environment it got (run);
      argv = WAIT-MAGIC FD PATH ARG0 ARG1 ...   a created container's init: accept one connection on the
                                                listening socket FD (`cell start`), then exec PATH; an error
-                                               goes to `start` over that connection (PATH "" = no process).
+                                               goes to `start` over that connection (PATH "" = no process);
+     argv = REAP-MAGIC FLAGS FDS PATH ARG0 ... a sandbox's pid 1 (bwrap's): fork PATH, forward every
+                                               signal to it, reap every child; when PATH ends, write `x` and
+                                               its status (N, or 128+N for signal N) to the status fd and
+                                               keep reaping; exit with it once no child is left (a failed
+                                               exec of PATH writes `E` and its exit code instead). FLAGS:
+                                               `p` the child dies with us, `b` bwrap's exec message, `x` no
+                                               pid 1: exec PATH in place (status fd closed at the exec). FDS:
+                                               the status fd (-1: none), then the fds the child closes
+                                               (pid 1's alone: lock files, the sync fd), comma-separated.
    Invoked any other way (a `#!/proc/self/exe` script in the container reaches it) it refuses. While it runs,
    /proc/self/exe is the sealed memfd, never the host's cell binary (CVE-2019-5736), and a created container
    costs the few pages of this program instead of a copy of the runtime. No libc: a few raw syscalls. */
@@ -11,9 +20,17 @@
 #if defined(__x86_64__)
 #define NR_WRITE 1
 #define NR_CLOSE 3
+#define NR_RT_SIGPROCMASK 14
+#define NR_CLONE 56
 #define NR_EXECVE 59
 #define NR_EXIT 60
+#define NR_WAIT4 61
+#define NR_KILL 62
+#define NR_RT_SIGTIMEDWAIT 128
+#define NR_PRCTL 157
+#define NR_EXIT_GROUP 231
 #define NR_ACCEPT4 288
+#define NR_FCNTL 72
 static long
 sys3 (long n, long a, long b, long c)
 {
@@ -34,9 +51,17 @@ __asm__(".text\n.global _start\n_start:\n\txor %rbp, %rbp\n\tmov %rsp, %rdi\n\ta
 #elif defined(__aarch64__)
 #define NR_WRITE 64
 #define NR_CLOSE 57
+#define NR_RT_SIGPROCMASK 135
+#define NR_CLONE 220
 #define NR_EXECVE 221
 #define NR_EXIT 93
+#define NR_WAIT4 260
+#define NR_KILL 129
+#define NR_RT_SIGTIMEDWAIT 137
+#define NR_PRCTL 167
+#define NR_EXIT_GROUP 94
 #define NR_ACCEPT4 242
+#define NR_FCNTL 25
 static long
 sys3 (long n, long a, long b, long c)
 {
@@ -66,6 +91,13 @@ __asm__(".text\n.global _start\n_start:\n\tmov x0, sp\n\tbl stub_main\n");
 /* keep in sync with sealed-exe.c */
 static const char exec_magic[] = "\001cell-exec-stub";
 static const char wait_magic[] = "\001cell-wait-stub";
+static const char reap_magic[] = "\001cell-reap-stub";
+#define SIGCHLD_ 17
+#define SIGKILL_ 9
+#define WNOHANG_ 1
+#define ECHILD_ 10
+#define PR_SET_PDEATHSIG_ 1
+#define PR_SET_CHILD_SUBREAPER_ 36
 #define SOCK_CLOEXEC_ 02000000
 #define EINTR_ 4
 
@@ -115,6 +147,152 @@ number (const char *s)
   return n;
 }
 
+static int
+has (const char *s, char c)
+{
+  for (; *s; s++)
+    if (*s == c)
+      return 1;
+  return 0;
+}
+
+/* The next number of a comma-separated list (advancing *p), -1 for "-1" or at the end. */
+static long
+next_fd (const char **p)
+{
+  long fd = 0;
+  int neg = 0, any = 0;
+  if (**p == '-')
+    {
+      neg = 1;
+      (*p)++;
+    }
+  while (**p >= '0' && **p <= '9')
+    {
+      fd = fd * 10 + (*(*p)++ - '0');
+      any = 1;
+    }
+  if (**p == ',')
+    (*p)++;
+  return any && !neg ? fd : -1;
+}
+
+/* A sandbox's status fd (REAP), in the child until its exec: `E` and the exit code if that fails. */
+static long status_out = -1;
+
+static void __attribute__ ((noreturn)) exit_status (int code)
+{
+  if (status_out >= 0)
+    {
+      unsigned char b[2] = { 'E', (unsigned char)code };
+      sys3 (NR_WRITE, status_out, (long)b, 2);
+    }
+  sys3 (NR_EXIT_GROUP, code, 0, 0);
+  for (;;)
+    ;
+}
+
+/* The exec failure, in the words podman (and bwrap's callers) key on; never returns. `who`: 0 cell's (exit
+   127 not found, 126 otherwise), 1 bwrap's (exit 1), 2 cell sandbox's. */
+static void __attribute__ ((noreturn)) exec_failed (long fd, const char *path, long r, int who)
+{
+  const char *why = r == -2    ? "no such file or directory"
+                    : r == -13 ? "permission denied"
+                    : r == -8  ? "exec format error"
+                               : "exec failed";
+  if (who == 1)
+    {
+      say_to (fd, "bwrap: execvp ");
+      say_to (fd, path);
+      say_to (fd, ": ");
+      say_to (fd, r == -2 ? "No such file or directory" : r == -13 ? "Permission denied" : why);
+      say_to (fd, "\n");
+      exit_status (1);
+    }
+  if (fd == 2)
+    say (who == 2 ? "cell sandbox: " : "cell: ");
+  say_to (fd, "exec `");
+  say_to (fd, path);
+  say_to (fd, "`: ");
+  say_to (fd, why);
+  if (fd == 2)
+    say ("\n");
+  exit_status (r == -2 ? 127 : 126);
+}
+
+/* pid 1 of a sandbox (bwrap's do_init, plus forwarding): argv = FLAGS FDS PATH ARG0 ... */
+static void __attribute__ ((noreturn)) reap (char **argv, char **envp)
+{
+  unsigned long all = ~0UL, none = 0;
+  char info[128];
+  const char *flags = argv[0], *fds = argv[1];
+  long child, status_fd = next_fd (&fds);
+  unsigned char status[2] = { 'x', 1 };
+  int alive = 1;
+
+  if (has (flags, 'x'))
+    {
+      if (status_fd >= 0 && sys3 (NR_FCNTL, status_fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */) == 0)
+        status_out = status_fd;
+      exec_failed (2, argv[2], sys3 (NR_EXECVE, (long)argv[2], (long)(argv + 3), (long)envp),
+                   has (flags, 'b') ? 1 : 2);
+    }
+  sys4 (NR_RT_SIGPROCMASK, 0 /* SIG_BLOCK */, (long)&all, 0, 8);
+  sys3 (NR_PRCTL, PR_SET_CHILD_SUBREAPER_, 1, 0);
+  child = sys4 (NR_CLONE, SIGCHLD_, 0, 0, 0);
+  if (child == 0)
+    {
+      /* kept until the exec, for its failure */
+      if (status_fd >= 0 && sys3 (NR_FCNTL, status_fd, 2 /* F_SETFD */, 1 /* FD_CLOEXEC */) == 0)
+        status_out = status_fd;
+      while (*fds)
+        {
+          long fd = next_fd (&fds);
+          if (fd >= 0)
+            sys3 (NR_CLOSE, fd, 0, 0);
+        }
+      if (has (flags, 'p'))
+        sys3 (NR_PRCTL, PR_SET_PDEATHSIG_, SIGKILL_, 0);
+      sys4 (NR_RT_SIGPROCMASK, 2 /* SIG_SETMASK */, (long)&none, 0, 8);
+      exec_failed (2, argv[2], sys3 (NR_EXECVE, (long)argv[2], (long)(argv + 3), (long)envp),
+                   has (flags, 'b') ? 1 : 2);
+    }
+  if (child < 0)
+    {
+      say ("cell: the sandbox's init: fork failed\n");
+      sys3 (NR_EXIT_GROUP, 1, 0, 0);
+    }
+  for (;;)
+    {
+      long sig = sys4 (NR_RT_SIGTIMEDWAIT, (long)&all, (long)info, 0, 8);
+      if (sig == SIGCHLD_)
+        for (;;)
+          {
+            int st = 0;
+            long r = sys4 (NR_WAIT4, -1, (long)&st, WNOHANG_, 0);
+            if (r == child)
+              {
+                alive = 0;
+                /* bash's convention for a signal: 128+N */
+                status[1] = (unsigned char)((st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f));
+                /* the runtime returns now, as bwrap does; whatever PATH left behind runs on */
+                if (status_fd >= 0)
+                  {
+                    sys3 (NR_WRITE, status_fd, (long)status, 2);
+                    sys3 (NR_CLOSE, status_fd, 0, 0);
+                    status_fd = -1;
+                  }
+              }
+            else if (r == -ECHILD_)
+              sys3 (NR_EXIT_GROUP, status[1], 0, 0);
+            else if (r <= 0)
+              break;
+          }
+      else if (sig > 0 && alive)
+        sys3 (NR_KILL, child, sig, 0);
+    }
+}
+
 void stub_main (long *sp) __attribute__ ((noreturn, used));
 
 void
@@ -124,10 +302,11 @@ stub_main (long *sp)
   char **argv = (char **)(sp + 1);
   char **envp = argv + argc + 1;
   long r = -2;
-  const char *why;
 
   long out = 2;
 
+  if (argc >= 5 && is (argv[0], reap_magic))
+    reap (argv + 1, envp);
   if (argc >= 3 && is (argv[0], exec_magic))
     argv++;
   else if (argc >= 3 && is (argv[0], wait_magic) && number (argv[1]) >= 0)
@@ -153,20 +332,5 @@ stub_main (long *sp)
       sys3 (NR_EXIT, 126, 0, 0);
     }
   r = sys3 (NR_EXECVE, (long)argv[0], (long)(argv + 1), (long)envp);
-  /* the words podman maps to exit codes 126/127 */
-  why = r == -2    ? "no such file or directory"
-        : r == -13 ? "permission denied"
-        : r == -8  ? "exec format error"
-                   : "exec failed";
-  if (out == 2)
-    say ("cell: ");
-  say_to (out, "exec `");
-  say_to (out, argv[0]);
-  say_to (out, "`: ");
-  say_to (out, why);
-  if (out == 2)
-    say ("\n");
-  sys3 (NR_EXIT, r == -2 ? 127 : 126, 0, 0);
-  for (;;)
-    ;
+  exec_failed (out, argv[0], r, 0);
 }

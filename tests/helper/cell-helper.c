@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -361,6 +362,45 @@ cmd_oom (void)
     return fail ("/proc/self/oom_score_adj");
   printf ("oom_score_adj=%ld\n", strtol (buf, NULL, 10));
   free (buf);
+  return 0;
+}
+
+/* The scheduling the process runs with: policy and its flags, nice, real-time priority, I/O priority
+   (class:level), memory policy (mode with its flags, and the node mask), and the cpus it may run on. */
+static int
+cmd_sched (void)
+{
+  struct sched_param sp = { 0 };
+  int policy = sched_getscheduler (0);
+  int io = (int)syscall (SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+  int mode = -1;
+  unsigned long nodes[16] = { 0 };
+  const char *cpus;
+
+  sched_getparam (0, &sp);
+  errno = 0;
+  int nice = getpriority (PRIO_PROCESS, 0);
+  printf ("policy=%d\nreset_on_fork=%d\nnice=%d\nrtprio=%d\n", policy & ~SCHED_RESET_ON_FORK,
+          (policy & SCHED_RESET_ON_FORK) != 0, nice, sp.sched_priority);
+  printf ("ioprio=%d:%d\n", io < 0 ? -1 : io >> 13, io < 0 ? -1 : io & 0xff);
+  if (syscall (SYS_get_mempolicy, &mode, nodes, 8 * sizeof (nodes), NULL, 0UL) < 0)
+    printf ("mempolicy=%s\n", errname (errno));
+  else
+    printf ("mempolicy=%d\nmempolicy_flags=0x%x\nmempolicy_nodes=0x%lx\n", mode & 0xff, mode & ~0xff,
+            nodes[0]);
+  cpus = status_value ("Cpus_allowed_list");
+  printf ("cpus=%s\n", cpus ? cpus : "?");
+  return 0;
+}
+
+/* CLOCK_MONOTONIC and CLOCK_BOOTTIME in whole seconds (a time namespace offsets them). */
+static int
+cmd_clocks (void)
+{
+  struct timespec m, b;
+  clock_gettime (CLOCK_MONOTONIC, &m);
+  clock_gettime (CLOCK_BOOTTIME, &b);
+  printf ("monotonic=%lld\nboottime=%lld\n", (long long)m.tv_sec, (long long)b.tv_sec);
   return 0;
 }
 
@@ -734,9 +774,9 @@ usage (const char *why)
   fprintf (
       stderr,
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
-      "umask|oom|env|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat PATH|"
-      "xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|exit "
-      "N|kill-self "
+      "umask|oom|env|sched|clocks|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat "
+      "PATH|xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|"
+      "exit N|kill-self "
       "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
       "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO CMD...|all\n",
       why);
@@ -803,6 +843,8 @@ static const struct
                  { "umask", cmd_umask, NULL, 0 },
                  { "oom", cmd_oom, NULL, 0 },
                  { "env", cmd_env, NULL, 0 },
+                 { "sched", cmd_sched, NULL, 0 },
+                 { "clocks", cmd_clocks, NULL, 0 },
                  { "ns", cmd_ns, NULL, 0 },
                  { "pid", cmd_pid, NULL, 0 },
                  { "sysctl", NULL, cmd_sysctl, 1 },

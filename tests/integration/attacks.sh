@@ -9,7 +9,7 @@
 # CELL_ATTACK_FULL=1 runs the long versions (200 kills, 300 swapped creates, 200 runs under a rename storm).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 65
+tap_plan 76
 
 if [ -n "$CELL_ATTACK_FULL" ]; then
   N_KILL=200 N_SWAP=300 N_STORM=200
@@ -417,8 +417,10 @@ jq -c --argjson p "$stranger" '.pid = $p' "$CELL_TEST_ROOT/$ID/state.json" >"$CE
   cp "$CELL_TEST_TMP/st.json" "$CELL_TEST_ROOT/$ID/state.json"
 in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/dev/null 2>"$ERR"
 rc=$?
-tap_is "$rc:$([ -n "$(start_time $stranger)" ] && echo alive):$([ -e "$CELL_TEST_ROOT/$ID" ] || echo removed)" \
-  "0:alive:removed" "10.6: state.json naming a stranger's pid: delete --force leaves it alone, removes the state"
+gone "$pid" "$st" && g=killed || g=alive
+tap_is "$rc:$([ -n "$(start_time $stranger)" ] && echo alive):$g:$([ -e "$CELL_TEST_ROOT/$ID" ] || echo removed)" \
+  "0:alive:killed:removed" \
+  "10.6: state.json naming a stranger's pid: delete --force leaves it alone, kills init (its start socket's holder), removes the state"
 kill -KILL "$stranger"
 kill_ours "$pid" "$st"
 # garbage
@@ -432,6 +434,83 @@ in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/d
 tap_is "$?:$([ -e "$CELL_TEST_ROOT/$ID" ] && echo kept || echo removed)" "0:removed" \
   "10.6: delete --force of a garbage state.json succeeds and removes the state dir"
 kill_ours "$pid" "$st"
+# A state that lost init's pid or start time (`del(.pid)`, `del(.cell)`): delete --force still kills what the
+# kernel proves to be the container's: a created init as the holder of its start socket (found without
+# connecting to it: the exec stub would start the container), the cgroup the state names, or else the one
+# the stored config.json names, computed again (the jail's /cell/ID: created and deleted in the jail). A
+# started container of --cgroup-manager disabled has nothing left that proves its process: an error, said
+# once (the state is removed: a second delete --force succeeds quietly).
+for mgr in disabled cgroupfs; do
+  for phase in created running; do
+    for filter in 'del(.cell)' 'del(.pid)'; do
+      ID=salvage-$$
+      flags=()
+      [ $mgr = disabled ] && flags=(--cgroup-manager disabled)
+      in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" "${flags[@]}" create --bundle "$B8" "$ID" \
+        </dev/null >/dev/null 2>&1
+      [ $phase = running ] && cellr start "$ID"
+      pid=$(cellr state "$ID" | jq -r .pid)
+      st=$(start_time "$pid")
+      cgs=$(cg_dirs "jail/cell/$ID" | wc -l)
+      jq -c "$filter" "$CELL_TEST_ROOT/$ID/state.json" >"$CELL_TEST_TMP/st.json" &&
+        cp "$CELL_TEST_TMP/st.json" "$CELL_TEST_ROOT/$ID/state.json"
+      in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/dev/null 2>"$ERR"
+      rc=$?
+      gone "$pid" "$st" && g=killed || g=alive
+      [ -e "$CELL_TEST_ROOT/$ID" ] && d=kept || d=removed
+      got="$g:$d:$rc:cgroups $cgs->$(cg_dirs "jail/cell/$ID" | wc -l):lines $(wc -l <"$ERR"):$(cat "$ERR")"
+      member=/cell
+      [ "$filter" = 'del(.pid)' ] && member=/pid
+      why="container \`$ID\`: state\.json: $member: missing or invalid \(the file was changed\?\)"
+      if [ $mgr = disabled ] && [ $phase = running ]; then
+        tap_like "$got" "^alive:removed:1:cgroups 0->0:lines 1:cell: $why: nothing proves which processes are the container's \(no pid with its start time, no holder of its start socket, no cgroup\)" \
+          "10.6: $mgr, $phase, state.json \`$filter\`: delete --force says nothing proves its process (exit 1), removes the state"
+        in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/dev/null 2>"$ERR"
+        tap_is "$?:$(cat "$ERR")" "0:" "10.6: ... and a second delete --force succeeds quietly"
+      else
+        [ $mgr = disabled ] && cgw='0->0' || cgw='[1-9][0-9]*->0'
+        tap_like "$got" "^killed:removed:0:cgroups $cgw:lines 1:cell: warning: $why; removed what it still proves to be the container's\$" \
+          "10.6: $mgr, $phase, state.json \`$filter\`: delete --force kills init$([ $mgr = disabled ] || echo ' and its cgroup'), removes the state, says so"
+      fi
+      kill_ours "$pid" "$st"
+      # a failure must not leave a tampered state to the final cleanup, which deletes outside the jail
+      rm -rf "${CELL_TEST_ROOT:?}/$ID"
+    done
+  done
+done
+# The config's cgroup exists but does not hold the init the start socket proves (another --root's container
+# of the same ID, made with cgroups where this one had none): left alone, with what runs in it.
+ID=salvage-$$
+in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" --cgroup-manager disabled create --bundle "$B8" "$ID" \
+  </dev/null >/dev/null 2>&1
+pid=$(cellr state "$ID" | jq -r .pid)
+st=$(start_time "$pid")
+sleep 1000 &
+stranger=$!
+disown "$stranger"
+for d in "$CG"/*/ "$CG"/; do
+  [ "$(stat -f -c %T "$d")" = tmpfs ] && continue
+  mkdir -p "$d$JAIL/cell/$ID"
+  for f in cpus mems; do
+    [ -e "$d$JAIL/cell/cpuset.$f" ] && cat "$d$JAIL/cpuset.$f" >"$d$JAIL/cell/cpuset.$f"
+    [ -e "$d$JAIL/cell/$ID/cpuset.$f" ] && cat "$d$JAIL/cpuset.$f" >"$d$JAIL/cell/$ID/cpuset.$f"
+  done
+  echo "$stranger" >"$d$JAIL/cell/$ID/cgroup.procs"
+done
+cgs=$(cg_dirs "jail/cell/$ID" | wc -l)
+jq -c 'del(.cell)' "$CELL_TEST_ROOT/$ID/state.json" >"$CELL_TEST_TMP/st.json" &&
+  cp "$CELL_TEST_TMP/st.json" "$CELL_TEST_ROOT/$ID/state.json"
+in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/dev/null 2>"$ERR"
+rc=$?
+gone "$pid" "$st" && g=killed || g=alive
+tap_like "$rc:$g:$([ -n "$(start_time $stranger)" ] && echo alive):cgroups $cgs->$(cg_dirs "jail/cell/$ID" | wc -l):$(tr '\n' ' ' <"$ERR")" \
+  "^0:killed:alive:cgroups ([1-9][0-9]*)->\1:cell: warning: container \`$ID\`: cgroup \`[a-z0-9]+:/cell/$ID\` does not hold its init \(pid $pid\): left alone " \
+  "10.6: a cgroup the stored config names that does not hold the proven init is left alone, with its process"
+kill -KILL "$stranger"
+kill_ours "$pid" "$st"
+sleep 0.1
+cg_dirs "jail/cell/$ID" | sort -r | xargs -r rmdir 2>/dev/null
+rm -rf "${CELL_TEST_ROOT:?}/$ID"
 
 # ---- issue 10.8: create at the fd limit -----------------------------------------------------------------
 

@@ -74,8 +74,8 @@ caps=$(jq -r '.linux.capabilities | length' "$T/features.json")
 tap_is "$caps $(jq -r '.linux.capabilities | unique | length' "$T/features.json")" \
   "$(($(cat /proc/sys/kernel/cap_last_cap) + 1)) $caps" "features: one entry per capability of this kernel, no duplicates"
 tap_is "$(jq -c '[.mountOptions[] | select(. == "remount" or . == "acl" or . == "idmap" or . == "tmpcopyup" or . == "rro")]' "$T/features.json") $(jq -c '[.linux.apparmor.enabled, .linux.selinux.enabled, .linux.intelRdt.enabled, .linux.mountExtensions.idmap.enabled, .linux.cgroup.systemd, .linux.cgroup.rdma]' "$T/features.json")" \
-  '["rro","tmpcopyup"] [false,false,false,false,false,true]' \
-  "features: what cell refuses is not listed (remount, fs data, id-mapped mounts, AppArmor, SELinux, Intel RDT, systemd)"
+  '["rro","tmpcopyup","idmap"] [true,true,false,true,false,true]' \
+  "features: what cell refuses is not listed (remount, fs data, Intel RDT, systemd); id-mapped mounts, AppArmor, SELinux are"
 
 validate "$S/config.schema.json" "$CELL_SRCDIR/tests/unit/data/spec/cosmk-config.json"
 tap_result $? "the cosmk fixture validates against config.schema.json"
@@ -117,6 +117,9 @@ bad=
 for o in $(jq -r '.mountOptions[]' "$F"); do
   case $o in
     bind | rbind) m='{"destination": "/mnt/x", "type": "bind", "source": "rootfs/mnt/src", "options": [$o]}' ;;
+    # id-mapped: a bind with its own maps (no user namespace here)
+    idmap | ridmap) m='{"destination": "/mnt/x", "type": "bind", "source": "rootfs/mnt/src", "options": ["rbind", $o],
+      "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}], "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]}' ;;
     *) m='{"destination": "/mnt/x", "type": "tmpfs", "source": "tmpfs", "options": [$o]}' ;;
   esac
   bundle_set "$B" ".mounts = (.mounts | map(select(.destination != \"/mnt/x\"))) + [$m]" --arg o "$o"

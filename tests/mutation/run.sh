@@ -86,18 +86,22 @@ say "building (configure --enable-werror)"
   exit 1
 }
 
+# result_base TEST: where automake puts TEST's .log and .trs (TEST_EXTENSIONS = .sh: config.sh's are
+# config.log and config.trs; a unit test's are test-state.log and test-state.trs).
+result_base() { echo "$TREE/build/${1%.sh}"; }
+
 # failing_tests TESTS...: after `make check TESTS=...`, one line per failing test ("SCRIPT N") and per
 # script that errored out ("SCRIPT ERROR").
 failing_tests() {
   local t trs
   for t in "$@"; do
-    trs=$TREE/build/$t.trs
+    trs=$(result_base "$t").trs
     if [ ! -f "$trs" ]; then
       echo "$t ERROR"
       continue
     fi
     grep -q '^:test-result: ERROR' "$trs" && echo "$t ERROR"
-    sed -n 's/^not ok \([0-9]*\).*/\1/p' "$TREE/build/$t.log" | sed "s|^|$t |"
+    sed -n 's/^not ok \([0-9]*\).*/\1/p' "$(result_base "$t").log" | sed "s|^|$t |"
   done
 }
 
@@ -117,7 +121,7 @@ BASELINE=$(failing_tests $ALL_TESTS)
 if [ -n "$BASELINE" ]; then
   echo "baseline failures (never counted as catching a break):"
   printf '%s\n' "$BASELINE" | while read -r t n; do
-    desc=$(grep -m1 "^not ok $n " "$TREE/build/$t.log" 2>/dev/null)
+    desc=$(grep -m1 "^not ok $n " "$(result_base "$t").log" 2>/dev/null)
     echo "  $t: ${desc:-$n}"
   done
 fi
@@ -162,14 +166,14 @@ EOF
     if [ "$n" = ERROR ]; then
       desc="$t errored"
     else
-      desc=$(grep -m1 "^not ok $n " "$TREE/build/$t.log" | sed "s|^not ok|$t:|")
+      desc=$(grep -m1 "^not ok $n " "$(result_base "$t").log" | sed "s|^not ok|$t:|")
     fi
     printf 'caught     %s (%d failing; first: %s)\n' "$what" "$(printf '%s\n' "$new" | wc -l)" "$desc"
   else
     printf 'NOT CAUGHT %s (%s)\n' "$what" "${TESTSS[$i]}"
     missed+=("$what")
   fi
-  [ $KEEP -eq 1 ] && for t in "${tests[@]}"; do cp "$TREE/build/$t.log" "$SCRATCH/break-$i.${t##*/}.log" 2>/dev/null; done
+  [ $KEEP -eq 1 ] && for t in "${tests[@]}"; do cp "$(result_base "$t").log" "$SCRATCH/break-$i.${t##*/}.log" 2>/dev/null; done
   # Restore, newer than the objects built from the break.
   cp "$SCRATCH/orig" "$file"
   touch "$file"

@@ -148,9 +148,9 @@ test_state (void)
   char *s;
 
   mkdirs (root);
-  for (size_t i = 0; i < 3; i++)
+  for (size_t i = 0; i < 4; i++)
     {
-      static const char *const h[] = { "memory", "pids", "unified" };
+      static const char *const h[] = { "memory", "pids", "unified", "devices" };
       char *d = xasprintf ("%s/%s", root, h[i]);
       mkdirs (d);
       free (d);
@@ -171,6 +171,42 @@ test_state (void)
   tap_is_str (s, "hybrid:/cell/x;+2;memory=/other/y;memory+1", "... and serialises back the same");
   free (s);
   cell_cgroup_free (cg);
+  cg = NULL;
+  /* a rootless runtime's cgroup has no device policy: `update` knows it from the state and writes none */
+  {
+    char *dev = xasprintf ("%s/devices/cell/x", root), *msg, *deny;
+    mkdirs (dev);
+    put (dev, "devices.deny", "untouched");
+    put (dev, "devices.allow", "untouched");
+    cg = NULL;
+    tap_ok (cell_cgroup_deserialize_at (root, "hybrid:/cell/x;+1;-devices", &cg, &err) == 0,
+            "a state with `-devices` is accepted (%s)", err ? err->msg : "ok");
+    s = cg ? cell_cgroup_serialize (cg) : NULL;
+    tap_is_str (s, "hybrid:/cell/x;+1;-devices", "... and serialises back the same");
+    free (s);
+    msg = cg ? update (cg, "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}") : xstrdup ("no cg");
+    deny = get (dev, "devices.deny");
+    tap_ok (msg == NULL && deny && streq (deny, "untouched"),
+            "... whose update with device rules writes no policy (%s)", msg ? msg : deny);
+    free (msg);
+    free (deny);
+    cell_cgroup_free (cg);
+    cg = NULL;
+    if (cell_cgroup_deserialize_at (root, "hybrid:/cell/x;+1", &cg, &err) == 0)
+      {
+        msg = update (cg, "{\"devices\": [{\"allow\": false, \"access\": \"rwm\"}]}");
+        deny = get (dev, "devices.deny");
+        tap_ok (msg == NULL && deny && !streq (deny, "untouched"),
+                "... while without it the same update writes the policy (devices.deny `%s`)",
+                deny ? deny : "-");
+        free (msg);
+        free (deny);
+      }
+    else
+      tap_ok (false, "the state without `-devices` is accepted");
+    cell_cgroup_free (cg);
+    free (dev);
+  }
   cell_error_free (err);
   free (root);
 }

@@ -109,6 +109,9 @@ main (void)
       { "seccomp", "seccomp-config.json", false },
       { "joined-mnt", "joined-mnt-config.json", false },
       { "no-mnt", "no-mnt-config.json", false },
+      { "idmap", "idmap-config.json", false },
+      { "idmap-joined", "idmap-joined-config.json", false },
+      { "process", "process-config.json", false },
     };
     for (size_t i = 0; i < sizeof (more) / sizeof (more[0]); i++)
       if ((spec = load (srcdir, more[i].file)))

@@ -52,8 +52,39 @@ static const struct
   { "{" BASE "," PROC ",\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}}",
     "config.json: /hooks/poststop/0/timeout: must be greater than zero" },
   { "{" BASE "," PROC ",\"annotations\":{\"a\":1}}", "config.json: /annotations/a: expected string" },
-  { "{" BASE "," PROC ",\"linux\":{\"intelRdt\":{\"closID\":\"x\"}}}",
-    "config.json: /linux/intelRdt: not supported by cell" },
+  { "{" BASE "," PROC ",\"linux\":{\"intelRdt\":{\"closID\":\"x\",\"memBwSchema\":\"L3:0=1\"}}}",
+    "config.json: /linux/intelRdt/memBwSchema: must start with `MB:`" },
+  { "{" BASE "," PROC ",\"linux\":{\"intelRdt\":{\"closID\":\"../x\"}}}",
+    "config.json: /linux/intelRdt/closID: invalid `../x`" },
+  /* process scheduling, affinity, memory policy, network devices */
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"scheduler\":{\"policy\":\"SCHED_FIFO\"}}}",
+    "config.json: /process/scheduler/priority: must be between 1 and 99 for `SCHED_FIFO`" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"scheduler\":{\"policy\":\"SCHED_OTHER\",\"runtime\":5}}}",
+    "config.json: /process/scheduler: runtime, deadline and period are for SCHED_DEADLINE only" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"scheduler\":{\"policy\":\"SCHED_LAZY\"}}}",
+    "config.json: /process/scheduler/policy: unknown policy `SCHED_LAZY`" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},"
+    "\"execCPUAffinity\":{\"initial\":\"0,a\"}}}",
+    "config.json: /process/execCPUAffinity/initial: invalid cpu list `0,a`" },
+  { "{" BASE "," PROC ",\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_FAST\"}}}",
+    "config.json: /linux/memoryPolicy/mode: unknown mode `MPOL_FAST`" },
+  { "{" BASE "," PROC
+    ",\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":[\"X\"]}}}",
+    "config.json: /linux/memoryPolicy/flags/0: unknown flag `X`" },
+  { "{" BASE "," PROC ",\"linux\":{\"memoryPolicy\":{\"mode\":\"MPOL_PREFERRED\",\"nodes\":\"0-\"}}}",
+    "config.json: /linux/memoryPolicy/nodes: invalid node list `0-`" },
+  { "{" BASE "," PROC
+    ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"eth0\":{\"name\":\"c\"},"
+    "\"eth1\":{\"name\":\"c\"}}}}",
+    "config.json: /linux/netDevices/eth1/name: `c` is taken by another device" },
+  { "{" BASE "," PROC
+    ",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"averyveryverylongname\":{}}}}",
+    "config.json: /linux/netDevices/averyveryverylongname: invalid interface name" },
+  { "{" BASE "," PROC ",\"linux\":{\"netDevices\":{\"eth0\":{\"name\":1}}}}",
+    "config.json: /linux/netDevices/eth0/name: expected string" },
   { "{" BASE
     ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},\"env\":[\"NOEQUALS\"]}}",
     "config.json: /process/env/0: expected KEY=VALUE, got `NOEQUALS`" },
@@ -85,6 +116,37 @@ static const struct
   { "{" BASE "," PROC ",\"linux\":{\"devices\":[{\"path\":\"/dev/"
     "x\",\"type\":\"b\",\"major\":1,\"minor\":1,\"fileMode\":8576}]}}",
     "config.json: /linux/devices/0/fileMode: 20600 is not a file mode of type `b`" },
+/* id-mapped mounts (config.md "idmap", runc's rules) */
+#define BINDM "{\"destination\":\"/a\",\"source\":\"/b\",\"options\":[\"bind\""
+#define IDM "[{\"containerID\":0,\"hostID\":1000,\"size\":10}]"
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":" IDM "}]}",
+    "config.json: /mounts/0/gidMappings: uidMappings and gidMappings go together" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"gidMappings\":" IDM "}]}",
+    "config.json: /mounts/0/uidMappings: uidMappings and gidMappings go together" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM ",\"idmap\"]}]}",
+    "config.json: /mounts/0/options: `idmap` without uidMappings and gidMappings needs a user namespace" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM ",\"ridmap\"]}]}",
+    "config.json: /mounts/0/options: `ridmap` without uidMappings and gidMappings needs a user namespace" },
+  { "{" BASE "," PROC ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"options\":[\"idmap\"]}]}",
+    "config.json: /mounts/0: id-mapped mounts must be bind mounts" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":" IDM ",\"gidMappings\":"
+    "[{\"containerID\":0,\"hostID\":1000,\"size\":0}]}]}",
+    "config.json: /mounts/0/gidMappings/0/size: must not be zero" },
+  { "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":[{\"containerID\":4294967000,\"hostID\":1,"
+    "\"size\":1000}],\"gidMappings\":" IDM "}]}",
+    "config.json: /mounts/0/uidMappings/0: the range goes past the last id" },
+/* the process's ids must be mapped in a user namespace the runtime creates (container id 0 need not be) */
+#define UNS "\"namespaces\":[{\"type\":\"user\"}]"
+#define MAP1000 "[{\"containerID\":1000,\"hostID\":500000,\"size\":10}]"
+  { "{" BASE "," PROC ",\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000 "}}",
+    "config.json: /process/user/uid: 0 is not mapped by /linux/uidMappings" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":1009,\"gid\":1010}},"
+    "\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000 "}}",
+    "config.json: /process/user/gid: 1010 is not mapped by /linux/gidMappings" },
+  { "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":1009,\"gid\":1000,"
+    "\"additionalGids\":[1001,999]}},\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000
+    "}}",
+    "config.json: /process/user/additionalGids/1: 999 is not mapped by /linux/gidMappings" },
 };
 
 /* Valid configs that cell once refused. */
@@ -102,6 +164,24 @@ static const char *const good_too[] = {
   "\"options\":[\"rbind\",\"mode=755\",\"size=1m\"]}]}",
   /* config-linux.md: a namespace type not listed is inherited (no mount namespace at all) */
   "{" BASE "," PROC ",\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
+  /* the spec's other process and linux settings, all valid */
+  "{" BASE
+  ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":0,\"gid\":0},\"scheduler\":{\"policy\":"
+  "\"SCHED_DEADLINE\",\"runtime\":1000000,\"deadline\":2000000,\"period\":3000000},\"execCPUAffinity\":{"
+  "\"initial\":"
+  "\"0-3,7\",\"final\":\"\"},\"apparmorProfile\":\"p\",\"selinuxLabel\":\"l\"},\"linux\":{\"namespaces\":[{"
+  "\"type\":"
+  "\"network\"}],\"memoryPolicy\":{\"mode\":\"MPOL_PREFERRED\"},\"netDevices\":{\"eth0\":{},\"eth1\":{"
+  "\"name\":"
+  "\"c%d\"}},\"mountLabel\":\"m\",\"intelRdt\":{\"closID\":\"/\",\"schemata\":[\"L3:0=f\"]}}}",
+  /* config.md: mappings without `idmap` still id-map the mount (runc too); no user namespace needed */
+  "{" BASE "," PROC ",\"mounts\":[" BINDM "],\"uidMappings\":" IDM ",\"gidMappings\":" IDM "}]}",
+  /* `idmap` alone: the container's user namespace's maps */
+  "{" BASE "," PROC ",\"mounts\":[" BINDM ",\"idmap\"]}],\"linux\":{\"namespaces\":[{\"type\":\"user\","
+  "\"path\":\"/proc/1/ns/user\"},{\"type\":\"mount\"}]}}",
+  /* maps without container id 0 (runtime-spec requires none): the process's ids are mapped */
+  "{" BASE ",\"process\":{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":1009,\"gid\":1000}},"
+  "\"linux\":{" UNS ",\"uidMappings\":" MAP1000 ",\"gidMappings\":" MAP1000 "}}",
 };
 
 int

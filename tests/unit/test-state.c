@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* test-state.c: container ID rules, signal names, and the state directory (create, lock, write, read). */
+/* test-state.c: container ID rules, signal names, and the state directory (create, lock, write, read, the
+   start socket's holders). */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -7,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
+#include "holders.h"
 #include "signals.h"
 #include "state.h"
 #include "tap.h"
@@ -110,7 +113,62 @@ tampered (int dfd)
     cell_state_salvage (dfd, "c1", &st);
     tap_ok (st && st->pid == 0, "salvage of garbage proves nothing");
     cell_state_free (st);
+    fd = openat (dfd, "state.json", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    half = "{\"bundle\":\"/b\",\"cell\":{\"startTime\":99,\"cgroup\":\"v1:/cell/c1\"}}";
+    if (fd >= 0 && write (fd, half, strlen (half)) > 0)
+      close (fd);
+    cell_state_salvage (dfd, "c1", &st);
+    tap_ok (st && st->pid == 0 && st->start_time == 0 && st->cgroup
+                && strcmp (st->cgroup, "v1:/cell/c1") == 0,
+            "salvage without a pid keeps no start time, and the cgroup string");
+    cell_state_free (st);
   }
+}
+
+/* The holders of the start socket, found without connecting: a child that holds the listening socket is
+   found (the caller never is), a dead socket file or none is no holder, and a file that is not a socket is
+   an error. */
+static void
+holders (int dfd)
+{
+  struct cell_holder *h = NULL;
+  struct cell_error *err = NULL;
+  size_t n = 9;
+  int ls = -1, fd;
+  pid_t child;
+
+  tap_ok (cell_holders_find (dfd, "exec.sock", &h, &n, &err) == 0 && n == 0,
+          "a start socket nobody listens on any more has no holder");
+  cell_holders_free (h, n);
+  unlinkat (dfd, "exec.sock", 0);
+  tap_ok (cell_holders_find (dfd, "exec.sock", &h, &n, &err) == 0 && n == 0, "no start socket: no holder");
+  cell_holders_free (h, n);
+  if (cell_state_start_listen (dfd, "c1", &ls, &err) < 0)
+    tap_ok (0, "the start socket is made again");
+  child = fork ();
+  if (child == 0)
+    {
+      pause ();
+      _exit (0);
+    }
+  tap_ok (cell_holders_find (dfd, "exec.sock", &h, &n, &err) == 0 && n == 1 && h[0].pid == child
+              && h[0].pidfd >= 0,
+          "the child holding the start socket is its only holder (not the caller, which holds it too)");
+  cell_holders_free (h, n);
+  close (ls);
+  kill (child, SIGKILL);
+  waitpid (child, NULL, 0);
+  tap_ok (cell_holders_find (dfd, "exec.sock", &h, &n, &err) == 0 && n == 0, "once it died, no holder");
+  cell_holders_free (h, n);
+  unlinkat (dfd, "exec.sock", 0);
+  fd = openat (dfd, "exec.sock", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    close (fd);
+  tap_ok (cell_holders_find (dfd, "exec.sock", &h, &n, &err) < 0 && err
+              && strcmp (err->msg, "`exec.sock` is not a socket") == 0,
+          "a start socket that is a regular file is an error");
+  cell_error_free (err);
+  unlinkat (dfd, "exec.sock", 0);
 }
 
 int
@@ -239,6 +297,7 @@ main (void)
     close (ls);
   }
   tampered (dfd);
+  holders (dfd);
   if (back)
     back->start_time++;
   tap_ok (back && cell_state_status (dfd, back, false) == CELL_STATUS_STOPPED,
