@@ -9,7 +9,7 @@ set -eu
 
 # The packages cell needs to build and to run its tests (.ci/run installs these, plus clang and
 # libclang-rt-14-dev for its fuzzing tree).
-DEPS=(build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev libmount-dev
+DEPS=(build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev
   busybox-static squashfs-tools jq python3-jsonschema clang-format)
 
 usage() {

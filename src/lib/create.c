@@ -5,8 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -291,11 +292,27 @@ job_io (struct create_job *job, struct cell_error **err)
 
 /* ---- side effects -------------------------------------------------------------------------------------- */
 
+/* The runtime's user, for `list`: its name in /etc/passwd (read here, as runc reads it: no NSS module is
+   loaded into the runtime), else "#UID". */
 static char *
 owner_name (void)
 {
-  struct passwd *pw = getpwuid (geteuid ());
-  return xstrdup (pw ? pw->pw_name : "");
+  unsigned uid = (unsigned)geteuid ();
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  FILE *f = fopen ("/etc/passwd", "re");
+  char *name = NULL;
+
+  while (f && !name && getline (&line, &cap, f) > 0)
+    {
+      char *rest = line, *user = strsep (&rest, ":"), *id;
+      if (strsep (&rest, ":") && (id = strsep (&rest, ":")) && *id >= '0' && *id <= '9'
+          && strtoul (id, NULL, 10) == uid)
+        name = xstrdup (user);
+    }
+  if (f)
+    fclose (f);
+  return name ? name : xasprintf ("#%u", uid);
 }
 
 /* The state dir with the config `create` validated, and a first state.json naming the cgroup before the

@@ -67,7 +67,7 @@ struct cell_op
   unsigned long propagation;   /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (| MS_REC), 0 = leave */
   uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* applied recursively via mount_setattr (r* options) */
   bool recursive;              /* BIND: rbind */
-  char *data;                  /* fs data (options libmount does not map), e.g. "mode=755,size=65536k" */
+  char *data;                  /* fs data (options that are no mount flag), e.g. "mode=755,size=65536k" */
   mode_t mode;                 /* DIR / DEVICE mode */
   /* DEVICE */
   char dev_type; /* 'c', 'b', 'p' */
