@@ -47,6 +47,14 @@ int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 /* The v2 leaf dirfd usable with CLONE_INTO_CGROUP on a pure-v2 host; -1 otherwise. Owned by `cg` (valid
    until cell_cgroup_free / destroy). */
 int cell_cgroup_clone_dfd (struct cell_cgroup *cg);
+/* The first write to any cgroup.procs after a quiet spell waits for an RCU grace period (5-15 ms on a busy
+   host, holding the cgroup mutex) while the kernel's global migration lock turns to its writers' mode. A
+   child forked here does such a write at once (it moves itself into the runtime's cgroup, where it already
+   is: nothing changes) while the runtime reads its config and makes the state dir; the container's own
+   moves then find the lock ready. Returns the child's pid (0: nothing to warm: a pure v2 host, where
+   CLONE_INTO_CGROUP moves nothing, or no such cgroup); warm_end reaps it. */
+pid_t cell_cgroup_warm_start (void);
+void cell_cgroup_warm_end (pid_t *warm);
 /* Writes pid into cgroup.procs of every hierarchy (those not reached through CLONE_INTO_CGROUP). */
 int cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err);
 /* `exec --cgroup`: the same into an existing sub-cgroup: "PATH" below the container's directory in every

@@ -61,6 +61,7 @@ struct create_job
   pid_t pid;
   int pidfd;
   int pty_master;
+  pid_t warm; /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
 };
 
 static void
@@ -83,6 +84,7 @@ job_release (struct create_job *job)
   cell_spec_free (job->spec);
   cell_plan_free (job->plan);
   cell_seccomp_free (job->seccomp);
+  cell_cgroup_warm_end (&job->warm);
   cell_cgroup_free (job->cg);
   cell_closep (&job->rootfs_fd);
   cell_closep (&job->console_fd);
@@ -216,8 +218,11 @@ seccomp_allows_execveat (const struct cell_spec_seccomp *sc)
 static int
 job_plan (struct create_job *job, struct cell_error **err)
 {
-  struct cell_plan_oci_opts popts
-      = { .bundle = job->bundle, .no_pivot = job->opts->no_pivot, .root_image = job->root_image };
+  cleanup_free char *keyring = job->opts->no_new_keyring ? NULL : xasprintf ("_ses.%s", job->id);
+  struct cell_plan_oci_opts popts = { .bundle = job->bundle,
+                                      .no_pivot = job->opts->no_pivot,
+                                      .root_image = job->root_image,
+                                      .session_keyring = keyring };
   const struct cell_plan *plan;
 
   job->plan = cell_plan_from_oci (job->spec, &popts);
@@ -365,6 +370,7 @@ cb_placed (void *userdata, pid_t pid, struct cell_error **err)
   struct create_job *job = userdata;
   if (job->cg == NULL)
     return 0;
+  cell_cgroup_warm_end (&job->warm);
   if (cell_cgroup_enter (job->cg, pid, err) < 0)
     return -1;
   /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
@@ -380,6 +386,8 @@ cb_mounts_done (void *userdata, pid_t pid, char **state_json, struct cell_error 
   cleanup_free char *json = NULL;
 
   job->st.pid = pid;
+  /* read while init surely lives (it waits for HOOKS_DONE): see job_spawn */
+  job->st.start_time = cell_state_pid_start_time (pid);
   if (h->n_prestart || h->n_create_runtime || h->n_create_container || h->n_start_container)
     json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
   if (h->n_prestart
@@ -454,8 +462,11 @@ job_spawn (struct create_job *job, struct cell_error **err)
   job->pid = res.pid;
   job->pidfd = res.pidfd;
   job->pty_master = res.pty_master_fd;
+  /* A process that has already exited (`run -d` of `true`) reads no start time any more, and a state.json
+     with a pid but none was refused by every later command: keep the one read at MOUNTS_DONE. */
+  if (job->st.pid != res.pid || job->st.start_time == 0)
+    job->st.start_time = cell_state_pid_start_time (res.pid);
   job->st.pid = res.pid;
-  job->st.start_time = cell_state_pid_start_time (res.pid);
   free (job->st.cgroup);
   job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
   if (cell_state_write (job->state_dfd, &job->st, err) < 0)
@@ -469,8 +480,13 @@ job_spawn (struct create_job *job, struct cell_error **err)
 static int
 do_create (struct create_job *job, struct cell_error **err)
 {
-  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0
-      || job_io (job, err) < 0)
+  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0)
+    return -1;
+  /* after any sealed re-exec (job_plan): the grace period of the first cgroup move runs while the state
+     dir is made */
+  if (!job->ctx->no_cgroups && geteuid () == 0)
+    job->warm = cell_cgroup_warm_start ();
+  if (job_io (job, err) < 0)
     return -1;
   /* From here on, side effects: rollback on failure. */
   return job_state_dir (job, err) < 0 || job_spawn (job, err) < 0 ? -1 : 0;
@@ -512,7 +528,8 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   job_init (&job, ctx, id, opts, true);
   if (job.foreground)
     {
-      prctl (PR_SET_CHILD_SUBREAPER, 1);
+      if (!opts->no_subreaper)
+        prctl (PR_SET_CHILD_SUBREAPER, 1);
       /* signals that arrive while the container is set up stay pending and are forwarded by the supervisor
          (init resets its mask) */
       sigfillset (&mask);
@@ -543,7 +560,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);
-  r = cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, err);
   cell_trace ("teardown");
   job_release (&job);
   return r;

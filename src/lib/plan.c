@@ -99,6 +99,7 @@ cell_plan_process_clear (struct cell_plan_process *p)
   free (p->rlimits);
   free (p->apparmor_profile);
   free (p->selinux_label);
+  free (p->session_keyring);
   free (p->exec_cpu_initial);
   free (p->exec_cpu_final);
   if (p->seccomp)
@@ -502,6 +503,8 @@ dump_process (struct buf *b, const struct cell_plan_process *p)
   if (p->exec_cpu_initial || p->exec_cpu_final)
     bprintf (b, "  exec-cpu-affinity initial=%s final=%s\n", p->exec_cpu_initial ? p->exec_cpu_initial : "-",
              p->exec_cpu_final ? p->exec_cpu_final : "-");
+  if (p->session_keyring)
+    bprintf (b, "  session-keyring %s\n", p->session_keyring);
   if (p->seccomp)
     dump_object (b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
 }

@@ -9,7 +9,8 @@ tap_plan 40
 B=$(make_bundle err)
 cp "$B/config.json" "$CELL_TEST_TMP/good.json"
 cg_before=$(find /sys/fs/cgroup -maxdepth 3 -type d -name 'err-*' 2>/dev/null | wc -l)
-mounts_before=$(wc -l </proc/self/mountinfo)
+# Only mounts on this test's paths count: other tests (podman.sh) mount and unmount on the host meanwhile.
+mounts_before=$(host_mounts_matching "$CELL_TEST_TMP" | wc -l)
 
 # expect_error DESCRIPTION REGEX CMD...: exit 1, one line on stderr matching REGEX, nothing left behind
 expect_error() {
@@ -86,4 +87,4 @@ tap_result $(( rc != 1 )) "a second create with the same ID fails"
 tap_like "$out" 'err-twice.*(exists|already)' "... saying it exists"
 cellr delete --force err-twice
 tap_is "$(find /sys/fs/cgroup -maxdepth 3 -type d -name 'err-*' 2>/dev/null | wc -l)" "$cg_before" "no cgroup directory is left behind"
-tap_is "$(wc -l </proc/self/mountinfo)" "$mounts_before" "no mount is left behind in the host's mountinfo"
+tap_is "$(host_mounts_matching "$CELL_TEST_TMP" | wc -l)" "$mounts_before" "no mount is left behind in the host's mountinfo"

@@ -3,7 +3,7 @@
 # lifecycle.sh: create/start/run/state/list/kill/delete, pid files, exit statuses, signals, hooks, logs.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 28
+tap_plan 29
 
 B=$(make_bundle life)
 
@@ -65,6 +65,22 @@ cellr delete --force "$ID-l2"
 cellr run --detach --bundle "$B" "$ID-d" </dev/null
 tap_is "$(cellr state "$ID-d" | jq -r .status)" running "run --detach leaves the container running"
 cellr delete --force "$ID-d"
+# run returns once the process itself runs, not the exec stub on its way to it: a poststart hook (run
+# right after) reads /proc/PID/cmdline at once; 30 tries (before the fix about one in 30 saw the stub)
+cat >"$CELL_TEST_TMP/cmdline-hook" <<'EOF'
+#!/bin/sh
+pid=$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+tr '\0' ' ' <"/proc/$pid/cmdline" | cut -d' ' -f1 >>"$1"
+EOF
+chmod +x "$CELL_TEST_TMP/cmdline-hook"
+bundle_set "$B" ".hooks = {\"poststart\": [{\"path\": \"$CELL_TEST_TMP/cmdline-hook\", \"args\": [\"h\", \"$CELL_TEST_TMP/seen\"]}]}"
+for i in $(seq 30); do
+  cellr run --detach --bundle "$B" "$ID-x$i" </dev/null
+  cellr delete --force "$ID-x$i"
+done
+bundle_set "$B" 'del(.hooks)'
+tap_is "$(sort "$CELL_TEST_TMP/seen" | uniq -c | sed 's/^ *//')" "30 sleep" \
+  "run --detach returns when the program runs: a poststart hook finds it in /proc/PID/cmdline, 30 of 30"
 
 # signal forwarding in the foreground
 bundle_set "$B" '.process.args = ["cell-helper", "signals"]'
