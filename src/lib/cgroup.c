@@ -231,6 +231,34 @@ cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_r
   return 0;
 }
 
+void
+cell_cgroup_expect (struct cell_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      struct cell_cgroup_hier *h = &cg->h[i];
+      cleanup_free char *p = xstrdup (h->dir);
+      size_t depth = strlen (p) - strlen (h->mount);
+      h->created = 0;
+      /* the trailing components that do not exist yet (never the mount point itself) */
+      while (depth > 0 && access (p, F_OK) < 0 && errno == ENOENT)
+        {
+          char *slash = strrchr (p, '/');
+          h->created++;
+          *slash = '\0';
+          depth = strlen (p) - strlen (h->mount);
+        }
+    }
+}
+
+void
+cell_cgroup_own_leaf (struct cell_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (cg->h[i].created == 0)
+      cg->h[i].created = 1;
+}
+
 int
 cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err)
 {
@@ -635,6 +663,9 @@ cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err)
   for (size_t i = 0; i < cg->n_h; i++)
     {
       struct cell_cgroup_hier *h = &cg->h[i];
+      /* a directory that was there before create is not the container's to remove (runtime.md) */
+      if (h->created == 0)
+        continue;
       while (rmdir_tree (h->dir, 0) < 0)
         {
           if (errno != EBUSY || cell_cgroup_now_ms () > deadline)

@@ -42,6 +42,12 @@ bool cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable);
    /linux/resources when `res` asks for limits (device rules alone are not limits). */
 int cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
                                    struct cell_error **err);
+/* Notes which directories create will make (those that do not exist now), so that a state written before
+   create names them: delete after a crash removes those and never one that was there before. */
+void cell_cgroup_expect (struct cell_cgroup *cg);
+/* For a cgroup computed again without the state that said what create made: the container's own directory
+   counts as made by create (its parents do not). */
+void cell_cgroup_own_leaf (struct cell_cgroup *cg);
 /* mkdir in every hierarchy (remembers which it created, for cleanup on failure). */
 int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 /* The v2 leaf dirfd usable with CLONE_INTO_CGROUP on a pure-v2 host; -1 otherwise. Owned by `cg` (valid
@@ -90,7 +96,8 @@ bool cell_cgroup_is_frozen (struct cell_cgroup *cg);
 /* True when any of the container's directories exists. */
 bool cell_cgroup_exists (const struct cell_cgroup *cg);
 /* Kills what is left (SIGKILL, thawing first), waits for it to be empty, then rmdirs every directory
-   the container owns. Missing directories are fine. */
+   the container owns (create made it; a cgroupsPath that existed before is left). Missing directories
+   are fine. */
 int cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err);
 /* Serialised form for state.json and back (a single string: mode + path). */
 char *cell_cgroup_serialize (const struct cell_cgroup *cg);

@@ -346,7 +346,10 @@ job_state_dir (struct create_job *job, struct cell_error **err)
   job->st.has_poststart = job->spec->hooks.n_poststart > 0;
   job->st.has_poststop = job->spec->hooks.n_poststop > 0;
   if (job->cg)
-    job->st.cgroup = cell_cgroup_serialize (job->cg);
+    {
+      cell_cgroup_expect (job->cg);
+      job->st.cgroup = cell_cgroup_serialize (job->cg);
+    }
   if (cell_state_config_write (job->state_dfd, job->config, job->config_len, job->id, err) < 0
       || cell_state_write (job->state_dfd, &job->st, err) < 0)
     return -1;
@@ -356,6 +359,9 @@ job_state_dir (struct create_job *job, struct cell_error **err)
       if (cell_cgroup_create (job->cg, err) < 0)
         return -1;
       job->cg_created = true;
+      /* what create really made (someone may have made a parent meanwhile), for the next state write */
+      free (job->st.cgroup);
+      job->st.cgroup = cell_cgroup_serialize (job->cg);
       cell_trace ("cgroup");
     }
   if (!job->foreground && !job->opts->detach
