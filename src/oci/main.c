@@ -4,6 +4,7 @@
 #include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cmd.h"
@@ -202,6 +203,15 @@ cell_cmd_operands (const char *cmd, int argc, char **argv, int optind_, int n, c
   return 0;
 }
 
+/* Every return from main releases the context (--root, or the default root, and its fd). */
+static void
+context_clear (struct cell_context *ctx)
+{
+  cell_closep (&ctx->root_dfd);
+  free (ctx->root);
+  ctx->root = NULL;
+}
+
 /* bwrap runs itself again as /proc/self/exe (its tests nest sandboxes so): in a sandbox that cell made, that
    is cell, called with bwrap's options and none of cell's. */
 static bool
@@ -220,7 +230,7 @@ int
 main (int argc, char **argv)
 {
   cleanup_free struct option *opts = cell_cmd_options (global_flags);
-  struct cell_context ctx = { .root_dfd = -1, .argv = argv };
+  __attribute__ ((cleanup (context_clear))) struct cell_context ctx = { .root_dfd = -1, .argv = argv };
 
   cell_trace_begin ();
   cleanup_error struct cell_error *err = NULL;
@@ -338,8 +348,6 @@ main (int argc, char **argv)
             if (status == 0)
               status = 1;
           }
-        cell_closep (&ctx.root_dfd);
-        free (ctx.root);
         cell_log_close ();
         return status;
       }
