@@ -56,17 +56,37 @@ write_all (int fd, const char *buf, size_t len)
     }
 }
 
-static void
-format_time (char *buf, size_t size)
+/* Neither strftime nor gmtime_r: glibc's read /etc/localtime (tzset) even for a UTC stamp. Days to a civil
+   date: the proleptic Gregorian calendar in 400-year eras of 146097 days, years starting on March 1st. */
+void
+cell_time_utc_format (char *buf, size_t size, long long sec, long nsec)
+{
+  long long days, secs, era, doe, yoe, doy, mp, y;
+  unsigned d, m;
+
+  days = sec / 86400;
+  secs = sec % 86400;
+  if (secs < 0)
+    secs += 86400, days--;
+  days += 719468; /* 0000-03-01 to 1970-01-01 */
+  era = (days >= 0 ? days : days - 146096) / 146097;
+  doe = days - era * 146097;
+  yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  mp = (5 * doy + 2) / 153;
+  d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+  m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+  y = yoe + era * 400 + (m <= 2);
+  snprintf (buf, size, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600, secs / 60 % 60,
+            secs % 60, nsec);
+}
+
+void
+cell_time_utc_now (char *buf, size_t size)
 {
   struct timespec ts;
-  struct tm tm;
-  size_t n;
-
   clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  n = strftime (buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf + n, size - n, ".%09ldZ", ts.tv_nsec);
+  cell_time_utc_format (buf, size, ts.tv_sec, ts.tv_nsec);
 }
 
 void
@@ -91,7 +111,7 @@ cell_log (enum cell_log_level level, const char *fmt, ...)
   if (log_fd >= 0)
     {
       cleanup_free char *line = NULL;
-      format_time (when, sizeof when);
+      cell_time_utc_now (when, sizeof when);
       if (log_json)
         {
           struct cell_json_gen *g = cell_json_gen_new (false);

@@ -4,6 +4,7 @@
 #define CELL_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include "macros.h"
 
 enum cell_log_level
@@ -22,6 +23,10 @@ void cell_log (enum cell_log_level level, const char *fmt, ...) PRINTF_LIKE (2, 
 /* Closes the log fd (before the runtime's fds are closed for the container, the log is not inherited:
    it is O_CLOEXEC). */
 void cell_log_close (void);
+/* Now, UTC, RFC 3339 with nanoseconds ("2026-12-03T15:16:24.123456789Z"); buf of at least 40 bytes. */
+void cell_time_utc_now (char *buf, size_t size);
+/* The same for a given time (seconds since the epoch, nanoseconds). */
+void cell_time_utc_format (char *buf, size_t size, long long sec, long nsec);
 
 #define cell_debug(...)                                                                                      \
   do                                                                                                         \

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
+#include "log.h"
 #include "fd-util.h"
 #include "json.h"
 #include "state.h"
@@ -171,15 +172,8 @@ cell_state_dir_remove (int root_dfd, const char *id, struct cell_error **err)
 char *
 cell_state_now (void)
 {
-  struct timespec ts;
-  struct tm tm;
   char buf[64];
-  size_t n;
-
-  clock_gettime (CLOCK_REALTIME, &ts);
-  gmtime_r (&ts.tv_sec, &tm);
-  n = strftime (buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf + n, sizeof buf - n, ".%09ldZ", ts.tv_nsec);
+  cell_time_utc_now (buf, sizeof buf);
   return xstrdup (buf);
 }
 

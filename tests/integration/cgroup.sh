@@ -3,7 +3,7 @@
 # cgroup.sh: cgroupsPath placement (v1, hybrid or v2), the cgroup namespace and mount, delete, kill --all, devices.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 17
+tap_plan 18
 
 # What this host has: v2 alone at /sys/fs/cgroup, or v1 hierarchies (+ cgroup2 at unified = hybrid).
 CG=/sys/fs/cgroup
@@ -183,5 +183,24 @@ for d in "${pre[@]}"; do
 done
 tap_is "kept $kept of ${#pre[@]}, made left $made" "kept ${#pre[@]} of ${#pre[@]}, made left 0" \
   "delete leaves a cgroupsPath that existed before create, and removes the one it made inside it"
+
+# v1 cpuset: a parent create made copies its masks into new children itself (cgroup.clone_children, no
+# write of cpuset.cpus per container); a parent it found keeps its flag
+if [ -d "$CG/cpuset" ] && [ "$(stat -f -c %T "$CG/cpuset")" = cgroupfs ]; then
+  mkdir -p "$CG/cpuset${PARENT}/cc"
+  cat "$CG/cpuset/cpuset.cpus" >"$CG/cpuset${PARENT}/cpuset.cpus"
+  cat "$CG/cpuset/cpuset.mems" >"$CG/cpuset${PARENT}/cpuset.mems"
+  echo 0 >"$CG/cpuset${PARENT}/cc/cgroup.clone_children" # a child inherits the flag at mkdir
+  bundle_set "$B" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$PARENT/cc/made/leaf"
+  cellr create --bundle "$B" "cgcc-$$" </dev/null
+  got="found:$(cat "$CG/cpuset${PARENT}/cc/cgroup.clone_children") made:$(cat "$CG/cpuset${PARENT}/cc/made/cgroup.clone_children")"
+  got="$got leaf:$(cat "$CG/cpuset${PARENT}/cc/made/leaf/cpuset.cpus")"
+  cellr delete -f "cgcc-$$"
+  tap_is "$got" "found:0 made:1 leaf:$(cat "$CG/cpuset/cpuset.cpus")" \
+    "v1 cpuset: a parent create made clones its masks into children, a parent it found keeps its flag"
+  rmdir "$CG/cpuset${PARENT}/cc"
+else
+  tap_skip "no v1 cpuset hierarchy"
+fi
 
 tap_result "$(state_empty; echo $?)" "nothing is left in the state root"

@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "holders.h"
 #include "signals.h"
+#include "log.h"
 #include "state.h"
 #include "tap.h"
 
@@ -171,6 +173,44 @@ holders (int dfd)
   unlinkat (dfd, "exec.sock", 0);
 }
 
+/* cell_time_utc_format against gmtime_r over 1900..2400: leap days, centuries, the epoch, before it. */
+static void
+check_time (void)
+{
+  static const long long fixed[] = { 0,
+                                     -1,
+                                     951782400 /* 2000-02-29 */,
+                                     951868800,
+                                     4107542400 /* 2100-03-01 */,
+                                     -2208988800 /* 1900-01-01 */,
+                                     1796310000 };
+  char got[64], want[64];
+  struct tm tm;
+  int bad = 0;
+  long long first_bad = 0;
+  for (long long t = -2208988800LL; t < 13569465600LL; t += 86400 * 7 + 3607)
+    {
+      time_t tt = (time_t)t;
+      gmtime_r (&tt, &tm);
+      snprintf (want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.000000005Z", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+      cell_time_utc_format (got, sizeof got, t, 5);
+      if (strcmp (got, want) != 0 && bad++ == 0)
+        first_bad = t;
+    }
+  tap_ok (bad == 0,
+          "the UTC stamp agrees with gmtime_r every week from 1900 to 2400 (%d differ, first at %lld)", bad,
+          first_bad);
+  cell_time_utc_format (got, sizeof got, fixed[2], 123456789);
+  tap_is_str (got, "2000-02-29T00:00:00.123456789Z", "2000-02-29, a leap day of a 400-year century");
+  cell_time_utc_format (got, sizeof got, fixed[4] - 1, 0);
+  tap_is_str (got, "2100-02-28T23:59:59.000000000Z", "2100 has no February 29th");
+  cell_time_utc_format (got, sizeof got, fixed[1], 0);
+  tap_is_str (got, "1969-12-31T23:59:59.000000000Z", "a second before the epoch");
+  cell_time_utc_format (got, sizeof got, fixed[6], 0);
+  tap_is_str (got, "2026-12-03T15:00:00.000000000Z", "today");
+}
+
 int
 main (void)
 {
@@ -184,6 +224,7 @@ main (void)
   struct cell_spec_kv ann = { .key = (char *)"org.example", .value = (char *)"v" };
   int root_dfd = -1, dfd = -1, dfd2 = -1;
 
+  check_time ();
   check_id ("life-123", NULL);
   check_id ("a", NULL);
   check_id ("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", NULL);
