@@ -330,15 +330,6 @@ cell_cgroup_has_v1 (const struct cell_cgroup *cg)
   return false;
 }
 
-int
-cell_cgroup_enter_self (const struct cell_cgroup *cg, struct cell_error **err)
-{
-  for (size_t i = 0; i < cg->n_h; i++)
-    if (!cg->h[i].v2 && cell_cgroup_write (cg->h[i].dir, "tasks", "0", err) < 0)
-      return cell_err_wrap (err, "join cgroup");
-  return 0;
-}
-
 /* The runtime's own cgroup.procs in one hierarchy that moves processes by writes: the controller-less
    cgroup2 one of a hybrid host, else the v1 `pids` (or `memory`) one; NULL on a pure v2 host. */
 static char *
@@ -404,47 +395,78 @@ cell_cgroup_warm_end (pid_t *warm)
   *warm = 0;
 }
 
+/* `exec --cgroup`: "PATH" below the container's directory in every hierarchy, or "CONTROLLER:PATH" in that
+   v1 hierarchy alone (runc's form). */
 int
-cell_cgroup_enter_rest (struct cell_cgroup *cg, pid_t pid, bool v1_done, bool v2_done,
-                        struct cell_error **err)
+cell_cgroup_check_sub (const char *sub, struct cell_error **err)
 {
-  char buf[32];
-  snprintf (buf, sizeof buf, "%d", (int)pid);
+  const char *colon = strchr (sub, ':');
+  const char *path = colon ? colon + 1 : sub;
+  if (!*path || path[0] == '/' || strstr (path, "..") || strstr (path, "//"))
+    return cell_err (err, 0, "--cgroup `%s`: a path below the container's own cgroup", sub);
+  return 0;
+}
+
+/* Hierarchy i's directory for `sub` (checked by cell_cgroup_check_sub; NULL: the container's own). */
+static char *
+sub_dir (const struct cell_cgroup *cg, size_t i, const char *sub)
+{
+  const struct cell_cgroup_hier *h = &cg->h[i];
+  const char *colon = sub ? strchr (sub, ':') : NULL;
+  size_t clen = colon ? (size_t)(colon - sub) : 0;
+  bool named = false;
+  if (sub == NULL)
+    return xstrdup (h->dir);
+  /* v1: "CONTROLLER:PATH" picks one hierarchy; the others take the container's own directory */
+  for (size_t k = 0; colon && h->ctrls && h->ctrls[k]; k++)
+    named |= strlen (h->ctrls[k]) == clen && strncmp (h->ctrls[k], sub, clen) == 0;
+  if (colon && !named && !(h->v2 && clen == 0))
+    return xstrdup (h->dir);
+  return xasprintf ("%s/%s", h->dir, colon ? colon + 1 : sub);
+}
+
+int
+cell_cgroup_open_v2 (const struct cell_cgroup *cg, const char *sub, int *dfd, struct cell_error **err)
+{
+  *dfd = -1;
   for (size_t i = 0; i < cg->n_h; i++)
-    if (!(cg->h[i].v2 ? v2_done : v1_done) && cell_cgroup_write (cg->h[i].dir, "cgroup.procs", buf, err) < 0)
-      return cell_err_wrap (err, "join cgroup");
+    if (cg->h[i].v2)
+      {
+        cleanup_free char *dir = sub_dir (cg, i, sub);
+        *dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (*dfd < 0)
+          return cell_err_errno (err, "join cgroup: open `%s`", dir);
+        break;
+      }
   return 0;
 }
 
 int
-cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err)
+cell_cgroup_enter_self (const struct cell_cgroup *cg, const char *sub, struct cell_error **err)
 {
-  return cell_cgroup_enter_rest (cg, pid, false, false, err);
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (!cg->h[i].v2)
+      {
+        cleanup_free char *dir = sub_dir (cg, i, sub);
+        if (cell_cgroup_write (dir, "tasks", "0", err) < 0)
+          return cell_err_wrap (err, "join cgroup");
+      }
+  return 0;
 }
 
 int
-cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, struct cell_error **err)
+cell_cgroup_enter (const struct cell_cgroup *cg, pid_t pid, const char *sub, bool v1_done, bool v2_done,
+                   struct cell_error **err)
 {
   char buf[32];
-  const char *colon = strchr (sub, ':');
-  const char *path = colon ? colon + 1 : sub;
-  size_t clen = colon ? (size_t)(colon - sub) : 0;
-
-  if (!*path || path[0] == '/' || strstr (path, "..") || strstr (path, "//"))
-    return cell_err (err, 0, "--cgroup `%s`: a path below the container's own cgroup", sub);
   snprintf (buf, sizeof buf, "%d", (int)pid);
   for (size_t i = 0; i < cg->n_h; i++)
-    {
-      struct cell_cgroup_hier *h = &cg->h[i];
-      cleanup_free char *dir = NULL;
-      bool named = false;
-      /* v1: "CONTROLLER:PATH" picks one hierarchy; the others take the container's own directory */
-      for (size_t k = 0; colon && h->ctrls && h->ctrls[k]; k++)
-        named |= strlen (h->ctrls[k]) == clen && strncmp (h->ctrls[k], sub, clen) == 0;
-      dir = (colon && !named && !(h->v2 && clen == 0)) ? xstrdup (h->dir) : xasprintf ("%s/%s", h->dir, path);
-      if (cell_cgroup_write (dir, "cgroup.procs", buf, err) < 0)
-        return cell_err_wrap (err, "join cgroup");
-    }
+    if (!(cg->h[i].v2 ? v2_done : v1_done))
+      {
+        cleanup_free char *dir = sub_dir (cg, i, sub);
+        if (cell_cgroup_write (dir, "cgroup.procs", buf, err) < 0)
+          return cell_err_wrap (err, "join cgroup");
+      }
   return 0;
 }
 

@@ -55,15 +55,6 @@ int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 int cell_cgroup_clone_dfd (struct cell_cgroup *cg);
 /* Does the container have directories in v1 hierarchies? */
 bool cell_cgroup_has_v1 (const struct cell_cgroup *cg);
-/* The calling process, single-threaded and privileged (init right after clone, in the initial user
-   namespace), moves itself into every v1 hierarchy: `0` written to `tasks` moves the current thread, and
-   for that the kernel takes no global lock, so none of the grace period a write of a pid to cgroup.procs
-   waits for (cell_cgroup_warm_start). cgroup2 hierarchies are left to CLONE_INTO_CGROUP. */
-int cell_cgroup_enter_self (const struct cell_cgroup *cg, struct cell_error **err);
-/* Writes pid into cgroup.procs of the hierarchies not done already: v1 ones unless `v1_done` (the process
-   moved itself), cgroup2 ones unless `v2_done` (CLONE_INTO_CGROUP put it there). */
-int cell_cgroup_enter_rest (struct cell_cgroup *cg, pid_t pid, bool v1_done, bool v2_done,
-                            struct cell_error **err);
 /* The first write to any cgroup.procs after a quiet spell waits for an RCU grace period (5-15 ms on a busy
    host, holding the cgroup mutex) while the kernel's global migration lock turns to its writers' mode. A
    child forked here does such a write at once (it moves itself into the runtime's cgroup, where it already
@@ -72,11 +63,21 @@ int cell_cgroup_enter_rest (struct cell_cgroup *cg, pid_t pid, bool v1_done, boo
    CLONE_INTO_CGROUP moves nothing, or no such cgroup); warm_end reaps it. */
 pid_t cell_cgroup_warm_start (void);
 void cell_cgroup_warm_end (pid_t *warm);
-/* Writes pid into cgroup.procs of every hierarchy. */
-int cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err);
-/* `exec --cgroup`: the same into an existing sub-cgroup: "PATH" below the container's directory in every
-   hierarchy, or "CONTROLLER:PATH" in that v1 hierarchy alone (runc's form). */
-int cell_cgroup_enter_sub (struct cell_cgroup *cg, pid_t pid, const char *sub, struct cell_error **err);
+/* `exec --cgroup SUB`: "PATH" below the container's directory in every hierarchy, or "CONTROLLER:PATH" in
+   that v1 hierarchy alone (runc's form). Checks its form. */
+int cell_cgroup_check_sub (const char *sub, struct cell_error **err);
+/* The container's cgroup2 leaf (or SUB below it: NULL for none), opened for CLONE_INTO_CGROUP into *dfd;
+   -1 there when it has none. */
+int cell_cgroup_open_v2 (const struct cell_cgroup *cg, const char *sub, int *dfd, struct cell_error **err);
+/* The calling process, single-threaded and privileged (in the initial user namespace), moves itself into
+   every v1 hierarchy (SUB as above, or NULL): `0` written to `tasks` moves the current thread, and for that
+   the kernel takes no global lock, so none of the grace period a write of a pid to cgroup.procs waits for
+   (cell_cgroup_warm_start). cgroup2 hierarchies are left to CLONE_INTO_CGROUP. */
+int cell_cgroup_enter_self (const struct cell_cgroup *cg, const char *sub, struct cell_error **err);
+/* Writes pid into cgroup.procs of the hierarchies (SUB as above, or NULL) not done already: v1 ones unless
+   `v1_done` (the process moved itself), cgroup2 ones unless `v2_done` (CLONE_INTO_CGROUP put it there). */
+int cell_cgroup_enter (const struct cell_cgroup *cg, pid_t pid, const char *sub, bool v1_done, bool v2_done,
+                       struct cell_error **err);
 /* Applies every linux.resources field, each controller where the host has it (a v1 hierarchy, else the
    cgroup2 one: hugetlb on this project's hybrid test host), with the runtime-spec's v1 <-> v2
    conversions. A field the host cannot honour is an error naming its JSON pointer

@@ -378,7 +378,7 @@ cb_placed (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err)
   if (job->cg == NULL)
     return 0;
   cell_cgroup_warm_end (&job->warm);
-  if (cell_cgroup_enter_rest (job->cg, pid, job->cg_self, in_cgroup, err) < 0)
+  if (cell_cgroup_enter (job->cg, pid, NULL, job->cg_self, in_cgroup, err) < 0)
     return -1;
   /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
      applies, as with runc and crun. */
@@ -390,7 +390,7 @@ static int
 cb_init_first (void *userdata, struct cell_error **err)
 {
   struct create_job *job = userdata;
-  return job->cg_self ? cell_cgroup_enter_self (job->cg, err) : 0;
+  return job->cg_self ? cell_cgroup_enter_self (job->cg, NULL, err) : 0;
 }
 
 static int

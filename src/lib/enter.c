@@ -188,6 +188,7 @@ struct enter
   int console_fd; /* --console-socket, connected */
   struct cell_sync_shape shape;
   pid_t joiner, pid; /* the joiner (reaped at once), the process */
+  bool in_cgroup;    /* CLONE_INTO_CGROUP put the joiner in the cgroup2 leaf */
   int pidfd;
   int master;
 };
@@ -322,13 +323,16 @@ joiner_main (struct enter *e)
       cell_sync_fail (e->sock_proc, err->msg);
       _exit (1);
     }
-  if (e->cg
-      && (e->o->cgroup ? cell_cgroup_enter_sub (e->cg, getpid (), e->o->cgroup, &err)
-                       : cell_cgroup_enter (e->cg, getpid (), &err))
-             < 0)
+  if (e->cg)
     {
-      cell_sync_fail (e->sock_proc, err->msg);
-      _exit (1);
+      /* v1: by its own hand (no grace period to wait; see cell_cgroup_enter_self), else by its pid */
+      bool v1_done = cell_cgroup_enter_self (e->cg, e->o->cgroup, &err) == 0;
+      cell_error_freep (&err);
+      if (cell_cgroup_enter (e->cg, getpid (), e->o->cgroup, v1_done, e->in_cgroup, &err) < 0)
+        {
+          cell_sync_fail (e->sock_proc, err->msg);
+          _exit (1);
+        }
     }
   if (e->ns_flags && setns (e->init_pidfd, e->ns_flags) < 0)
     {
@@ -381,6 +385,8 @@ enter_prepare (struct enter *e, const struct cell_state *st, const struct cell_s
     e->ns_flags |= cell_ns_clone_flag (config->linux_.namespaces[i].type);
   if (st->cgroup && cell_cgroup_deserialize (st->cgroup, &e->cg, err) < 0)
     return -1;
+  if (e->o->cgroup && cell_cgroup_check_sub (e->o->cgroup, err) < 0)
+    return -1;
   if (e->proc.terminal && e->o->console_socket
       && connect_socket (e->o->console_socket, &e->console_fd, err) < 0)
     return -1;
@@ -408,15 +414,42 @@ enter_prepare (struct enter *e, const struct cell_state *st, const struct cell_s
   return 0;
 }
 
+/* The joiner, born in the cgroup2 leaf where there is one (CLONE_INTO_CGROUP: no write of its pid to
+   cgroup.procs, which waits for the kernel's grace period); with execCPUAffinity `initial`, which must be
+   set before the cgroup is joined, or where the kernel refuses, a plain fork. */
+static pid_t
+fork_joiner (struct enter *e, struct cell_error **err)
+{
+  cleanup_close int dfd = -1;
+  pid_t pid;
+
+  e->in_cgroup = false;
+  if (e->cg && !e->proc.exec_cpu_initial && cell_cgroup_open_v2 (e->cg, e->o->cgroup, &dfd, err) < 0)
+    return -1;
+  if (dfd >= 0)
+    {
+      struct clone_args ca = { .flags = CLONE_INTO_CGROUP, .exit_signal = SIGCHLD, .cgroup = (uint64_t)dfd };
+      e->in_cgroup = true;
+      pid = (pid_t)syscall (SYS_clone3, &ca, sizeof (ca));
+      if (pid >= 0)
+        return pid;
+      e->in_cgroup = false;
+    }
+  pid = fork ();
+  if (pid < 0)
+    cell_err_errno (err, "fork");
+  return pid;
+}
+
 static int
 enter_run (struct enter *e, const struct cell_state *st, const struct cell_spec_seccomp *profile,
            struct cell_error **err)
 {
   struct cell_sync sync;
 
-  e->joiner = fork ();
+  e->joiner = fork_joiner (e, err);
   if (e->joiner < 0)
-    return cell_err_errno (err, "fork");
+    return -1;
   if (e->joiner == 0)
     joiner_main (e);
   cell_closep (&e->sock_proc);

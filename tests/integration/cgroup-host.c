@@ -169,7 +169,7 @@ test_v2 (const char *parent)
   if (cg == NULL)
     return;
   pid = child ("kmsg", &gofd);
-  tap_ok (cell_cgroup_enter (cg, pid, &err) == 0, "the child enters it");
+  tap_ok (cell_cgroup_enter (cg, pid, NULL, false, false, &err) == 0, "the child enters it");
   f = xasprintf ("%s/cgroup.procs", dir);
   {
     char *want = xasprintf ("%d", pid), *got = slurp (f);
@@ -202,7 +202,7 @@ test_v2 (const char *parent)
   json
       = "{\"devices\": [{\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"r\"}]}";
   pid = child ("kmsg", &gofd);
-  cell_cgroup_enter (cg, pid, &err);
+  cell_cgroup_enter (cg, pid, NULL, false, false, &err);
   if (cell_spec_resources_load_buffer (json, strlen (json), "r.json", &r, &err) == 0)
     cell_cgroup_update (cg, r, &err);
   go (&gofd);
@@ -213,7 +213,7 @@ test_v2 (const char *parent)
 
   /* freeze, thaw, kill */
   pid = child ("sleep", &gofd);
-  cell_cgroup_enter (cg, pid, &err);
+  cell_cgroup_enter (cg, pid, NULL, false, false, &err);
   go (&gofd);
   tap_ok (cell_cgroup_freeze (cg, true, &err) == 0 && cell_cgroup_is_frozen (cg), "cgroup.freeze freezes");
   f = xasprintf ("%s/cgroup.events", dir);
@@ -254,7 +254,7 @@ test_v1 (const char *parent, enum cell_cgroup_mode mode)
   if (cg == NULL)
     return;
   pid = child ("sleep", &gofd);
-  cell_cgroup_enter (cg, pid, &err);
+  cell_cgroup_enter (cg, pid, NULL, false, false, &err);
   go (&gofd);
   tap_ok (cell_cgroup_freeze (cg, true, &err) == 0 && cell_cgroup_is_frozen (cg), "the v1 freezer freezes");
   f = xasprintf ("/sys/fs/cgroup/freezer%s/freezer.state", path);
@@ -272,7 +272,7 @@ test_v1 (const char *parent, enum cell_cgroup_mode mode)
     {
       struct pollfd p = { .fd = cell_cgroup_oom_fd (oom), .events = POLLIN | POLLPRI };
       pid_t eater = child ("eat", &gofd);
-      cell_cgroup_enter (cg, eater, &err);
+      cell_cgroup_enter (cg, eater, NULL, false, false, &err);
       go (&gofd);
       code = exit_code (eater);
       tap_ok (poll (&p, 1, 5000) == 1, "the OOM fd becomes readable");
@@ -321,7 +321,7 @@ test_parallel_create (const char *parent, enum cell_cgroup_mode mode)
               char *path = xasprintf ("%s/race%d/c%d", parent, round, i);
               struct cell_cgroup *cg = make (NULL, mode, path);
               struct cell_error *err = NULL;
-              int bad = cg == NULL || cell_cgroup_enter (cg, getpid (), &err) < 0;
+              int bad = cg == NULL || cell_cgroup_enter (cg, getpid (), NULL, false, false, &err) < 0;
               if (err)
                 printf ("# %s\n", err->msg);
               fflush (stdout);
@@ -355,7 +355,7 @@ test_unfilled_parent (const char *parent, enum cell_cgroup_mode mode)
     }
   cg = make (NULL, mode, path);
   pid = child ("sleep", &gofd);
-  code = cg ? cell_cgroup_enter (cg, pid, &err) : -1;
+  code = cg ? cell_cgroup_enter (cg, pid, NULL, false, false, &err) : -1;
   tap_ok (code == 0, "a create under an unfilled cpuset parent can take tasks%s%s", err ? ": " : "",
           err ? err->msg : "");
   go (&gofd);

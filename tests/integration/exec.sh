@@ -5,7 +5,7 @@
 # containers, and bad input.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 29
+tap_plan 32
 
 _make_rootfs_template
 B=$(make_bundle exec)
@@ -24,6 +24,31 @@ tap_is "$got" done "exec joins every namespace of the container's init"
 cellr exec --detach --pid-file "$CELL_TEST_TMP/cg.pid" "$ID" sleep 100
 tap_is "$(cat /proc/$(cat "$CELL_TEST_TMP/cg.pid")/cgroup)" "$(cat /proc/$pid/cgroup)" \
   "exec joins the container's cgroup, in every hierarchy (the host's view)"
+# --cgroup SUB: that sub-cgroup in every hierarchy; --cgroup pids:SUB (runc's form): in that v1 hierarchy
+# alone. Expected lines are the init's with the path extended where the process must have gone.
+subs=()
+while IFS=: read -r _ ctrls path; do
+  if [ -z "$ctrls" ]; then mnt=/sys/fs/cgroup/unified; [ -d "$mnt" ] || mnt=/sys/fs/cgroup; else mnt=/sys/fs/cgroup/${ctrls#name=}; fi
+  [ -d "$mnt$path" ] || continue
+  mkdir -p "$mnt$path/esub" "$mnt$path/esub2"
+  subs+=("$mnt$path/esub" "$mnt$path/esub2")
+done </proc/$pid/cgroup
+cellr exec --detach --cgroup esub --pid-file "$CELL_TEST_TMP/sub.pid" "$ID" sleep 100
+want=$(sed -E 's|^([^:]*:[^:]*:.*)$|\1/esub|' /proc/$pid/cgroup)
+tap_is "$(cat /proc/$(cat "$CELL_TEST_TMP/sub.pid")/cgroup)" "$want" "exec --cgroup SUB: the sub-cgroup in every hierarchy"
+if grep -q ':pids:' /proc/$pid/cgroup; then
+  cellr exec --detach --cgroup pids:esub2 --pid-file "$CELL_TEST_TMP/sub2.pid" "$ID" sleep 100
+  want=$(sed -E 's|^([^:]*:pids:.*)$|\1/esub2|' /proc/$pid/cgroup)
+  tap_is "$(cat /proc/$(cat "$CELL_TEST_TMP/sub2.pid")/cgroup)" "$want" "exec --cgroup pids:SUB: that v1 hierarchy alone"
+  kill -9 "$(cat "$CELL_TEST_TMP/sub2.pid")"
+else
+  tap_skip "no v1 pids hierarchy"
+fi
+kill -9 "$(cat "$CELL_TEST_TMP/sub.pid")"
+out=$(cellr exec --cgroup ../esub "$ID" true 2>&1)
+tap_is "$? $out" "1 cell: --cgroup \`../esub\`: a path below the container's own cgroup" "exec --cgroup with .. is refused"
+sleep 0.2
+for d in "${subs[@]}"; do rmdir "$d" 2>/dev/null; done
 tap_like "$(cellr exec "$ID" cell-helper ids)" "^uid=0,0,0,0$" "exec runs as the config's user by default"
 
 # the process comes from the stored config, with the flags over it
