@@ -280,10 +280,12 @@ cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err)
         }
     }
   /* Like runc: refuse a cgroup that already holds processes (in any hierarchy) or is frozen, rather than
-     sharing it. */
+     sharing it. A leaf made just now holds nothing; a frozen parent still shows in the leaf's state. */
   for (size_t i = 0; i < cg->n_h; i++)
     {
       size_t cap = 0;
+      if (cg->h[i].created > 0)
+        continue;
       if (collect_pids (cg->h[i].dir, &pids, &n, &cap, 0, err) < 0)
         {
           cgroup_rollback (cg);
@@ -672,13 +674,19 @@ cell_cgroup_exists (const struct cell_cgroup *cg)
   return false;
 }
 
-/* rmdir `dir` and the sub-cgroups the container made below it, deepest first. */
+/* rmdir `dir` and the sub-cgroups the container made below it, deepest first (looked for only when the
+   plain rmdir says the directory is busy: the usual container has none). */
 static int
 rmdir_tree (const char *dir, int depth)
 {
-  DIR *d = opendir (dir);
+  DIR *d;
   struct dirent *de;
 
+  if (rmdir (dir) == 0 || errno == ENOENT)
+    return 0;
+  if (errno != EBUSY)
+    return -1;
+  d = opendir (dir);
   if (d == NULL)
     return errno == ENOENT ? 0 : -1;
   if (depth < 64)

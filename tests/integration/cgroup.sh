@@ -3,7 +3,7 @@
 # cgroup.sh: cgroupsPath placement (v1, hybrid or v2), the cgroup namespace and mount, delete, kill --all, devices.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 18
+tap_plan 20
 
 # What this host has: v2 alone at /sys/fs/cgroup, or v1 hierarchies (+ cgroup2 at unified = hybrid).
 CG=/sys/fs/cgroup
@@ -201,6 +201,38 @@ if [ -d "$CG/cpuset" ] && [ "$(stat -f -c %T "$CG/cpuset")" = cgroupfs ]; then
   rmdir "$CG/cpuset${PARENT}/cc"
 else
   tap_skip "no v1 cpuset hierarchy"
+fi
+
+# like runc: a cgroupsPath that already holds a process is refused (nothing made, the process left alone),
+# and so is one whose parent is frozen (init would hang frozen)
+if [ $MODE = v2 ]; then pdir=$CG; else pdir=$CG/pids; fi
+mkdir -p "$pdir$PARENT/busy"
+sleep 100 &
+squatter=$!
+echo "$squatter" >"$pdir$PARENT/busy/cgroup.procs"
+bundle_set "$B" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$PARENT/busy"
+cellr create --bundle "$B" "cgbusy-$$" </dev/null >"$CELL_TEST_TMP/busy.out" 2>&1 # no $(): a created init would hold it
+rc=$?
+out=$(cat "$CELL_TEST_TMP/busy.out")
+got="$rc $(grep -c . "$pdir$PARENT/busy/cgroup.procs") $(cellr list -q | grep -c "cgbusy-$$")"
+cellr delete -f "cgbusy-$$" >/dev/null 2>&1
+tap_is "$got $out" "1 1 0 cell: cgroup \`$pdir$PARENT/busy\` is not empty: 1 process(es) found" \
+  "a cgroupsPath that holds a process is refused; the process stays, no container"
+kill -9 "$squatter"
+wait "$squatter" 2>/dev/null
+if [ -d "$CG/freezer" ] && [ $MODE != v2 ]; then
+  mkdir -p "$CG/freezer$PARENT/cold"
+  echo FROZEN >"$CG/freezer$PARENT/cold/freezer.state"
+  bundle_set "$B" '.linux.cgroupsPath = $p' --arg p "$PARENT/cold/leaf"
+  timeout 20 "$CELL" --root "$CELL_TEST_ROOT" create --bundle "$B" "cgcold-$$" </dev/null >"$CELL_TEST_TMP/cold.out" 2>&1
+  rc=$?
+  out=$(cat "$CELL_TEST_TMP/cold.out")
+  echo THAWED >"$CG/freezer$PARENT/cold/freezer.state"
+  cellr delete -f "cgcold-$$" >/dev/null 2>&1
+  tap_is "$rc $out|$([ -d "$CG/freezer$PARENT/cold/leaf" ] && echo leaf-left)" \
+    "1 cell: cgroup \`$PARENT/cold/leaf\` is frozen|" "a cgroupsPath under a frozen parent is refused and its leaf removed"
+else
+  tap_skip "no v1 freezer hierarchy"
 fi
 
 tap_result "$(state_empty; echo $?)" "nothing is left in the state root"
