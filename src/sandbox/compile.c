@@ -175,7 +175,16 @@ capabilities (struct cell_sandbox_compiler *c)
   uint64_t base, req;
 
   if (c->in->uid == 0 && !c->cap_opts_used)
-    return; /* has_caps false: inherited untouched */
+    {
+      if (!in_userns)
+        return; /* has_caps false: inherited untouched */
+      /* a new or joined user namespace grants every cap: bwrap shrinks the bounding set back to the caller's
+         own, so the command (uid 0 there, or anyone after the exec) has no more than uid 0 had outside */
+      p->has_caps = true;
+      p->cap_bounding = p->cap_effective = p->cap_permitted = c->in->caps;
+      p->cap_inheritable = p->cap_ambient = 0;
+      return;
+    }
   base = c->in->uid == 0 ? c->in->caps : c->become_root ? UINT64_MAX : 0;
   req = (base & c->cap_keep) | c->cap_add;
   p->has_caps = true;
