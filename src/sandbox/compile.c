@@ -252,6 +252,16 @@ finalize (struct cell_sandbox_compiler *c, int n_cmd, char *const *cmd, struct c
   p->env = steal_ptr (&c->env);
   p->uid = uid;
   p->gid = gid;
+  /* in a user namespace that cell does not map (--userns, or the caller's maps through --userns-block-fd)
+     bwrap switches ids only to a --uid/--gid other than the caller's: the command keeps whatever the
+     namespace makes of the caller's ids (-1: setresuid/setresgid leave them) */
+  if (sb->userns_fd >= 0 || (plan->ns[CELL_NS_USER].create && sb->userns_block_fd >= 0))
+    {
+      if (uid == c->in->uid)
+        p->uid = (uid_t)-1;
+      if (gid == c->in->gid)
+        p->gid = (gid_t)-1;
+    }
   /* bwrap sets no_new_privs for itself and everything it runs */
   p->no_new_privileges = true;
   capabilities (c);
