@@ -258,6 +258,17 @@ cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_pro
     return -1;
   if (sb->new_session && setsid () < 0)
     return cell_err_errno (err, "setsid");
+  /* outside a user namespace bwrap leaves the caller's supplementary groups alone (the identity step
+     would set the plan's none) */
+  if (!plan->ns[CELL_NS_USER].create && sb->userns_fd < 0 && sb->userns2_fd < 0)
+    {
+      int n = getgroups (0, NULL);
+      sp->p.additional_gids = xcalloc (n > 0 ? (size_t)n : 1, sizeof (gid_t));
+      n = getgroups (n, sp->p.additional_gids);
+      if (n < 0)
+        return cell_err_errno (err, "getgroups");
+      sp->p.n_additional_gids = (size_t)n;
+    }
   return 0;
 }
 
