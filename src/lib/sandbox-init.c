@@ -4,12 +4,15 @@
    the reaping pid 1). */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -42,12 +45,33 @@ write_map (int proc_dfd, const char *file, const char *map, struct cell_error **
   return cell_proc_write (proc_dfd, rel, map, err);
 }
 
+/* bwrap's loopback_setup: a new network namespace gets its loopback up (the kernel gives it 127.0.0.1 and
+   ::1 then), so that the command can talk to itself. */
+static int
+loopback_up (struct cell_error **err)
+{
+  struct ifreq ifr = { .ifr_name = "lo" };
+  cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return cell_err_errno (err, "loopback: socket");
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return cell_err_errno (err, "loopback: get the flags of `lo`");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return cell_err_errno (err, "loopback: set `lo` up");
+  return 0;
+}
+
 int
 cell_sandbox_init_after_root (const struct cell_plan *plan, int proc_dfd, struct cell_error **err)
 {
   const struct cell_plan_sandbox *sb = plan->sandbox;
   if (!sb)
     return 0;
+  /* while init holds every cap in the user namespace that owns the network namespace (a nested one would
+     not) */
+  if (plan->ns[CELL_NS_NETWORK].create && loopback_up (err) < 0)
+    return -1;
   if (sb->disable_userns && write_map (proc_dfd, "../sys/user/max_user_namespaces", "1", err) < 0)
     return cell_err_wrap (err, "--disable-userns");
   if (sb->nested_uid_map || sb->nested_gid_map)

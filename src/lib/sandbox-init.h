@@ -11,8 +11,8 @@
 
 /* --userns FD and --pidns FD: joined before init makes its other namespaces. */
 int cell_sandbox_init_join (const struct cell_plan_sandbox *sb, struct cell_error **err);
-/* After the root switch: the nested user namespace (its maps written through the sandbox's procfs
-   `proc_dfd`), --disable-userns, --userns2 FD, --assert-userns-disabled. */
+/* After the root switch: loopback up in a new network namespace, the nested user namespace (its maps written
+   through the sandbox's procfs `proc_dfd`), --disable-userns, --userns2 FD, --assert-userns-disabled. */
 int cell_sandbox_init_after_root (const struct cell_plan *plan, int proc_dfd, struct cell_error **err);
 
 /* Before its setup: closes what only the runtime uses (info, json-status and userns-block fds). */
