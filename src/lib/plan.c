@@ -464,6 +464,8 @@ cell_plan_dump (const struct cell_plan *plan)
         bprintf (&b, " in-root");
       if (op->flags & CELL_OPF_TMPFS_UPPER)
         bprintf (&b, " tmpfs-upper");
+      if (op->flags & CELL_OPF_IF_WRITABLE)
+        bprintf (&b, " if-writable");
       if (op->flags & CELL_OPF_IDMAP)
         {
           bprintf (&b, " %s", (op->flags & CELL_OPF_IDMAP_REC) ? "ridmap" : "idmap");
