@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -148,37 +149,72 @@ choose_cwd (const struct cell_plan *plan, struct cell_sandbox_proc *sp, struct c
   return 0;
 }
 
-/* mkosi-sandbox's --pack-fds: the inherited fds (not init's own) renumbered from 3, LISTEN_FDS set. */
-static int
-pack_fds (const struct cell_plan *plan, struct cell_sandbox_proc *sp, const int *own, size_t n_own,
-          struct cell_error **err)
+/* The fds init keeps for pid 1 (the sync fd, the lock files), as pointers: packing may move them. */
+static size_t
+own_fds (struct cell_sandbox_proc *sp, int **own, size_t max)
 {
-  int fds[256], n = 0;
+  size_t n = 0;
+  if (sp->sync_fd >= 0 && n < max)
+    own[n++] = &sp->sync_fd;
+  for (size_t i = 0; sp->lock_fds[i] >= 0 && n < max; i++)
+    own[n++] = &sp->lock_fds[i];
+  return n;
+}
+
+/* *fd moved to the lowest free number >= min (inheritable, as it was). */
+static int
+move_up (int *fd, int min)
+{
+  int n = fcntl (*fd, F_DUPFD, min);
+  if (n < 0)
+    return -1;
+  close (*fd);
+  *fd = n;
+  return 0;
+}
+
+/* mkosi-sandbox's --pack-fds: the caller's fds (inherited, so without close-on-exec; not the ones pid 1
+   keeps) renumbered 3, 4, ... in their order, LISTEN_FDS and LISTEN_PID set. What init holds of the
+   runtime's is close-on-exec and above all of the caller's (run.c), so 3.. holds only the caller's and pid
+   1's own, which move up first. */
+static int
+pack_fds (const struct cell_plan *plan, struct cell_sandbox_proc *sp, struct cell_error **err)
+{
+  int *own[ARRAY_SIZE (sp->lock_fds) + 1];
+  size_t n_own = own_fds (sp, own, ARRAY_SIZE (own)), n = 0, cap = 0;
+  cleanup_free int *fds = NULL;
+  struct rlimit rl;
+  int max = getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536, end;
   char buf[32];
-  for (int fd = 3; fd < 1024 && n < 256; fd++)
+
+  for (int fd = 3; fd < max; fd++)
     {
+      int fl = fcntl (fd, F_GETFD);
       bool mine = false;
       for (size_t k = 0; k < n_own; k++)
-        mine |= own[k] == fd;
-      if (!mine && fcntl (fd, F_GETFD) >= 0)
-        fds[n++] = fd;
+        mine |= *own[k] == fd;
+      if (fl < 0 || (fl & FD_CLOEXEC) || mine)
+        continue;
+      fds = xgrow (fds, &cap, n + 1, sizeof (int));
+      fds[n++] = fd;
     }
-  /* first out of the way (above every one of them), then down to 3.. */
-  for (int i = 0; i < n; i++)
+  end = 3 + (int)n;
+  for (size_t k = 0; k < n_own; k++)
+    if (*own[k] < end && move_up (own[k], end) < 0)
+      return cell_err_errno (err, "--pack-fds: move fd %d", *own[k]);
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] < end && move_up (&fds[i], end) < 0)
+      return cell_err_errno (err, "--pack-fds: move fd %d", fds[i]);
+  for (size_t i = 0; i < n; i++)
     {
-      int hi = fcntl (fds[i], F_DUPFD, 1024);
-      if (hi < 0)
-        return cell_err_errno (err, "--pack-fds");
-      close (fds[i]);
-      fds[i] = hi;
-    }
-  for (int i = 0; i < n; i++)
-    {
-      if (dup2 (fds[i], 3 + i) < 0)
-        return cell_err_errno (err, "--pack-fds");
+      int to = 3 + (int)i;
+      if (fcntl (to, F_GETFD) >= 0)
+        return cell_err (err, 0, "--pack-fds: fd %d is the runtime's", to);
+      if (dup2 (fds[i], to) < 0)
+        return cell_err_errno (err, "--pack-fds: fd %d to %d", fds[i], to);
       close (fds[i]);
     }
-  snprintf (buf, sizeof (buf), "%d", n);
+  snprintf (buf, sizeof (buf), "%zu", n);
   sp->p.env = env_set (sp->p.env, "LISTEN_FDS", buf);
   /* the command is pid 1 itself, or pid 1's first child */
   snprintf (buf, sizeof (buf), "%d",
@@ -247,14 +283,13 @@ cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_pro
                            struct cell_error **err)
 {
   const struct cell_plan_sandbox *sb = plan->sandbox;
-  int own[4];
-  size_t n_own = 0;
 
   sp->p = plan->process;
   sp->p.env = cell_strv_copy (plan->process.env);
   sp->p.args = cell_strv_copy (plan->process.args);
   sp->p.cwd = NULL;
   sp->lock_fds[0] = -1;
+  sp->sync_fd = sb->sync_fd;
   if (sb->block_fd >= 0)
     {
       char b;
@@ -273,12 +308,7 @@ cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_pro
       free (sp->p.args[0]);
       sp->p.args[0] = xstrdup (sb->argv0);
     }
-  if (sb->sync_fd >= 0)
-    own[n_own++] = sb->sync_fd;
-  for (size_t i = 0; sp->lock_fds[i] >= 0; i++)
-    if (n_own < ARRAY_SIZE (own))
-      own[n_own++] = sp->lock_fds[i];
-  if (sb->pack_fds && pack_fds (plan, sp, own, n_own, err) < 0)
+  if (sb->pack_fds && pack_fds (plan, sp, err) < 0)
     return -1;
   if (sb->new_session && setsid () < 0)
     return cell_err_errno (err, "setsid");
@@ -313,8 +343,8 @@ cell_sandbox_init_exec (const struct cell_plan *plan, struct cell_sandbox_proc *
       int close_fds[ARRAY_SIZE (sp->lock_fds) + 1], n = 0;
       for (size_t i = 0; sp->lock_fds[i] >= 0; i++)
         close_fds[n++] = sp->lock_fds[i];
-      if (sb->sync_fd >= 0)
-        close_fds[n++] = sb->sync_fd;
+      if (sp->sync_fd >= 0)
+        close_fds[n++] = sp->sync_fd;
       close_fds[n] = -1;
       if (status_fd >= 0)
         fcntl (status_fd, F_SETFD, 0);

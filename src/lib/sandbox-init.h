@@ -25,10 +25,12 @@ struct cell_sandbox_proc
   struct cell_plan_process p; /* shallow copy of the plan's; args, env, cwd and groups are owned here */
   char *exe;                  /* args[0] looked up along the sandbox's PATH (argv0 may differ) */
   int lock_fds[65];           /* -1 terminated: the lock files pid 1 holds */
+  int sync_fd;                /* --sync-fd, which pid 1 holds (--pack-fds may move it), or -1 */
 };
-/* Before the identity switch: --block-fd, the working directory (--chdir, else the caller's, $HOME, then /;
-   PWD set), the lock files, the command looked up, argv0, --pack-fds, --new-session, and outside a user
-   namespace the caller's supplementary groups kept. */
+/* Before the identity switch, once init has closed its setup's fds (--pack-fds renumbers all the others):
+   --block-fd, the working directory (--chdir, else the caller's, $HOME, then /; PWD set), the lock files,
+   the command looked up, argv0, --pack-fds, --new-session, and outside a user namespace the caller's
+   supplementary groups kept. */
 int cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_proc *sp,
                                struct cell_error **err);
 /* The end: as pid 1 itself (--as-pid-1, or no new pid namespace) exec the command; else exec the stub

@@ -373,11 +373,12 @@ init_sandbox (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs)
   struct cell_sandbox_proc sp = { 0 };
   const struct cell_plan *plan = s->plan;
 
-  if (cell_process_setup_limits (plan, fs->proc_dfd, &err) < 0
-      || cell_sandbox_init_process (plan, &sp, &err) < 0)
+  if (cell_process_setup_limits (plan, fs->proc_dfd, &err) < 0)
     init_fail (sync, err);
   cell_fsop_ctx_release (fs);
   cell_prepared_release (&s->prep);
+  if (cell_sandbox_init_process (plan, &sp, &err) < 0)
+    init_fail (sync, err);
   umask (s->umask);
   if (cell_process_setup_identity (&sp.p, NULL, &err) < 0)
     init_fail (sync, err);
