@@ -223,6 +223,16 @@ pack_fds (const struct cell_plan *plan, struct cell_sandbox_proc *sp, struct cel
   return 0;
 }
 
+/* bwrap's close_ops_fd: the fds that --file, --bind-data and --bind-fd read are the setup's, not the
+   command's */
+static void
+close_op_fds (const struct cell_plan *plan)
+{
+  for (size_t i = 0; i < plan->n_ops; i++)
+    if ((plan->ops[i].flags & CELL_OPF_SOURCE_FD) && plan->ops[i].fd != plan->sandbox->sync_fd)
+      close (plan->ops[i].fd);
+}
+
 static int
 lock_files (const struct cell_plan_sandbox *sb, struct cell_sandbox_proc *sp, struct cell_error **err)
 {
@@ -290,6 +300,7 @@ cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_pro
   sp->p.cwd = NULL;
   sp->lock_fds[0] = -1;
   sp->sync_fd = sb->sync_fd;
+  close_op_fds (plan);
   if (sb->block_fd >= 0)
     {
       char b;

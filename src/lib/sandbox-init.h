@@ -28,9 +28,9 @@ struct cell_sandbox_proc
   int sync_fd;                /* --sync-fd, which pid 1 holds (--pack-fds may move it), or -1 */
 };
 /* Before the identity switch, once init has closed its setup's fds (--pack-fds renumbers all the others):
-   --block-fd, the working directory (--chdir, else the caller's, $HOME, then /; PWD set), the lock files,
-   the command looked up, argv0, --pack-fds, --new-session, and outside a user namespace the caller's
-   supplementary groups kept. */
+   the fds of --file, --bind-data and --bind-fd closed, --block-fd, the working directory (--chdir, else the
+   caller's, $HOME, then /; PWD set), the lock files, the command looked up, argv0, --pack-fds,
+   --new-session, and outside a user namespace the caller's supplementary groups kept. */
 int cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_proc *sp,
                                struct cell_error **err);
 /* The end: as pid 1 itself (--as-pid-1, or no new pid namespace) exec the command; else exec the stub
