@@ -37,6 +37,24 @@ cell_sandbox_init_join (const struct cell_plan_sandbox *sb, struct cell_error **
   return 0;
 }
 
+int
+cell_sandbox_init_nested_pidns (const struct cell_plan *plan, struct cell_error **err)
+{
+  pid_t pid;
+  if (!plan->sandbox || plan->sandbox->pidns_fd < 0 || !plan->ns[CELL_NS_PID].create)
+    return 0;
+  /* only a process already in the joined namespace can make one below it: unshare (pid_ns_for_children
+     set after a setns differs from the active one: EINVAL), then another fork, as bwrap forks twice */
+  if (unshare (CLONE_NEWPID) < 0)
+    return cell_err_errno (err, "unshare pid ns");
+  pid = fork ();
+  if (pid < 0)
+    return cell_err_errno (err, "fork into the new pid namespace");
+  if (pid > 0)
+    _exit (0);
+  return 0;
+}
+
 static int
 write_map (int proc_dfd, const char *file, const char *map, struct cell_error **err)
 {

@@ -11,6 +11,9 @@
 
 /* --userns FD and --pidns FD: joined before init makes its other namespaces. */
 int cell_sandbox_init_join (const struct cell_plan_sandbox *sb, struct cell_error **err);
+/* --pidns FD with --unshare-pid, in the child of the fork into the joined pid namespace: a new one inside
+   it, and one more fork (the caller exits there, its child goes on as init). Nothing otherwise. */
+int cell_sandbox_init_nested_pidns (const struct cell_plan *plan, struct cell_error **err);
 /* After the root switch: loopback up in a new network namespace, the nested user namespace (its maps written
    through the sandbox's procfs `proc_dfd`), --disable-userns, --userns2 FD, --assert-userns-disabled. */
 int cell_sandbox_init_after_root (const struct cell_plan *plan, int proc_dfd, struct cell_error **err);
