@@ -91,8 +91,15 @@ cell_sandbox_init_after_root (const struct cell_plan *plan, int proc_dfd, struct
      not) */
   if (plan->ns[CELL_NS_NETWORK].create && loopback_up (err) < 0)
     return -1;
-  if (sb->disable_userns && write_map (proc_dfd, "../sys/user/max_user_namespaces", "1", err) < 0)
-    return cell_err_wrap (err, "--disable-userns");
+  /* no ".." in the path: openat2 with RESOLVE_BENEATH fails a ".." with EAGAIN whenever anything on the
+     machine mounted or renamed meanwhile */
+  if (sb->disable_userns)
+    {
+      if (proc_dfd < 0)
+        return cell_err (err, 0, "--disable-userns: no procfs to write max_user_namespaces through");
+      if (cell_proc_write (proc_dfd, "sys/user/max_user_namespaces", "1", err) < 0)
+        return cell_err_wrap (err, "--disable-userns");
+    }
   if (sb->nested_uid_map || sb->nested_gid_map)
     {
       int r;
