@@ -5,6 +5,8 @@
 #include "error.h"
 #include "xalloc.h"
 
+static int set_error (struct cell_error **err, int code, const char *fmt, va_list ap) PRINTF_LIKE (3, 0);
+
 static int
 set_error (struct cell_error **err, int code, const char *fmt, va_list ap)
 {

@@ -101,7 +101,7 @@ bound_socket (dev_t dev, ino_t ino, const char *name, uint32_t *sock_ino, struct
   for (;;)
     {
       ssize_t got = recv (nl, resp.buf, sizeof resp.buf, 0);
-      int len = (int)got;
+      unsigned int len = (unsigned int)got; /* NLMSG_OK compares it with the u32 nlmsg_len */
       if (got < 0 && errno == EINTR)
         continue;
       if (got < 0)

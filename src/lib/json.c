@@ -35,6 +35,8 @@ struct parse_ctx
   char *fail; /* our own error (caps, duplicates, NUL) */
 };
 
+static void fail (struct parse_ctx *c, const char *fmt, ...) PRINTF_LIKE (2, 3);
+
 static void
 fail (struct parse_ctx *c, const char *fmt, ...)
 {
@@ -240,6 +242,16 @@ first_line (const unsigned char *msg)
   return xstrndup (m, n);
 }
 
+/* `buf` need not be NUL-terminated (strspn would read past `len`). */
+static bool
+only_whitespace (const char *buf, size_t len)
+{
+  for (size_t i = 0; i < len; i++)
+    if (buf[i] != ' ' && buf[i] != '\t' && buf[i] != '\r' && buf[i] != '\n')
+      return false;
+  return true;
+}
+
 int
 cell_json_parse (const char *buf, size_t len, const char *display, const struct cell_json_limits *lim,
                  struct cell_json **out, struct cell_error **err)
@@ -248,6 +260,7 @@ cell_json_parse (const char *buf, size_t len, const char *display, const struct 
   yajl_handle h;
   yajl_status st;
   size_t line, col, off;
+  bool at_end = false;
 
   if (len > c.lim->max_bytes)
     return cell_err (err, 0, "%s: larger than %zu bytes", display, c.lim->max_bytes);
@@ -260,12 +273,16 @@ cell_json_parse (const char *buf, size_t len, const char *display, const struct 
   h = yajl_alloc (&callbacks, NULL, &c);
   st = yajl_parse (h, (const unsigned char *)buf, len);
   if (st == yajl_status_ok)
-    st = yajl_complete_parse (h);
+    {
+      st = yajl_complete_parse (h);
+      at_end = true;
+    }
   if (st != yajl_status_ok)
     {
       unsigned char *m = c.fail ? NULL : yajl_get_error (h, 0, (const unsigned char *)buf, len);
       cleanup_free char *cause = c.fail ? xstrdup (c.fail) : first_line (m);
-      off = yajl_get_bytes_consumed (h);
+      /* A truncated document fails in yajl_complete_parse, which consumed nothing: point at its end. */
+      off = at_end ? len : yajl_get_bytes_consumed (h);
       if (off > len)
         off = len;
       /* yajl counts the offending byte as consumed; point at it. */
@@ -280,7 +297,7 @@ cell_json_parse (const char *buf, size_t len, const char *display, const struct 
         free (c.stack[i].pending_key);
       free (c.stack);
       cell_json_free (c.root);
-      if (len == 0 || strspn (buf, " \t\r\n") == len)
+      if (only_whitespace (buf, len))
         return cell_err (err, 0, "%s: empty document", display);
       return cell_err (err, 0, "%s: %zu:%zu: %s", display, line, col, cause);
     }

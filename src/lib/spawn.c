@@ -8,7 +8,8 @@
        (prepare.c)
      chdir to the attach dir; clone3(CLONE_NEW*|
        CLONE_PIDFD[|INTO_CGROUP]); chdir back       non-dumpable (rootless: at GO), parent-death signal,
-                                                   only its own fds
+                                                   only its own fds; init_first (create: into its v1
+                                                   cgroups by its own hand)
                                              <---- UNSHARED    (namespaces joined by path: setns, unshare)
      id maps (verified procfs, or newuidmap);
      cgroups placed; network devices moved;
@@ -77,13 +78,14 @@ struct spawn
   int sock_rt, sock_init; /* the setup socket's two ends */
   int stub_fd;            /* the sealed exec stub (opts->exec_stub), or -1 */
   pid_t child;            /* the cloned process: init, or the middle of a second fork; 0 once reaped */
+  bool in_cgroup;         /* CLONE_INTO_CGROUP placed it */
   pid_t init;             /* init, once known */
   int pidfd;              /* init's pidfd */
   int master;             /* the pty master, relayed by the caller */
   int host_proc;          /* a sandbox's: the host's procfs, for a nested user namespace's maps */
   mode_t umask;           /* a sandbox's caller's, restored before the command (setup runs with 0) */
-  bool unprivileged;      /* the runtime is not root (rootless): init stays dumpable until its maps are written */
-  char trace[256];        /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
+  bool unprivileged; /* the runtime is not root (rootless): init stays dumpable until its maps are written */
+  char trace[256];   /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
   size_t trace_len;
 };
 
@@ -132,8 +134,10 @@ init_start (struct spawn *s)
   if (!s->unprivileged)
     prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default */
-  for (int sig = 1; sig < NSIG; sig++)
+  /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default;
+     a sandbox keeps what its caller ignores (`nohup bwrap ...`), as bwrap does (the runtime sets no
+     handler of its own) */
+  for (int sig = 1; sig < NSIG && !s->plan->sandbox; sig++)
     if (sig != SIGKILL && sig != SIGSTOP)
       sigaction (sig, &dfl, NULL);
   sigemptyset (&none);
@@ -293,7 +297,9 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
   const struct cell_plan *plan = s->plan;
   size_t pivot = pivot_index (plan);
 
-  if (cell_devices_clone_null (&fs->devnull_fd, err) < 0 || init_ops (s, fs, 0, pivot, err) < 0)
+  /* masks bind the host's /dev/null (a sandbox has none) */
+  if ((!plan->sandbox && cell_devices_clone_null (&fs->devnull_fd, err) < 0)
+      || init_ops (s, fs, 0, pivot, err) < 0)
     return -1;
   /* before readonlyPaths make /proc/sys read-only */
   if (cell_sysattr_set_sysctls (plan->sysctl, plan->n_sysctl, fs->proc_dfd, err) < 0)
@@ -408,6 +414,8 @@ init_main (struct spawn *s)
 
   init_start (s);
   cell_sync_init (&sync, s->sock_init, &s->shape);
+  if (s->opts->cb.init_first && s->opts->cb.init_first (s->opts->cb.userdata, &err) < 0)
+    init_fail (&sync, err);
   cell_fsop_ctx_init (&fs, s->plan, &s->prep);
   fs.in_userns = s->plan->ns[CELL_NS_USER].create || s->plan->ns[CELL_NS_USER].path;
   fs.own_cgroupns = s->plan->ns[CELL_NS_CGROUP].create || s->plan->ns[CELL_NS_CGROUP].path;
@@ -433,7 +441,7 @@ init_main (struct spawn *s)
                              CELL_HOOKS_STOP, &err)
                  < 0)
         init_fail (&sync, err);
-      cell_process_exec (&s->plan->process, exe, s->opts->preserve_fds, s->stub_fd, &err);
+      cell_process_exec (&s->plan->process, exe, s->opts->preserve_fds, s->stub_fd, s->sock_init, &err);
     }
   else
     {
@@ -526,7 +534,7 @@ spawn_prepare (struct spawn *s, struct cell_error **err)
 }
 
 static pid_t
-clone_init (uint64_t flags, int cgroup_dfd, int *pidfd)
+clone_init (uint64_t flags, int cgroup_dfd, int *pidfd, bool *in_cgroup)
 {
   struct clone_args ca = {
     .flags = flags | CLONE_PIDFD,
@@ -539,6 +547,7 @@ clone_init (uint64_t flags, int cgroup_dfd, int *pidfd)
       ca.flags |= CLONE_INTO_CGROUP;
       ca.cgroup = (uint64_t)cgroup_dfd;
     }
+  *in_cgroup = cgroup_dfd >= 0;
   pid = (pid_t)syscall (SYS_clone3, &ca, sizeof (ca));
   if (pid < 0 && cgroup_dfd >= 0
       && (errno == EINVAL || errno == E2BIG || errno == EOPNOTSUPP || errno == EBUSY))
@@ -546,6 +555,7 @@ clone_init (uint64_t flags, int cgroup_dfd, int *pidfd)
       /* kernel or cgroup refuses CLONE_INTO_CGROUP: clone plainly, the placed callback moves it */
       ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
       ca.cgroup = 0;
+      *in_cgroup = false;
       pid = (pid_t)syscall (SYS_clone3, &ca, sizeof (ca));
     }
   return pid;
@@ -572,13 +582,14 @@ spawn_clone (struct spawn *s, struct cell_error **err)
       if ((cwd = open (".", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 || chdir (s->opts->attach_dir) < 0)
         return cell_err_errno (err, "chdir `%s`", s->opts->attach_dir);
     }
-  s->child = clone_init (s->shape.unshared ? 0 : flags, s->opts->cgroup_dfd, &s->pidfd);
+  s->child = clone_init (s->shape.unshared ? 0 : flags, s->opts->cgroup_dfd, &s->pidfd, &s->in_cgroup);
   if (s->child < 0 && errno == ENOSYS)
     {
       /* no clone3: a plain fork, namespaces by unshare in init */
       s->shape.unshared = true;
       s->shape.init_pid = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path
                           || (plan->sandbox && plan->sandbox->pidns_fd >= 0);
+      s->in_cgroup = false;
       s->child = fork ();
     }
   if (s->child == 0)
@@ -616,7 +627,7 @@ spawn_place (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
               && cell_ns_deny_setgroups (proc, s->child, err) < 0)
           || cell_ns_write_maps (proc, s->child, plan->uid_map, plan->gid_map, s->unprivileged, err) < 0))
     return -1;
-  if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, err) < 0)
+  if (s->opts->cb.placed && s->opts->cb.placed (s->opts->cb.userdata, s->child, s->in_cgroup, err) < 0)
     return -1;
   if (cell_netdev_move (plan, s->child, err) < 0)
     return -1;

@@ -14,9 +14,13 @@
 struct cell_spawn_callbacks
 {
   void *userdata;
-  /* After clone, before init does anything (ids mapped): place `pid` in cgroups not joined through
-     CLONE_INTO_CGROUP and apply resources. */
-  int (*placed) (void *userdata, pid_t pid, struct cell_error **err);
+  /* In init (or the first process of a second fork), first thing after clone, before it does anything else:
+     it may move itself into the container's cgroups (the callback runs in the child's copy of the caller's
+     memory). */
+  int (*init_first) (void *userdata, struct cell_error **err);
+  /* After clone, before init does anything past init_first (ids mapped): place `pid` in cgroups it is not
+     in yet and apply resources. `in_cgroup`: CLONE_INTO_CGROUP put it in the cgroup2 leaf. */
+  int (*placed) (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err);
   /* Init's mounts are done, before its root switch: run prestart + createRuntime hooks in the runtime's
      namespaces. Returns the state JSON ("creating") init needs for the container's own hooks (caller-owned
      string, freed by spawn), or NULL when there are none. */

@@ -331,6 +331,16 @@ decode_state (const struct cell_json *doc, struct cell_state *st)
   return NULL;
 }
 
+/* A state.json that does not parse: EBADMSG, so that `delete --force` still removes it. */
+static int
+unreadable (const char *id, struct cell_error **err)
+{
+  cell_err_wrap (err, "container `%s`", id);
+  if (err && *err)
+    (*err)->code = EBADMSG;
+  return -1;
+}
+
 static int
 parse_state (int dfd, const char *id, struct cell_json **doc, struct cell_error **err)
 {
@@ -340,37 +350,18 @@ parse_state (int dfd, const char *id, struct cell_json **doc, struct cell_error 
     return errno == ENOENT ? 1 : cell_err_errno (err, "read state of `%s`", id);
   snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
   if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, doc, err) < 0)
-    {
-      cell_err_wrap (err, "container `%s`", id);
-      if (err && *err)
-        (*err)->code = EBADMSG; /* unreadable: `delete --force` still removes it */
-      return -1;
-    }
+    return unreadable (id, err);
   return 0;
 }
 
-int
-cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err)
+/* Takes `doc` (freed here): the state it holds, or EBADMSG naming the first member missing or invalid. */
+static int
+state_from_json (struct cell_json *doc, const char *id, struct cell_state **out, struct cell_error **err)
 {
-  struct cell_json *doc = NULL;
   struct cell_state *st = xzalloc (sizeof *st);
   const char *bad;
-  int r;
 
   st->id = xstrdup (id);
-  r = parse_state (dfd, id, &doc, err);
-  if (r < 0)
-    {
-      cell_state_free (st);
-      return -1;
-    }
-  if (r == 1)
-    {
-      /* being created: the directory exists, state.json not yet */
-      st->bundle = xstrdup ("");
-      *out = st;
-      return 0;
-    }
   bad = decode_state (doc, st);
   cell_json_free (doc);
   if (bad)
@@ -382,6 +373,38 @@ cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_e
     }
   *out = st;
   return 0;
+}
+
+int
+cell_state_parse (const char *buf, size_t len, const char *id, struct cell_state **out,
+                  struct cell_error **err)
+{
+  struct cell_json *doc = NULL;
+
+  if (cell_json_parse (buf, len, "state.json", &cell_json_default_limits, &doc, err) < 0)
+    return unreadable (id, err);
+  return state_from_json (doc, id, out, err);
+}
+
+int
+cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err)
+{
+  struct cell_json *doc = NULL;
+  struct cell_state *st;
+  int r = parse_state (dfd, id, &doc, err);
+
+  if (r < 0)
+    return -1;
+  if (r == 1)
+    {
+      /* being created: the directory exists, state.json not yet */
+      st = xzalloc (sizeof *st);
+      st->id = xstrdup (id);
+      st->bundle = xstrdup ("");
+      *out = st;
+      return 0;
+    }
+  return state_from_json (doc, id, out, err);
 }
 
 void

@@ -62,6 +62,11 @@ int cell_state_write (int dfd, const struct cell_state *st, struct cell_error **
 /* Reads and checks state.json: every member cell wrote must be there with its type (a tampered file is an
    error naming it). A missing file is a container being created (pid 0). */
 int cell_state_read (int dfd, const char *id, struct cell_state **out, struct cell_error **err);
+/* What cell_state_read does with the file's contents (`len` bytes, no file access; the fuzz target's entry):
+   the same checks and errors (EBADMSG: "container `ID`: state.json: LINE:COL: <cause>" or "...: /pid:
+   missing or invalid ..."). Caller frees *out. */
+int cell_state_parse (const char *buf, size_t len, const char *id, struct cell_state **out,
+                      struct cell_error **err);
 /* For `delete --force` of a state that does not read: what it still says (the pid with its start time, if
    both parse; the cgroup string, unchecked: cell_cgroup_deserialize checks it); never fails, *out may be
    empty. */

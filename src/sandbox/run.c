@@ -163,7 +163,7 @@ write_info (struct run *r, pid_t pid, struct cell_error **err)
 /* Init exists, its namespaces too, and waits for GO: what the caller learns, and (--userns-block-fd) the
    caller's maps. With --pidns the pid is init's only after a fork, so the info then waits for the end. */
 static int
-placed (void *userdata, pid_t pid, struct cell_error **err)
+placed (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err)
 {
   struct run *r = userdata;
   struct cell_plan_sandbox *sb = r->plan->sandbox;

@@ -13,6 +13,21 @@ CELL_TEST_TMP=$(mktemp -d /tmp/cell-test.XXXXXX)
 CELL_TEST_ROOT=$CELL_TEST_TMP/state
 _ON_EXIT=()
 
+# --enable-sanitizers (`make check` sets CELL_SANITIZERS=1): every cell process writes its ASan, LSan and
+# UBSan reports into files here instead of stderr (tests compare stderr, and a failing command exits 1
+# either way), and the script fails at exit when any report appeared.
+CELL_SANITIZER_DIR=
+if [ "${CELL_SANITIZERS:-0}" = 1 ]; then
+  CELL_SANITIZER_DIR=$CELL_TEST_TMP/sanitizer
+  mkdir -p "$CELL_SANITIZER_DIR"
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$CELL_SANITIZER_DIR/asan"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$CELL_SANITIZER_DIR/ubsan"
+fi
+
+# sanitized: is cell built with the sanitizers? A test that measures what they change (cell's own fds,
+# memory or timing) skips there, saying so.
+sanitized() { [ -n "$CELL_SANITIZER_DIR" ]; }
+
 on_exit() { _ON_EXIT+=("$1"); }
 
 _lib_cleanup() {
@@ -25,6 +40,15 @@ _lib_cleanup() {
   fi
   # Anything a failed test left mounted below the temp dir must not survive it.
   grep -o " $CELL_TEST_TMP[^ ]*" /proc/self/mountinfo 2>/dev/null | sort -r | while read -r m; do umount -l "$m"; done
+  if [ -n "$CELL_SANITIZER_DIR" ] && [ -n "$(ls -A "$CELL_SANITIZER_DIR" 2>/dev/null)" ]; then
+    for f in "$CELL_SANITIZER_DIR"/*; do
+      echo "# ${f##*/}:"
+      head -n 60 "$f" | sed 's/^/#   /'
+    done
+    echo "Bail out! cell processes of this script had sanitizer reports (above)"
+    rm -rf "$CELL_TEST_TMP"
+    exit 1
+  fi
   rm -rf "$CELL_TEST_TMP"
 }
 trap _lib_cleanup EXIT

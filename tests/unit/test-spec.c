@@ -206,7 +206,9 @@ main (void)
                         "[{\"type\":\"mount\"}],\"maskedPaths\":null}}";
     spec = NULL;
     tap_ok (cell_spec_load_buffer (nulls, strlen (nulls), "config.json", &spec, &err) == 0
-                && spec->n_mounts == 0,
+                && spec->n_mounts == 0 && spec->n_annotations == 0
+                && (spec->linux_.masked_paths == NULL || spec->linux_.masked_paths[0] == NULL)
+                && spec->linux_.n_namespaces == 1,
             "null values are absent (Go clients write nil slices as null)");
     cell_spec_free (spec);
     cell_error_free (err);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-tables.c: schema/config.schema.json and the decoder tables (spec-tables.c) name the same
    properties in every object; the mount option and capability name tables map what they should. */
+#include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,13 +127,22 @@ test_mount_opts (void)
       = { S ("ro"), S ("nosuid"), S ("rshared"), S ("rnoexec"), S ("mode=755"), S ("size=1m"), NULL };
   char *bad[] = { S ("rbind"), S ("a,b"), NULL };
   char *bind[] = { S ("rbind"), S ("mode=755"), S ("tmpcopyup"), NULL };
+  char *later[] = { S ("ro"),   S ("nosuid"),  S ("rw"),        S ("rro"),
+                    S ("rrw"),  S ("rnosuid"), S ("rrelatime"), S ("rnoatime"),
+                    S ("rdev"), S ("rshared"), S ("slave"),     S ("ridmap"),
+                    NULL };
+  char *data_then_bad[] = { S ("mode=755"), S ("size=1m"), S ("remount"), NULL };
+  char *data_then_comma[] = { S ("mode=755"), S ("a,b"), NULL };
   struct cell_mount_opts mo;
   struct cell_error *err = NULL;
 
   tap_ok (cell_mount_opts_parse (opts, &mo, "config.json", "/mounts/0/options", &err) == 0, "parse options");
   tap_ok (mo.flags == (MS_RDONLY | MS_NOSUID), "ro,nosuid map to MS_RDONLY|MS_NOSUID (got %lx)", mo.flags);
   tap_ok (mo.propagation == (MS_SHARED | MS_REC), "rshared maps to MS_SHARED|MS_REC");
-  tap_ok (mo.attr_set != 0 && mo.attr_clr == 0, "rnoexec sets a recursive attribute");
+  tap_ok (mo.attr_set == MOUNT_ATTR_NOEXEC && mo.attr_clr == 0,
+          "rnoexec sets MOUNT_ATTR_NOEXEC and clears nothing (got set %llx clr %llx)",
+          (unsigned long long)mo.attr_set, (unsigned long long)mo.attr_clr);
+  tap_ok (!mo.idmap && !mo.ridmap, "no idmap unless asked");
   tap_is_str (mo.data, "mode=755,size=1m", "other options are filesystem data, in order");
   cell_mount_opts_clear (&mo);
   tap_ok (cell_mount_opts_parse (bad, &mo, "config.json", "/mounts/3/options", &err) < 0 && err,
@@ -147,6 +157,37 @@ test_mount_opts (void)
   tap_is_str (mo.data, "mode=755", "... as filesystem data");
   tap_ok (mo.copyup && (mo.flags & MS_BIND) && (mo.flags & MS_REC), "tmpcopyup and rbind are recognised");
   cell_mount_opts_clear (&mo);
+
+  /* A later option cancels an earlier one; the atime modes are one field. */
+  tap_ok (cell_mount_opts_parse (later, &mo, "config.json", "/mounts/1/options", &err) == 0,
+          "parse options that override each other");
+  tap_ok (mo.flags == MS_NOSUID, "nosuid stays, ro then rw is rw (got %lx)", mo.flags);
+  tap_ok (mo.attr_set == (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOATIME)
+              && mo.attr_clr
+                     == (MOUNT_ATTR_RDONLY | (MOUNT_ATTR__ATIME & ~MOUNT_ATTR_NOATIME) | MOUNT_ATTR_NODEV),
+          "rro then rrw clears RDONLY, rrelatime then rnoatime sets NOATIME and clears the other atime modes "
+          "(mount.c adds NOATIME to the cleared field), rdev clears NODEV (got set %llx clr %llx)",
+          (unsigned long long)mo.attr_set, (unsigned long long)mo.attr_clr);
+  tap_ok (mo.propagation == MS_SLAVE, "the last propagation wins: slave (got %lx)", mo.propagation);
+  tap_ok (mo.idmap && mo.ridmap, "ridmap sets idmap and ridmap");
+  tap_ok (mo.data == NULL, "no filesystem data");
+  cell_mount_opts_clear (&mo);
+
+  /* Filesystem data collected before a refused option is released (LeakSanitizer). */
+  tap_ok (cell_mount_opts_parse (data_then_bad, &mo, "config.json", "/mounts/2/options", &err) < 0,
+          "remount after filesystem data fails");
+  tap_is_str (err ? err->msg : NULL,
+              "config.json: /mounts/2/options/2: `remount` is not a mount option for a container",
+              "... naming the JSON pointer");
+  tap_ok (mo.data == NULL, "... and leaves no filesystem data");
+  cell_error_free (err);
+  err = NULL;
+  tap_ok (cell_mount_opts_parse (data_then_comma, &mo, "config.json", "/mounts/5/options", &err) < 0,
+          "an option holding a comma after filesystem data fails");
+  tap_is_str (err ? err->msg : NULL, "config.json: /mounts/5/options/1: invalid mount option `a,b`",
+              "... naming the JSON pointer");
+  tap_ok (mo.data == NULL, "... and leaves no filesystem data");
+  cell_error_free (err);
 }
 
 static void
