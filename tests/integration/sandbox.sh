@@ -34,7 +34,9 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
 # the test user: made here, every process of it killed and the user removed on exit (in reverse order)
 SU=cellsb$$
-on_exit "userdel $SU"
+# (userdel refuses while a killed process of the user has not exited yet: a few tries; not with $i, the
+# variable of the cleanup loop in lib.sh that evaluates this)
+on_exit "for try in 1 2 3 4 5 6 7 8 9 10; do userdel $SU && break; sleep 0.2; done"
 on_exit "pkill -KILL -u $SU"
 # the helper processes a failed test may leave (root's): each carries this run's pid in its argument
 on_exit "pkill -KILL -f 'cell-helper sleep 3[0-9]\\.$$'"
