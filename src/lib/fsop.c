@@ -562,6 +562,20 @@ op_mask (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error 
   return cell_bind_at (NULL, ctx->devnull_fd, false, 0, 0, 0, target, what, err);
 }
 
+/* May this process write the inode `fd` (O_PATH) refers to? Read-only already, or not ours: false. */
+static bool
+writable (int fd)
+{
+  char self[64];
+  if (faccessat (fd, "", W_OK, AT_EMPTY_PATH) == 0)
+    return true;
+  if (errno != EINVAL && errno != ENOSYS)
+    return false;
+  /* no faccessat2 (before Linux 5.8): through the fd's magic link */
+  snprintf (self, sizeof (self), "/proc/self/fd/%d", fd);
+  return access (self, W_OK) == 0;
+}
+
 static int
 op_readonly (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
@@ -573,6 +587,8 @@ op_readonly (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_er
         return 0;
       return cell_err_errno (err, "%s", what);
     }
+  if ((op->flags & CELL_OPF_IF_WRITABLE) && !writable (target))
+    return 0;
   /* a recursive copy of whatever is there, made read-only before it is attached over the original: the
      resolved inode is the one that ends up read-only, whatever happens to the path meanwhile */
   return cell_bind_at (NULL, target, true, 0, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0,

@@ -436,6 +436,8 @@ dump_op (struct buf *b, const struct cell_plan *plan, size_t i, const struct cel
     bprintf (b, " in-root");
   if (op->flags & CELL_OPF_TMPFS_UPPER)
     bprintf (b, " tmpfs-upper");
+  if (op->flags & CELL_OPF_IF_WRITABLE)
+    bprintf (b, " if-writable");
   if (op->flags & CELL_OPF_IDMAP)
     {
       bprintf (b, " %s", (op->flags & CELL_OPF_IDMAP_REC) ? "ridmap" : "idmap");

@@ -55,6 +55,8 @@ enum cell_op_kind
 #define CELL_OPF_IDMAP 0x100
 /* BIND: the id mapping goes on every mount of an rbind (ridmap) */
 #define CELL_OPF_IDMAP_REC 0x200
+/* READONLY: only where init may write `dest` (bwrap's access(W_OK) before covering /proc's subdirs) */
+#define CELL_OPF_IF_WRITABLE 0x400
 
 struct cell_op
 {

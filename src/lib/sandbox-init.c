@@ -4,12 +4,16 @@
    the reaping pid 1). */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,6 +37,24 @@ cell_sandbox_init_join (const struct cell_plan_sandbox *sb, struct cell_error **
   return 0;
 }
 
+int
+cell_sandbox_init_nested_pidns (const struct cell_plan *plan, struct cell_error **err)
+{
+  pid_t pid;
+  if (!plan->sandbox || plan->sandbox->pidns_fd < 0 || !plan->ns[CELL_NS_PID].create)
+    return 0;
+  /* only a process already in the joined namespace can make one below it: unshare (pid_ns_for_children
+     set after a setns differs from the active one: EINVAL), then another fork, as bwrap forks twice */
+  if (unshare (CLONE_NEWPID) < 0)
+    return cell_err_errno (err, "unshare pid ns");
+  pid = fork ();
+  if (pid < 0)
+    return cell_err_errno (err, "fork into the new pid namespace");
+  if (pid > 0)
+    _exit (0);
+  return 0;
+}
+
 static int
 write_map (int proc_dfd, const char *file, const char *map, struct cell_error **err)
 {
@@ -42,14 +64,42 @@ write_map (int proc_dfd, const char *file, const char *map, struct cell_error **
   return cell_proc_write (proc_dfd, rel, map, err);
 }
 
+/* bwrap's loopback_setup: a new network namespace gets its loopback up (the kernel gives it 127.0.0.1 and
+   ::1 then), so that the command can talk to itself. */
+static int
+loopback_up (struct cell_error **err)
+{
+  struct ifreq ifr = { .ifr_name = "lo" };
+  cleanup_close int fd = socket (AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return cell_err_errno (err, "loopback: socket");
+  if (ioctl (fd, SIOCGIFFLAGS, &ifr) < 0)
+    return cell_err_errno (err, "loopback: get the flags of `lo`");
+  ifr.ifr_flags |= IFF_UP;
+  if (ioctl (fd, SIOCSIFFLAGS, &ifr) < 0)
+    return cell_err_errno (err, "loopback: set `lo` up");
+  return 0;
+}
+
 int
 cell_sandbox_init_after_root (const struct cell_plan *plan, int proc_dfd, struct cell_error **err)
 {
   const struct cell_plan_sandbox *sb = plan->sandbox;
   if (!sb)
     return 0;
-  if (sb->disable_userns && write_map (proc_dfd, "../sys/user/max_user_namespaces", "1", err) < 0)
-    return cell_err_wrap (err, "--disable-userns");
+  /* while init holds every cap in the user namespace that owns the network namespace (a nested one would
+     not) */
+  if (plan->ns[CELL_NS_NETWORK].create && loopback_up (err) < 0)
+    return -1;
+  /* no ".." in the path: openat2 with RESOLVE_BENEATH fails a ".." with EAGAIN whenever anything on the
+     machine mounted or renamed meanwhile */
+  if (sb->disable_userns)
+    {
+      if (proc_dfd < 0)
+        return cell_err (err, 0, "--disable-userns: no procfs to write max_user_namespaces through");
+      if (cell_proc_write (proc_dfd, "sys/user/max_user_namespaces", "1", err) < 0)
+        return cell_err_wrap (err, "--disable-userns");
+    }
   if (sb->nested_uid_map || sb->nested_gid_map)
     {
       int r;
@@ -124,43 +174,88 @@ choose_cwd (const struct cell_plan *plan, struct cell_sandbox_proc *sp, struct c
   return 0;
 }
 
-/* mkosi-sandbox's --pack-fds: the inherited fds (not init's own) renumbered from 3, LISTEN_FDS set. */
-static int
-pack_fds (const struct cell_plan *plan, struct cell_sandbox_proc *sp, const int *own, size_t n_own,
-          struct cell_error **err)
+/* The fds init keeps for pid 1 (the sync fd, the lock files), as pointers: packing may move them. */
+static size_t
+own_fds (struct cell_sandbox_proc *sp, int **own, size_t max)
 {
-  int fds[256], n = 0;
+  size_t n = 0;
+  if (sp->sync_fd >= 0 && n < max)
+    own[n++] = &sp->sync_fd;
+  for (size_t i = 0; sp->lock_fds[i] >= 0 && n < max; i++)
+    own[n++] = &sp->lock_fds[i];
+  return n;
+}
+
+/* *fd moved to the lowest free number >= min (inheritable, as it was). */
+static int
+move_up (int *fd, int min)
+{
+  int n = fcntl (*fd, F_DUPFD, min);
+  if (n < 0)
+    return -1;
+  close (*fd);
+  *fd = n;
+  return 0;
+}
+
+/* mkosi-sandbox's --pack-fds: the caller's fds (inherited, so without close-on-exec; not the ones pid 1
+   keeps) renumbered 3, 4, ... in their order, LISTEN_FDS and LISTEN_PID set. What init holds of the
+   runtime's is close-on-exec and above all of the caller's (run.c), so 3.. holds only the caller's and pid
+   1's own, which move up first. */
+static int
+pack_fds (const struct cell_plan *plan, struct cell_sandbox_proc *sp, struct cell_error **err)
+{
+  int *own[ARRAY_SIZE (sp->lock_fds) + 1];
+  size_t n_own = own_fds (sp, own, ARRAY_SIZE (own)), n = 0, cap = 0;
+  cleanup_free int *fds = NULL;
+  struct rlimit rl;
+  int max = getrlimit (RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536 ? (int)rl.rlim_cur : 65536, end;
   char buf[32];
-  for (int fd = 3; fd < 1024 && n < 256; fd++)
+
+  for (int fd = 3; fd < max; fd++)
     {
+      int fl = fcntl (fd, F_GETFD);
       bool mine = false;
       for (size_t k = 0; k < n_own; k++)
-        mine |= own[k] == fd;
-      if (!mine && fcntl (fd, F_GETFD) >= 0)
-        fds[n++] = fd;
+        mine |= *own[k] == fd;
+      if (fl < 0 || (fl & FD_CLOEXEC) || mine)
+        continue;
+      fds = xgrow (fds, &cap, n + 1, sizeof (int));
+      fds[n++] = fd;
     }
-  /* first out of the way (above every one of them), then down to 3.. */
-  for (int i = 0; i < n; i++)
+  end = 3 + (int)n;
+  for (size_t k = 0; k < n_own; k++)
+    if (*own[k] < end && move_up (own[k], end) < 0)
+      return cell_err_errno (err, "--pack-fds: move fd %d", *own[k]);
+  for (size_t i = 0; i < n; i++)
+    if (fds[i] < end && move_up (&fds[i], end) < 0)
+      return cell_err_errno (err, "--pack-fds: move fd %d", fds[i]);
+  for (size_t i = 0; i < n; i++)
     {
-      int hi = fcntl (fds[i], F_DUPFD, 1024);
-      if (hi < 0)
-        return cell_err_errno (err, "--pack-fds");
-      close (fds[i]);
-      fds[i] = hi;
-    }
-  for (int i = 0; i < n; i++)
-    {
-      if (dup2 (fds[i], 3 + i) < 0)
-        return cell_err_errno (err, "--pack-fds");
+      int to = 3 + (int)i;
+      if (fcntl (to, F_GETFD) >= 0)
+        return cell_err (err, 0, "--pack-fds: fd %d is the runtime's", to);
+      if (dup2 (fds[i], to) < 0)
+        return cell_err_errno (err, "--pack-fds: fd %d to %d", fds[i], to);
       close (fds[i]);
     }
-  snprintf (buf, sizeof (buf), "%d", n);
+  snprintf (buf, sizeof (buf), "%zu", n);
   sp->p.env = env_set (sp->p.env, "LISTEN_FDS", buf);
   /* the command is pid 1 itself, or pid 1's first child */
   snprintf (buf, sizeof (buf), "%d",
             plan->sandbox->reaper && plan->ns[CELL_NS_PID].create ? 2 : (int)getpid ());
   sp->p.env = env_set (sp->p.env, "LISTEN_PID", buf);
   return 0;
+}
+
+/* bwrap's close_ops_fd: the fds that --file, --bind-data and --bind-fd read are the setup's, not the
+   command's */
+static void
+close_op_fds (const struct cell_plan *plan)
+{
+  for (size_t i = 0; i < plan->n_ops; i++)
+    if ((plan->ops[i].flags & CELL_OPF_SOURCE_FD) && plan->ops[i].fd != plan->sandbox->sync_fd)
+      close (plan->ops[i].fd);
 }
 
 static int
@@ -223,14 +318,14 @@ cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_pro
                            struct cell_error **err)
 {
   const struct cell_plan_sandbox *sb = plan->sandbox;
-  int own[4];
-  size_t n_own = 0;
 
   sp->p = plan->process;
   sp->p.env = cell_strv_copy (plan->process.env);
   sp->p.args = cell_strv_copy (plan->process.args);
   sp->p.cwd = NULL;
   sp->lock_fds[0] = -1;
+  sp->sync_fd = sb->sync_fd;
+  close_op_fds (plan);
   if (sb->block_fd >= 0)
     {
       char b;
@@ -249,15 +344,21 @@ cell_sandbox_init_process (const struct cell_plan *plan, struct cell_sandbox_pro
       free (sp->p.args[0]);
       sp->p.args[0] = xstrdup (sb->argv0);
     }
-  if (sb->sync_fd >= 0)
-    own[n_own++] = sb->sync_fd;
-  for (size_t i = 0; sp->lock_fds[i] >= 0; i++)
-    if (n_own < ARRAY_SIZE (own))
-      own[n_own++] = sp->lock_fds[i];
-  if (sb->pack_fds && pack_fds (plan, sp, own, n_own, err) < 0)
+  if (sb->pack_fds && pack_fds (plan, sp, err) < 0)
     return -1;
   if (sb->new_session && setsid () < 0)
     return cell_err_errno (err, "setsid");
+  /* outside a user namespace bwrap leaves the caller's supplementary groups alone (the identity step
+     would set the plan's none) */
+  if (!plan->ns[CELL_NS_USER].create && sb->userns_fd < 0 && sb->userns2_fd < 0)
+    {
+      int n = getgroups (0, NULL);
+      sp->p.additional_gids = xcalloc (n > 0 ? (size_t)n : 1, sizeof (gid_t));
+      n = getgroups (n, sp->p.additional_gids);
+      if (n < 0)
+        return cell_err_errno (err, "getgroups");
+      sp->p.n_additional_gids = (size_t)n;
+    }
   return 0;
 }
 
@@ -278,8 +379,8 @@ cell_sandbox_init_exec (const struct cell_plan *plan, struct cell_sandbox_proc *
       int close_fds[ARRAY_SIZE (sp->lock_fds) + 1], n = 0;
       for (size_t i = 0; sp->lock_fds[i] >= 0; i++)
         close_fds[n++] = sp->lock_fds[i];
-      if (sb->sync_fd >= 0)
-        close_fds[n++] = sb->sync_fd;
+      if (sp->sync_fd >= 0)
+        close_fds[n++] = sp->sync_fd;
       close_fds[n] = -1;
       if (status_fd >= 0)
         fcntl (status_fd, F_SETFD, 0);

@@ -209,6 +209,9 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
       for (int t = 0; t < CELL_NS_COUNT; t++)
         if (plan->ns[t].create && ns_at_clone (plan, t))
           flags |= cell_ns_clone_flag ((enum cell_ns_type)t);
+      /* a pid namespace inside a joined one: made once in there, after the fork */
+      if (plan->sandbox && plan->sandbox->pidns_fd >= 0)
+        flags &= ~CLONE_NEWPID;
       if (flags && unshare (flags) < 0)
         return cell_err_errno (err, "create namespaces");
       if (cell_sync_send (sync, CELL_SYNC_UNSHARED, NULL, -1, err) < 0)
@@ -225,6 +228,8 @@ init_namespaces (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
         return cell_err_errno (err, "fork into the pid namespace");
       if (pid > 0)
         _exit (0); /* the middle says nothing: init names itself */
+      if (cell_sandbox_init_nested_pidns (plan, err) < 0)
+        return -1;
       if (cell_sync_send (sync, CELL_SYNC_INIT, NULL, -1, err) < 0)
         return -1;
     }
@@ -379,11 +384,12 @@ init_sandbox (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs)
   struct cell_sandbox_proc sp = { 0 };
   const struct cell_plan *plan = s->plan;
 
-  if (cell_process_setup_limits (plan, fs->proc_dfd, &err) < 0
-      || cell_sandbox_init_process (plan, &sp, &err) < 0)
+  if (cell_process_setup_limits (plan, fs->proc_dfd, &err) < 0)
     init_fail (sync, err);
   cell_fsop_ctx_release (fs);
   cell_prepared_release (&s->prep);
+  if (cell_sandbox_init_process (plan, &sp, &err) < 0)
+    init_fail (sync, err);
   umask (s->umask);
   if (cell_process_setup_identity (&sp.p, NULL, &err) < 0)
     init_fail (sync, err);

@@ -358,12 +358,13 @@ HANDLER (opt_proc)
   op->mflags = MS_NOSUID | MS_NOEXEC | MS_NODEV;
   c->proc_ops = xgrow (c->proc_ops, &c->cap_proc_ops, c->n_proc_ops + 1, sizeof (size_t));
   c->proc_ops[c->n_proc_ops++] = c->plan->n_ops - 1;
-  /* bwrap covers these read-only where they are writable */
+  /* bwrap covers these read-only where they are writable: /proc/sys never is to access(2) (its root
+     directory refuses MAY_WRITE to anyone), so a sandbox's root keeps writing its namespaces' sysctls */
   for (size_t i = 0; i < ARRAY_SIZE (cover); i++)
     {
       cleanup_free char *d = xasprintf ("%s/%s", a[0], cover[i]);
       op = cell_sandbox_add_op (c, CELL_OP_READONLY, d);
-      op->flags |= CELL_OPF_TRY;
+      op->flags |= CELL_OPF_TRY | CELL_OPF_IF_WRITABLE;
     }
   return 0;
 }

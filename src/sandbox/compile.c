@@ -175,7 +175,16 @@ capabilities (struct cell_sandbox_compiler *c)
   uint64_t base, req;
 
   if (c->in->uid == 0 && !c->cap_opts_used)
-    return; /* has_caps false: inherited untouched */
+    {
+      if (!in_userns)
+        return; /* has_caps false: inherited untouched */
+      /* a new or joined user namespace grants every cap: bwrap shrinks the bounding set back to the caller's
+         own, so the command (uid 0 there, or anyone after the exec) has no more than uid 0 had outside */
+      p->has_caps = true;
+      p->cap_bounding = p->cap_effective = p->cap_permitted = c->in->caps;
+      p->cap_inheritable = p->cap_ambient = 0;
+      return;
+    }
   base = c->in->uid == 0 ? c->in->caps : c->become_root ? UINT64_MAX : 0;
   req = (base & c->cap_keep) | c->cap_add;
   p->has_caps = true;
@@ -243,6 +252,16 @@ finalize (struct cell_sandbox_compiler *c, int n_cmd, char *const *cmd, struct c
   p->env = steal_ptr (&c->env);
   p->uid = uid;
   p->gid = gid;
+  /* in a user namespace that cell does not map (--userns, or the caller's maps through --userns-block-fd)
+     bwrap switches ids only to a --uid/--gid other than the caller's: the command keeps whatever the
+     namespace makes of the caller's ids (-1: setresuid/setresgid leave them) */
+  if (sb->userns_fd >= 0 || (plan->ns[CELL_NS_USER].create && sb->userns_block_fd >= 0))
+    {
+      if (uid == c->in->uid)
+        p->uid = (uid_t)-1;
+      if (gid == c->in->gid)
+        p->gid = (gid_t)-1;
+    }
   /* bwrap sets no_new_privs for itself and everything it runs */
   p->no_new_privileges = true;
   capabilities (c);

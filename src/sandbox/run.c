@@ -2,6 +2,7 @@
 /* run.c: runs a compiled sandbox plan through the executor, doing what bwrap's launcher does around it: the
    namespaces it may only try, its seccomp programs read before anything exists, the info and json-status
    fds, the userns block fd, the wait (signals forwarded) and the exit status (128+N for a signal). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -181,6 +182,25 @@ placed (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err)
   return 0;
 }
 
+/* The highest fd the caller passed on (open without close-on-exec: everything of cell's has it), or 2. */
+static int
+caller_fds_top (void)
+{
+  DIR *d = opendir ("/proc/self/fd");
+  struct dirent *e;
+  int top = 2;
+  while (d && (e = readdir (d)))
+    {
+      int fd = atoi (e->d_name), fl;
+      if (e->d_name[0] >= '0' && e->d_name[0] <= '9' && fd != dirfd (d) && fd > top
+          && (fl = fcntl (fd, F_GETFD)) >= 0 && !(fl & FD_CLOEXEC))
+        top = fd;
+    }
+  if (d)
+    closedir (d);
+  return top;
+}
+
 static int
 exit_code (int wstatus)
 {
@@ -240,6 +260,16 @@ cell_sandbox_run (struct cell_plan *plan, int *status, struct cell_error **err)
         {
           r.status_rd = p[0];
           r.status_wr = o.status_fd = p[1];
+        }
+      /* --pack-fds renumbers the caller's fds from 3 in init: what init keeps of the runtime's (its socket
+         and exec stub, which spawn puts past preserve_fds, and the status pipe) stays above all of them */
+      if (rc == 0 && sb->pack_fds)
+        {
+          o.preserve_fds = caller_fds_top () - 2;
+          if ((r.status_wr = fcntl (p[1], F_DUPFD_CLOEXEC, 3 + o.preserve_fds)) < 0)
+            rc = cell_err_errno (err, "--pack-fds: move the status pipe");
+          close (p[1]);
+          o.status_fd = r.status_wr;
         }
     }
   if (rc < 0)
