@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # checklist.sh: the rows of SECURITY.md section 5 that no other script reproduced (docs/security.md maps
-# every row to its tests): terminal injection, /dev symlinked out of the rootfs, numeric users, the sandbox's
-# argv, --bind-fd and planted symlinks, NUL/size/depth bombs, ociVersion, IDs, concurrent creates and
-# operations, relative destinations, init gone, paused force-delete, orphans in a sandbox. Harmless if a
+# every row to its tests): terminal injection, exec's fds and cwd, /dev symlinked out of the rootfs, numeric
+# users, the sandbox's argv, --bind-fd and planted symlinks, NUL/size/depth bombs, ociVersion, IDs,
+# concurrent creates and operations, relative destinations, init gone, paused force-delete, orphans in a
+# sandbox. Harmless if a
 # defence fails: injected input goes to a pty of the test's own, host dirs probed are scratch dirs of the test,
 # cgroups are below a scratch parent of this run.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 37
+tap_plan 40
 
 _make_rootfs_template
 ERR=$CELL_TEST_TMP/err
@@ -75,6 +76,28 @@ tap_is "$(grep -c "$INJ" <<<"$out"):$(grep -E '^tiocsti' <<<"$out" | tr '\n' ' '
 out=$(in_pty "$CELL" sandbox "${S[@]}" -- "$CELL_HELPER" tiocsti "$INJ" 2>&1)
 tap_is "$(grep -o "$INJ" <<<"$out" | wc -l)" 2 \
   "row 23: (control) sandbox without --new-session shares the terminal: the injection arrives (bwrap's documented behaviour)"
+
+# ---- rows 2, 3: exec with a stray fd of the caller, and a cwd the container turned into /proc/self/fd/N ----
+
+B=$(make_bundle execfd)
+HX=$CELL_TEST_TMP/exec-host-dir
+mkdir -p "$HX" && echo host-secret >"$HX/marker"
+bundle_set "$B" '.process.args = ["sleep", "100"]'
+cellr create --bundle "$B" xfd-$$ </dev/null >/dev/null 2>&1 && cellr start xfd-$$
+out=$(cellr exec xfd-$$ cell-helper fds 7<"$HX" </dev/null 2>&1)
+tap_is "$(sed -n 's/^fd=\([0-9]*\) .*/\1/p' <<<"$out" | tr '\n' ' ')" "0 1 2 " \
+  "row 2: exec with a stray inherited fd 7 (a host dir): the process has only fds 0, 1, 2"
+# the container plants symlinks to /proc/self/fd/N; exec --cwd names them (fd 7 is a host dir of the caller)
+cellr exec xfd-$$ sh -c 'for n in 3 4 5 6 7 8 9 10 11 12; do ln -s /proc/self/fd/$n /fd$n; done'
+bad=
+for n in 3 4 5 6 7 8 9 10 11 12; do
+  out=$(cellr exec --cwd "/fd$n" xfd-$$ sh -c 'echo RAN; cat marker 2>/dev/null; pwd' 7<"$HX" </dev/null 2>&1)
+  grep -q -e host-secret -e '^RAN' <<<"$out" && bad="$bad [$n: $(tr '\n' ' ' <<<"$out")]"
+done
+tap_is "$bad" "" "row 3: exec --cwd through a container symlink to /proc/self/fd/3..12: refused, the process never runs"
+tap_is "$(cellr exec --cwd /tmp xfd-$$ sh -c 'echo RAN; pwd' 7<"$HX" </dev/null 2>&1 | tr '\n' ' ')" "RAN /tmp " \
+  "row 3: (control) the same exec with --cwd /tmp runs"
+cellr delete --force xfd-$$ >/dev/null 2>&1
 
 # ---- row 11: /dev of the image a symlink out of the rootfs ----------------------------------------------
 
