@@ -275,6 +275,12 @@ process_main (struct enter *e)
     proc_fail (&sync, err);
   if (slave >= 0 && cell_pty_make_controlling (slave, e->proc.console_rows, e->proc.console_cols, &err) < 0)
     proc_fail (&sync, err);
+  /* no pty: a session of its own, as init (spawn.c: the caller's terminal is no controlling terminal) */
+  if (slave < 0 && setsid () < 0)
+    {
+      cell_err_errno (&err, "setsid");
+      proc_fail (&sync, err);
+    }
   for (int fd = 3; fd < 3 + e->o->preserve_fds; fd++)
     {
       int fl = fcntl (fd, F_GETFD);

@@ -352,10 +352,15 @@ init_process (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *fs,
     return 0;
   if (cell_process_find_exec (p, exe, err) < 0)
     return -1;
-  /* the pty becomes stdio: nothing of the caller's stays open in init (a shim waits for its EOF) */
+  /* the pty becomes stdio: nothing of the caller's stays open in init (a shim waits for its EOF). Without
+     one, a session of its own all the same (runc's nsexec does it for every process): a terminal of the
+     caller's passed on as stdio is then not the process's controlling terminal, and TIOCSTI into it
+     needs CAP_SYS_ADMIN (SECURITY.md row 23) */
   if (fs->console_fd >= 0
       && cell_pty_make_controlling (steal_fd (&fs->console_fd), p->console_rows, p->console_cols, err) < 0)
     return -1;
+  if (!p->terminal && setsid () < 0)
+    return cell_err_errno (err, "setsid");
   for (int fd = 3; fd < 3 + s->opts->preserve_fds; fd++)
     {
       int fl = fcntl (fd, F_GETFD);

@@ -337,6 +337,27 @@ cmd_fds (void)
   return 0;
 }
 
+/* tiocsti TEXT: pushes TEXT into fd 0's input queue with TIOCSTI, then again with the command in the
+   upper 32 bits set (the kernel truncates it to TIOCSTI, a seccomp filter comparing 64 bits would not:
+   CVE-2019-10063), then asks TIOCLINUX for the selection paste (subcode 3); prints the errno of each. */
+static int
+cmd_tiocsti (int argc, char **argv)
+{
+  const char *text = argc > 0 ? argv[0] : "";
+  const unsigned long cmds[] = { TIOCSTI, (0x123UL << 32) | TIOCSTI };
+  const char *names[] = { "tiocsti", "tiocsti_high" };
+  for (size_t i = 0; i < LEN (cmds); i++)
+    {
+      int rc = 0;
+      for (const char *c = text; *c && rc == 0; c++)
+        rc = (int)syscall (SYS_ioctl, 0, cmds[i], c);
+      report (names[i], rc);
+    }
+  char sub = 3; /* TIOCL_PASTESEL */
+  report ("tioclinux", (int)syscall (SYS_ioctl, 0, (unsigned long)TIOCLINUX, &sub));
+  return 0;
+}
+
 static int
 cmd_tty (void)
 {
@@ -864,6 +885,7 @@ static const struct
                  { "keyring", cmd_keyring, NULL, 0 },
                  { "fds", cmd_fds, NULL, 0 },
                  { "tty", cmd_tty, NULL, 0 },
+                 { "tiocsti", NULL, cmd_tiocsti, 1 },
                  { "umask", cmd_umask, NULL, 0 },
                  { "oom", cmd_oom, NULL, 0 },
                  { "env", cmd_env, NULL, 0 },

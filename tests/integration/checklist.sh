@@ -1,0 +1,291 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# checklist.sh: the rows of SECURITY.md section 5 that no other script reproduced (docs/security.md maps
+# every row to its tests): terminal injection, exec's fds and cwd, /dev symlinked out of the rootfs, numeric
+# users, the sandbox's argv, --bind-fd and planted symlinks, NUL/size/depth bombs, ociVersion, IDs,
+# concurrent creates and operations, relative destinations, init gone, paused force-delete, orphans in a
+# sandbox. Harmless if a
+# defence fails: injected input goes to a pty of the test's own, host dirs probed are scratch dirs of the test,
+# cgroups are below a scratch parent of this run.
+. "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
+require_root
+tap_plan 40
+
+_make_rootfs_template
+ERR=$CELL_TEST_TMP/err
+CG=/sys/fs/cgroup
+CGP=cell-checklist-$$
+on_exit "find $CG/*/$CGP $CG/$CGP -depth -type d -exec rmdir {} \\; 2>/dev/null"
+# a background process of a test, killed on exit should a failure leave it running (only while it is ours)
+BG=
+on_exit '[ -z "$BG" ] || kill "$BG"'
+
+# leftovers_none ID: no state dir for ID, nothing mounted below the test's temp dir.
+leftovers_none() { [ ! -e "$CELL_TEST_ROOT/$1" ] && ! host_mounts_matching "$CELL_TEST_TMP/" >/dev/null; }
+
+# snap DIR: a listing of DIR (names, types, sizes, modes, contents of files).
+snap() { (cd "$1" && find . -printf '%p %y %s %m\n' | sort && find . -type f -exec cat {} + 2>/dev/null); }
+
+# in_pty CMD...: CMD with a new pty (of this test) as its controlling terminal and stdio; prints what the
+# pty's master read (the terminal's echo shows anything pushed into its input queue).
+cat >"$CELL_TEST_TMP/ptyrun.py" <<'EOF'
+import os, pty, select, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+out = b""
+while True:
+    try:
+        if not select.select([fd], [], [], 20)[0]:
+            break
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+sys.exit(os.waitstatus_to_exitcode(st))
+EOF
+in_pty() { timeout 30 python3 "$CELL_TEST_TMP/ptyrun.py" "$@"; }
+
+# ---- row 23: TIOCSTI / TIOCLINUX into the caller's terminal --------------------------------------------
+
+B=$(make_bundle tty)
+INJ=ZQX23
+bundle_set "$B" '.process.args = ["cell-helper", "tiocsti", $t]' --arg t "$INJ"
+out=$(in_pty "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B" sti-$$ 2>&1)
+tap_is "$(grep -c "$INJ" <<<"$out"):$(grep -E '^tio' <<<"$out" | tr '\n' ' ')" \
+  "0:tiocsti=EPERM tiocsti_high=EPERM tioclinux=ENOTTY " \
+  "row 23: run from a terminal (terminal=false): TIOCSTI (and its high-bits variant) into it is refused"
+bundle_set "$B" '.process.capabilities |= map_values(. + ["CAP_SYS_ADMIN"])'
+out=$(in_pty "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B" sti-$$ 2>&1)
+tap_is "$(grep -o "$INJ" <<<"$out" | wc -l):$(grep -oE 'tiocsti(_high)?=[A-Za-z]+' <<<"$out" | tr '\n' ' ')" "2:tiocsti=ok tiocsti_high=ok " \
+  "row 23: (control) with CAP_SYS_ADMIN the probe's input reaches the terminal's queue (the probe detects it)"
+bundle_set "$B" '.process.capabilities |= map_values(map(select(. != "CAP_SYS_ADMIN"))) | .process.args = ["sleep", "100"]'
+cellr create --bundle "$B" stx-$$ </dev/null >/dev/null 2>&1 && cellr start stx-$$
+out=$(in_pty "$CELL" --root "$CELL_TEST_ROOT" exec stx-$$ cell-helper tiocsti "$INJ" 2>&1)
+tap_is "$(grep -c "$INJ" <<<"$out"):$(grep -E '^tiocsti' <<<"$out" | tr '\n' ' ')" "0:tiocsti=EPERM tiocsti_high=EPERM " \
+  "row 23: exec from a terminal: TIOCSTI into it is refused"
+cellr delete --force stx-$$ >/dev/null 2>&1
+S=(--dev-bind / / --cap-drop ALL)
+out=$(in_pty "$CELL" sandbox "${S[@]}" --new-session -- "$CELL_HELPER" tiocsti "$INJ" 2>&1)
+tap_is "$(grep -c "$INJ" <<<"$out"):$(grep -E '^tiocsti' <<<"$out" | tr '\n' ' ')" "0:tiocsti=EPERM tiocsti_high=EPERM " \
+  "row 23: sandbox --new-session: TIOCSTI into the caller's terminal is refused"
+out=$(in_pty "$CELL" sandbox "${S[@]}" -- "$CELL_HELPER" tiocsti "$INJ" 2>&1)
+tap_is "$(grep -o "$INJ" <<<"$out" | wc -l)" 2 \
+  "row 23: (control) sandbox without --new-session shares the terminal: the injection arrives (bwrap's documented behaviour)"
+
+# ---- rows 2, 3: exec with a stray fd of the caller, and a cwd the container turned into /proc/self/fd/N ----
+
+B=$(make_bundle execfd)
+HX=$CELL_TEST_TMP/exec-host-dir
+mkdir -p "$HX" && echo host-secret >"$HX/marker"
+bundle_set "$B" '.process.args = ["sleep", "100"]'
+cellr create --bundle "$B" xfd-$$ </dev/null >/dev/null 2>&1 && cellr start xfd-$$
+out=$(cellr exec xfd-$$ cell-helper fds 7<"$HX" </dev/null 2>&1)
+tap_is "$(sed -n 's/^fd=\([0-9]*\) .*/\1/p' <<<"$out" | tr '\n' ' ')" "0 1 2 " \
+  "row 2: exec with a stray inherited fd 7 (a host dir): the process has only fds 0, 1, 2"
+# the container plants symlinks to /proc/self/fd/N; exec --cwd names them (fd 7 is a host dir of the caller)
+cellr exec xfd-$$ sh -c 'for n in 3 4 5 6 7 8 9 10 11 12; do ln -s /proc/self/fd/$n /fd$n; done'
+bad=
+for n in 3 4 5 6 7 8 9 10 11 12; do
+  out=$(cellr exec --cwd "/fd$n" xfd-$$ sh -c 'echo RAN; cat marker 2>/dev/null; pwd' 7<"$HX" </dev/null 2>&1)
+  grep -q -e host-secret -e '^RAN' <<<"$out" && bad="$bad [$n: $(tr '\n' ' ' <<<"$out")]"
+done
+tap_is "$bad" "" "row 3: exec --cwd through a container symlink to /proc/self/fd/3..12: refused, the process never runs"
+tap_is "$(cellr exec --cwd /tmp xfd-$$ sh -c 'echo RAN; pwd' 7<"$HX" </dev/null 2>&1 | tr '\n' ' ')" "RAN /tmp " \
+  "row 3: (control) the same exec with --cwd /tmp runs"
+cellr delete --force xfd-$$ >/dev/null 2>&1
+
+# ---- row 11: /dev of the image a symlink out of the rootfs ----------------------------------------------
+
+OUT=$CELL_TEST_TMP/outside-dev
+mkdir -p "$OUT" && echo marker >"$OUT/marker"
+before=$(snap "$OUT")
+for target in "$OUT" "../../../../../../../../..$OUT"; do
+  B11=$(make_bundle "devsym-${#target}")
+  rm -rf "$B11/rootfs/dev"
+  ln -s "$target" "$B11/rootfs/dev"
+  bundle_set "$B11" '.process.args = ["sh", "-c", "ls /dev/null /dev/zero >/dev/null && echo ran"]'
+  out=$(cellr run --bundle "$B11" devsym-$$ </dev/null 2>&1)
+  tap_is "$(snap "$OUT")" "$before" "row 11: rootfs/dev -> ${target:0:12}...: the outside dir is unchanged ($(head -c 120 <<<"$out"))"
+  tap_result "$(leftovers_none devsym-$$; echo $?)" "row 11: ... and nothing is left"
+done
+
+# ---- row 22: numeric users are numbers, whatever the image's passwd says --------------------------------
+
+B=$(make_bundle users)
+printf 'root:x:0:0::/root:/bin/sh\n1000:x:0:0::/:/bin/sh\n1:x:0:0::/:/bin/sh\n' >"$B/rootfs/etc/passwd"
+printf 'root:x:0:\n1:x:0:\n' >"$B/rootfs/etc/group"
+bundle_set "$B" '.process.args = ["sleep", "100"]'
+cellr create --bundle "$B" users-$$ </dev/null >/dev/null 2>&1 && cellr start users-$$
+got=
+for u in 1000 1 1:1; do
+  got="$got $u=$(cellr exec --user "$u" users-$$ cell-helper ids 2>&1 | grep -E '^(uid|gid)=' | cut -d, -f1 | tr '\n' ' ')"
+done
+tap_is "$got" " 1000=uid=1000 gid=0  1=uid=1 gid=0  1:1=uid=1 gid=1 " \
+  "row 22: exec -u 1000 / 1 / 1:1 with passwd users named \"1000\" and \"1\" of uid 0: exactly the numbers"
+cellr delete --force users-$$ >/dev/null 2>&1
+
+# ---- rows 25-27: the sandbox's argv, --bind-fd, planted symlinks -----------------------------------------
+
+W=$CELL_TEST_TMP/argv
+mkdir -p "$W/bin" "$W/x"
+printf '#!/bin/sh\necho "ran $0 $*"\n' >"$W/bin/--dev-bind"
+chmod 755 "$W/bin/--dev-bind"
+out=$(PATH="$W/bin:$PATH" "$CELL" sandbox --dev-bind / / -- --dev-bind / "$W/x" 2>&1)
+tap_is "$out:$(host_mounts_matching "$W/x" | wc -l)" "ran $W/bin/--dev-bind / $W/x:0" \
+  "row 25: a program named --dev-bind after --: run as the program with its arguments, nothing mounted"
+out=$("$CELL" sandbox --dev-bind / / -- --bind / "$W/x" 2>&1)
+tap_like "$?:$out:$(host_mounts_matching "$W/x" | wc -l)" '^127:cell sandbox: exec `--bind`: no such file or directory:0$' \
+  "row 25: -- --bind / /x: --bind is the (missing) program, no mount"
+
+A=$CELL_TEST_TMP/bindfd-a
+mkdir -p "$A" "$CELL_TEST_TMP/decoy" && echo real >"$A/marker" && echo decoy >"$CELL_TEST_TMP/decoy/marker"
+exec 9<"$A"
+mv "$A" "$A.moved" && ln -s "$CELL_TEST_TMP/decoy" "$A"
+out=$("$CELL" sandbox --dev-bind / / --bind-fd 9 /mnt -- sh -c 'cat /mnt/marker; stat -c %d:%i /mnt' 2>&1)
+tap_is "$out" "real
+$(stat -c %d:%i "$A.moved")" "row 26: --bind-fd of a dir whose path was swapped for a symlink: the fd's inode is mounted"
+exec 9<&-
+
+HD=$CELL_TEST_TMP/host-dir
+SD=$CELL_TEST_TMP/sandbox-dir
+mkdir -p "$HD" "$SD" && echo keep >"$HD/file"
+before=$(snap "$HD")
+"$CELL" sandbox --dev-bind / / --bind "$SD" /s -- sh -c \
+  "ln -s /oldroot$HD /s/d1; ln -s $HD /s/d2; ln -s ../../../../../../../..$HD /s/d3; ln -s /newroot/../oldroot$HD /s/d4" 2>&1
+# the next runs see the host only through /s (no --dev-bind / /): a path of the host's is not theirs to create
+for d in d1 d2 d3 d4; do
+  "$CELL" sandbox --bind "$SD" /s --ro-bind "$CELL_HELPER" /helper --dir "/s/$d/x" --tmpfs "/s/$d/t" \
+    -- /helper exit 0 >/dev/null 2>&1
+done
+tap_is "$(snap "$HD"):$(host_mounts_matching "$HD" | wc -l)" "$before:0" \
+  "row 27: --dir/--tmpfs through symlinks a previous run planted (/oldroot/..., absolute, ../.., /newroot/..): nothing on the host"
+
+# ---- rows 31, 34, 36, 37, 42: bad input --------------------------------------------------------------
+
+B=$(make_bundle input)
+cp "$B/config.json" "$CELL_TEST_TMP/good.json"
+# bad NAME REGEX JQ-FILTER: create fails with one line matching REGEX, nothing left
+bad() {
+  jq "$3" "$CELL_TEST_TMP/good.json" >"$B/config.json" || return 1
+  cellr create --bundle "$B" bad-$$ </dev/null >/dev/null 2>"$ERR"
+  local rc=$?
+  tap_like "$rc:$(wc -l <"$ERR"):$(sed 's/aaaaaaaa*/a.../' "$ERR")" "^1:1:$2" "$1"
+  tap_result "$(leftovers_none bad-$$; echo $?)" "... and nothing is left"
+  cellr delete --force bad-$$ >/dev/null 2>&1
+}
+bad "row 31: a NUL inside a mount option is a clean error" 'cell: config.json: [0-9]+:[0-9]+: NUL character in a string$' \
+  '.mounts += [{"destination": "/mnt", "type": "tmpfs", "source": "tmpfs", "options": ["size=1m\u0000,mode=777"]}]'
+bad "row 31: a NUL inside an env string is a clean error" 'cell: config.json: [0-9]+:[0-9]+: NUL character in a string$' \
+  '.process.env += ["A=b\u0000LD_PRELOAD=/x"]'
+bad "row 31: a 70 KiB mount destination is a clean error" 'cell: mount on `/a...`: create mount point: File name too long$' \
+  '.mounts += [{"destination": ("/" + ("a" * 71680)), "type": "tmpfs", "source": "tmpfs"}]'
+bad "row 34: a 10 MiB string is refused" 'cell: config.json: [0-9]+:[0-9]+: string longer than 1048576 bytes$' \
+  '.big = ("a" * 10485760)'
+python3 -c 'print("{\"ociVersion\": \"1.0.0\", \"x\": " + "[" * 10000 + "]" * 10000 + "}")' >"$B/config.json"
+t0=$(date +%s%N)
+cellr create --bundle "$B" deep-$$ </dev/null >/dev/null 2>"$ERR"
+tap_like "$?:$(cat "$ERR"):$((($(date +%s%N) - t0) / 1000000 < 1000))" '^1:cell: config.json: 1:[0-9]+: nested deeper than 64 levels:1$' \
+  "row 34: 10000-deep arrays: refused in under a second"
+bad "row 36: ociVersion \"\" is an error" 'cell: config.json: /ociVersion: `` is not a SemVer version$' '.ociVersion = ""'
+bad "row 36: ociVersion \"latest\" is an error" 'cell: config.json: /ociVersion: `latest` is not a SemVer version$' '.ociVersion = "latest"'
+cp "$CELL_TEST_TMP/good.json" "$B/config.json"
+bad_ids=
+for id in "" . .. -rf .x a/b "$(printf 'a%.0s' $(seq 300))" "é" $'a\nb' "a b"; do
+  cellr create --bundle "$B" -- "$id" </dev/null >/dev/null 2>"$ERR"
+  rc=$?
+  [ $rc = 1 ] && [ "$(wc -l <"$ERR")" = 1 ] && grep -Eq 'container ID' "$ERR" && state_empty || bad_ids="$bad_ids [$id: $rc $(cat "$ERR")]"
+  [ $rc = 0 ] && cellr delete --force -- "$id" >/dev/null 2>&1
+done
+tap_is "$bad_ids" "" "row 37: IDs \"\", ., .., -rf, .x, a/b, 300 chars, unicode, a\\nb, \"a b\": one-line error naming the ID, no state dir"
+got=
+for d in ../../etc-42 a/../../b-42 /x/../../../c-42; do
+  jq --arg d "$d" '.mounts += [{"destination": $d, "type": "tmpfs", "source": "tmpfs"}]
+    | .process.args = ["sh", "-c", "cut -d\" \" -f5 /proc/self/mountinfo | grep -- -42$"]' \
+    "$CELL_TEST_TMP/good.json" >"$B/config.json"
+  got="$got $(cellr run --bundle "$B" rel-$$ </dev/null 2>&1)"
+done
+tap_is "$got:$(ls -d /etc-42 /b-42 /c-42 "$(dirname "$B")"/etc-42 2>/dev/null)" " /etc-42 /b-42 /c-42:" \
+  "row 42: destinations ../../etc-42, a/../../b-42, /x/../../../c-42 are clamped inside the rootfs, nothing outside"
+
+# ---- row 38: 32 parallel creates of one ID ---------------------------------------------------------------
+
+cp "$CELL_TEST_TMP/good.json" "$B/config.json"
+bundle_set "$B" '.process.args = ["sleep", "100"]'
+for i in $(seq 32); do
+  cellr create --bundle "$B" same-$$ </dev/null >/dev/null 2>"$CELL_TEST_TMP/par.$i" &
+done
+wait
+tap_is "$(cat "$CELL_TEST_TMP"/par.* | sort | uniq -c | sed 's/^ *//'):$(cellr state same-$$ | jq -r .status)" \
+  "31 cell: container \`same-$$\` already exists:created" \
+  "row 38: 32 parallel creates of one ID: one wins, 31 say it exists, the winner is intact"
+cellr delete --force same-$$ >/dev/null 2>&1
+
+# ---- row 45: concurrent operations on one container ------------------------------------------------------
+
+bundle_set "$B" '.process.args = ["sh", "-c", "echo started >> /started; exec sleep 100"]'
+rm -f "$B/rootfs/started"
+cellr create --bundle "$B" conc-$$ </dev/null >/dev/null 2>&1
+: >"$CELL_TEST_TMP/conc.out"
+for i in $(seq 8); do
+  for op in "start" "state" "exec conc-$$ true" "ps" "start"; do
+    set -- $op
+    (cellr "$1" conc-$$ "${@:3}" >/dev/null 2>>"$CELL_TEST_TMP/conc.$i"; echo "$1=$?" >>"$CELL_TEST_TMP/conc.out") &
+  done
+done
+wait
+for _ in $(seq 20); do [ -s "$B/rootfs/started" ] && break; sleep 0.1; done
+st=$(cellr state conc-$$ | jq -r .status)
+for i in $(seq 6); do
+  (cellr kill conc-$$ KILL >/dev/null 2>&1; cellr state conc-$$ >/dev/null 2>&1; cellr delete --force conc-$$ >/dev/null 2>&1) &
+done
+wait
+bad=$(cat "$CELL_TEST_TMP"/conc.[0-9]* | grep -v -E "cannot start a container that is running" | head -3)
+tap_is "$(grep -c started "$B/rootfs/started"):$(grep -c '^start=0' "$CELL_TEST_TMP/conc.out"):$st:$bad" "1:1:running:" \
+  "row 45: 16 starts with state/exec/ps in parallel: the process starts once, one start succeeds, the rest clean errors"
+tap_result "$(state_empty && [ -z "$(pgrep -f 'echo started >> /started')" ]; echo $?)" \
+  "row 45: kill/state/delete --force in parallel: the container is gone, nothing left"
+
+# ---- row 46: host pid namespace, init gone, children alive ---------------------------------------------
+
+bundle_set "$B" '.linux.namespaces |= map(select(.type != "pid")) | .linux.cgroupsPath = $c
+  | .process.args = ["sh", "-c", "sleep 4646 & exit 0"]' --arg c "/$CGP/orphan"
+cellr create --bundle "$B" orph-$$ </dev/null >/dev/null 2>&1 && cellr start orph-$$
+for _ in $(seq 50); do [ "$(cellr state orph-$$ | jq -r .status)" = stopped ] && break; sleep 0.1; done
+child=$(pgrep -f '^sleep 4646$' | head -1)
+out=$(cellr kill orph-$$ KILL 2>&1)
+tap_like "$?:$out:child=$child" "^1:cell: container \`orph-$$\` is not running:child=[0-9]+$" \
+  "row 46: init gone, a child alive: kill says not running"
+cellr delete orph-$$ 2>"$ERR"
+rc=$?
+left=$(find "$CG"/*/"$CGP/orphan" "$CG/$CGP/orphan" -maxdepth 0 -type d 2>/dev/null)
+tap_is "$rc:$(cat "$ERR"):$(pgrep -f '^sleep 4646$'):$left" "0:::" \
+  "row 46: delete kills the child in the cgroup and removes the cgroup"
+
+# ---- row 48: a paused container force-deleted ------------------------------------------------------------
+
+bundle_set "$B" '.linux.namespaces += [{"type": "pid"}] | .linux.cgroupsPath = $c | .process.args = ["sleep", "4848"]' \
+  --arg c "/$CGP/paused"
+cellr create --bundle "$B" paused-$$ </dev/null >/dev/null 2>&1 && cellr start paused-$$ && cellr pause paused-$$
+s=$(cellr state paused-$$ | jq -r .status)
+t0=$(date +%s%N)
+timeout 10 "$CELL" --root "$CELL_TEST_ROOT" delete --force paused-$$ 2>"$ERR"
+rc=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+left=$(find "$CG"/*/"$CGP/paused" "$CG/$CGP/paused" -maxdepth 0 -type d 2>/dev/null)
+tap_is "$s:$rc:$(cat "$ERR"):$(pgrep -f '^sleep 4848$'):$left:$((ms < 5000))" "paused:0::::1" \
+  "row 48: delete --force of a paused container: thawed, killed, cgroup removed (${ms} ms)"
+
+# ---- row 49: orphans in a sandbox with its own pid namespace ---------------------------------------------
+
+out=$("$CELL" sandbox --dev-bind / / --unshare-pid --proc /proc -- sh -c \
+  'for i in 1 2 3 4 5; do sh -c "sleep 0.1 & exit 0"; done; sleep 0.5
+   for s in /proc/[0-9]*/stat; do read -r p c st rest <"$s" && [ "$st" = Z ] && echo "zombie $p $c"; done; echo done' 2>&1)
+tap_is "$out" done "row 49: sandbox --unshare-pid: orphans reparented to its pid 1 are reaped (no zombie)"
+
+tap_result "$(state_empty && ! host_mounts_matching "$CELL_TEST_TMP/" >/dev/null; echo $?)" \
+  "nothing is left in the state root, no mount below the temp dir"
