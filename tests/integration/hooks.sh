@@ -75,12 +75,12 @@ tap_is "$(jq -r '.id + " " + .status' "$H/stop.json" 2>/dev/null)" "$ID-df stopp
 # (state, cgroup, process). The hook first notes init's pid and whether the cgroup exists: both did, then are
 # gone.
 # (a regression would leave the cgroups: the script removes its own, and only those, at exit)
-on_exit "find /sys/fs/cgroup -maxdepth 3 -depth -type d -name 'cell-hook-$$-*' -exec rmdir {} +"
+on_exit "find /sys/fs/cgroup -maxdepth 3 -depth -type d -name 'cell-hook-$$-*' -exec rmdir {} + 2>/dev/null"
 for phase in prestart createRuntime createContainer; do
   cg=cell-hook-$$-$phase
   rm -f "$H/seen"
   bundle_set "$B" '.linux.cgroupsPath = "/" + $cg | .hooks = {($p): [$h]}' --arg cg "$cg" --arg p "$phase" \
-    --argjson h "$(sh_hook "echo \$(jq -r .pid) \$(find /sys/fs/cgroup -maxdepth 3 -type d -name $cg | wc -l) >$H/seen; exit 4")"
+    --argjson h "$(sh_hook "echo \$(jq -r .pid) \$(find /sys/fs/cgroup -maxdepth 3 -type d -name $cg 2>/dev/null | wc -l) >$H/seen; exit 4")"
   # into a file: if create wrongly succeeded, its init would hold a $(...) pipe open
   cellr create --bundle "$B" "$ID-$phase" >"$CELL_TEST_TMP/out" 2>&1 </dev/null
   rc=$?
