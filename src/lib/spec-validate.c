@@ -15,8 +15,11 @@
 #include "xalloc.h"
 
 /* SemVer 2.0: MAJOR.MINOR.PATCH[-pre][+build], numeric parts without leading zeros. */
+/* the runtime-spec minor version cell implements (`cell spec` writes 1.2.0) */
+#define CELL_SPEC_MINOR 2
+
 static bool
-semver_major (const char *s, unsigned long *major)
+semver_major (const char *s, unsigned long *major, unsigned long *minor)
 {
   for (int part = 0; part < 3; part++)
     {
@@ -28,6 +31,8 @@ semver_major (const char *s, unsigned long *major)
         return false;
       if (part == 0)
         *major = v;
+      else if (part == 1)
+        *minor = v;
       if (part < 2 && *s++ != '.')
         return false;
     }
@@ -523,13 +528,18 @@ check_annotations (const struct cell_spec *spec, const char *display, struct cel
 int
 cell_spec_validate (const struct cell_spec *spec, const char *display, struct cell_error **err)
 {
-  unsigned long major = 0;
+  unsigned long major = 0, minor = 0;
 
-  if (!semver_major (spec->oci_version, &major))
+  if (!semver_major (spec->oci_version, &major, &minor))
     return cell_err (err, 0, "%s: /ociVersion: `%s` is not a SemVer version", display, spec->oci_version);
   if (major != 1)
     return cell_err (err, 0, "%s: /ociVersion: unsupported version `%s` (cell supports 1.x)", display,
                      spec->oci_version);
+  /* a newer minor version only adds properties: they are ignored, as config.md asks of unknown ones */
+  if (minor > CELL_SPEC_MINOR)
+    cell_warn ("%s: /ociVersion: `%s` is newer than the runtime-spec 1.%d cell implements: what it does not "
+               "know is ignored",
+               display, spec->oci_version, CELL_SPEC_MINOR);
   if (!spec->has_root || !spec->root.path || !*spec->root.path)
     return cell_err (err, 0, "%s: /root/path: required on Linux", display);
   /* runtime-spec runtime.md: `process` is needed by `start`, not by `create` */

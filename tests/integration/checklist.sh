@@ -9,7 +9,7 @@
 # cgroups are below a scratch parent of this run.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 40
+tap_plan 43
 
 _make_rootfs_template
 ERR=$CELL_TEST_TMP/err
@@ -193,6 +193,12 @@ tap_like "$?:$(cat "$ERR"):$((($(date +%s%N) - t0) / 1000000 < 1000))" '^1:cell:
   "row 34: 10000-deep arrays: refused in under a second"
 bad "row 36: ociVersion \"\" is an error" 'cell: config.json: /ociVersion: `` is not a SemVer version$' '.ociVersion = ""'
 bad "row 36: ociVersion \"latest\" is an error" 'cell: config.json: /ociVersion: `latest` is not a SemVer version$' '.ociVersion = "latest"'
+# a newer minor version runs, with one warning naming it; 2.0.0 is refused
+jq '.ociVersion = "1.9.0" | .process.args = ["true"]' "$CELL_TEST_TMP/good.json" >"$B/config.json"
+cellr run --bundle "$B" v19-$$ </dev/null >/dev/null 2>"$ERR"
+tap_is "$?:$(cat "$ERR")" '0:cell: warning: config.json: /ociVersion: `1.9.0` is newer than the runtime-spec 1.2 cell implements: what it does not know is ignored' \
+  "row 36: ociVersion 1.9.0 runs with a warning"
+bad "row 36: ociVersion 2.0.0 is an error" 'cell: config.json: /ociVersion: unsupported version `2.0.0` \(cell supports 1.x\)$' '.ociVersion = "2.0.0"'
 cp "$CELL_TEST_TMP/good.json" "$B/config.json"
 bad_ids=
 for id in "" . .. -rf .x a/b "$(printf 'a%.0s' $(seq 300))" "é" $'a\nb' "a b"; do
