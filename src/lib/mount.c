@@ -211,38 +211,59 @@ struct cg_mount
   char *options;  /* v1 controllers (super options) for a fresh mount, NULL for cgroup2 */
 };
 
-/* The path of our cgroup in the hierarchy with `controllers` (v1) or in the unified one (NULL). */
+/* /proc/self/cgroup, read once for all hierarchies (NULL if unreadable; the caller frees it). */
 static char *
-own_cgroup (const char *controllers)
+read_self_cgroup (void)
 {
   FILE *f = fopen ("/proc/self/cgroup", "re");
-  char *line = NULL, *res = NULL;
-  size_t cap = 0;
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *m;
+  char chunk[1024];
+  size_t n;
   if (!f)
     return NULL;
-  while (getline (&line, &cap, f) > 0 && !res)
+  m = open_memstream (&buf, &len);
+  if (m)
     {
-      char *c = strchr (line, ':'), *p;
-      if (!c || !(p = strchr (c + 1, ':')))
-        continue;
-      *p = '\0';
-      p[strcspn (p + 1, "\n") + 1] = '\0';
-      if (controllers ? streq (c + 1, controllers) : *(c + 1) == '\0')
-        res = xstrdup (p + 1);
+      while ((n = fread (chunk, 1, sizeof chunk, f)) > 0)
+        fwrite (chunk, 1, n, m);
+      fclose (m);
     }
-  free (line);
   fclose (f);
-  return res;
+  return buf;
+}
+
+/* The path of our cgroup in the hierarchy with `controllers` (v1) or in the unified one (NULL), from the
+   text of /proc/self/cgroup. */
+static char *
+own_cgroup (const char *self, const char *controllers)
+{
+  for (const char *line = self; line && *line;)
+    {
+      const char *end = strchrnul (line, '\n'), *c = memchr (line, ':', (size_t)(end - line)), *p;
+      if (c && (p = memchr (c + 1, ':', (size_t)(end - c - 1))) != NULL)
+        {
+          size_t clen = (size_t)(p - c - 1);
+          if (controllers ? (strlen (controllers) == clen && strncmp (c + 1, controllers, clen) == 0)
+                          : clen == 0)
+            return xstrndup (p + 1, (size_t)(end - p - 1));
+        }
+      line = *end ? end + 1 : end;
+    }
+  return NULL;
 }
 
 static size_t
 list_cgroup_mounts (struct cg_mount *out, size_t max)
 {
   FILE *f = fopen ("/proc/self/mountinfo", "re");
+  cleanup_free char *self = NULL;
   char *line = NULL;
   size_t cap = 0, n = 0;
   if (!f)
     return 0;
+  self = read_self_cgroup ();
   while (getline (&line, &cap, f) > 0 && n < max)
     {
       char *fields[11] = { 0 }, *save = NULL, *tok, *dash;
@@ -263,7 +284,7 @@ list_cgroup_mounts (struct cg_mount *out, size_t max)
         name++;
       if (streq (fstype, "cgroup2"))
         {
-          char *own = own_cgroup (NULL);
+          char *own = own_cgroup (self, NULL);
           if (!own)
             continue;
           out[n].name = xstrdup (name);
@@ -291,7 +312,7 @@ list_cgroup_mounts (struct cg_mount *out, size_t max)
               free (ctrl);
               ctrl = tmp;
             }
-          char *own = own_cgroup (ctrl);
+          char *own = own_cgroup (self, ctrl);
           if (!own)
             continue;
           out[n].name = xstrdup (name);
