@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sealed-exe.c: re-executes cell from a sealed memfd copy of its binary before it spawns container
-   processes: a container process that execs /proc/self/exe (say via a `#!/proc/self/exe` script) then
-   reaches the sealed copy, never the host file. */
+/* sealed-exe.c: re-executes cell from a view of its binary that nothing can write before it spawns
+   container processes (a read-only detached overlay, else a sealed memfd copy): a container process that
+   reaches /proc/PID/exe (say via a `#!/proc/self/exe` script) never gets the host file for writing. */
 #include <fcntl.h>
+#include <linux/mount.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,13 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include "fd-util.h"
+#include "mount.h"
 #include "sealed-exe.h"
+#include "xalloc.h"
 
 #ifdef HAVE_EXEC_STUB
 /* src/lib/exec-stub-blob.c, generated from the stub built for this architecture */
@@ -35,19 +41,81 @@ sealable_memfd (struct cell_error **err)
   return mfd;
 }
 
+#define OVERLAYFS_MAGIC 0x794c7630
+
+/* The binary through a detached overlayfs of its directory over an empty detached tmpfs, with no upper
+   layer: the kernel makes such an overlay read-only, the mount is read-only too and attached nowhere, so
+   /proc/PID/exe of the re-executed runtime is a file that no one can open for writing (EROFS), at no copy
+   (the page cache is shared). Returns the binary's fd, or -1 (errno) where the kernel cannot (no new mount
+   API, no overlayfs, not privileged): the caller copies. */
+static int
+overlay_view (void)
+{
+  char path[4096];
+  ssize_t n = readlink ("/proc/self/exe", path, sizeof (path) - 1);
+  cleanup_close int tmp_fs = -1, tmp = -1, ovl_fs = -1, ovl = -1;
+  char *slash, layer[32];
+
+  if (n <= 0 || path[0] != '/')
+    return -1;
+  path[n] = '\0';
+  slash = strrchr (path, '/');
+  *slash = '\0';
+  if ((tmp_fs = cell_fs_open ("tmpfs")) < 0 || (ovl_fs = cell_fs_open ("overlay")) < 0)
+    return -1;
+  if ((tmp = cell_fs_create (tmp_fs, "tmpfs", MOUNT_ATTR_RDONLY, "exe view", NULL)) < 0)
+    return -1;
+  snprintf (layer, sizeof (layer), "/proc/self/fd/%d", tmp);
+  /* one layer at a time (Linux 6.5+: "lowerdir+"), else the classic list, where ':' and ',' would split */
+  if (cell_fs_set (ovl_fs, "lowerdir+", path[0] ? path : "/", "exe view", NULL) < 0
+      || cell_fs_set (ovl_fs, "lowerdir+", layer, "exe view", NULL) < 0)
+    {
+      cleanup_free char *list = NULL;
+      if (strpbrk (path, ":,\\"))
+        return -1;
+      close (ovl_fs);
+      if ((ovl_fs = cell_fs_open ("overlay")) < 0)
+        return -1;
+      list = xasprintf ("%s:%s", path[0] ? path : "/", layer);
+      if (cell_fs_set (ovl_fs, "lowerdir", list, "exe view", NULL) < 0)
+        return -1;
+    }
+  ovl = cell_fs_create (ovl_fs, "overlay", MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOSUID,
+                        "exe view", NULL);
+  if (ovl < 0)
+    return -1;
+  return openat (ovl, slash + 1, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+}
+
+/* Is `fd` (the running binary) a view no one can write: a sealed memfd, or a file on a read-only mount
+   (the overlay view above, or a binary installed on one)? */
+static bool
+unwritable (int fd)
+{
+  struct statvfs sv;
+  int seals = fcntl (fd, F_GET_SEALS);
+  if (seals >= 0 && (seals & CELL_SEALS) == CELL_SEALS)
+    return true;
+  return fstatvfs (fd, &sv) == 0 && (sv.f_flag & ST_RDONLY);
+}
+
 int
 cell_sealed_exe_ensure (char **argv, struct cell_error **err)
 {
   cleanup_close int self = open ("/proc/self/exe", O_RDONLY | O_CLOEXEC);
   cleanup_close int mfd = -1;
   struct stat sb;
-  int seals;
 
   if (self < 0)
     return cell_err_errno (err, "open /proc/self/exe");
-  seals = fcntl (self, F_GET_SEALS);
-  if (seals >= 0 && (seals & CELL_SEALS) == CELL_SEALS)
+  if (unwritable (self))
     return 0;
+  if (!getenv ("CELL_SEAL_COPY"))
+    {
+      cleanup_close int view = overlay_view ();
+      if (view >= 0 && unwritable (view))
+        syscall (SYS_execveat, view, "", argv, environ, AT_EMPTY_PATH);
+    }
   if (fstat (self, &sb) < 0)
     return cell_err_errno (err, "stat /proc/self/exe");
   mfd = sealable_memfd (err);

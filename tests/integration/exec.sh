@@ -5,7 +5,7 @@
 # containers, and bad input.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 32
+tap_plan 34
 
 _make_rootfs_template
 B=$(make_bundle exec)
@@ -99,6 +99,28 @@ chmod 755 "$B/rootfs/bin/selfexe"
 out=$(cellr exec "$ID" /bin/selfexe 2>&1)
 tap_result $(( $? != 126 )) "row 1: a #!/proc/self/exe program exec'd into the container reaches the sealed stub (126)"
 tap_is "$(sha256sum <"$CELL")" "$sum" "row 1: the host's cell binary is unchanged"
+# the runtime supervising an attached exec lives beside the container's processes: its /proc/PID/exe is a
+# read-only detached overlay view of the binary (EROFS for writers), or, where the kernel offers none
+# (CELL_SEAL_COPY=1 forces it), a sealed memfd copy
+exe_of_supervisor() { # exe_of_supervisor [ENV...]: "LINK open-for-write-result" of an attached exec's runtime
+  env "$@" "$CELL" --root "$CELL_TEST_ROOT" exec "$ID" sleep 2 </dev/null >/dev/null 2>&1 &
+  local sup=$! link w
+  for _ in $(seq 50); do
+    link=$(readlink /proc/$sup/exe 2>/dev/null)
+    [ "$link" != "$(readlink -f "$CELL")" ] && [ -n "$link" ] && break
+    sleep 0.05
+  done
+  w=$(python3 -c 'import os,sys
+try:
+    os.open(sys.argv[1], os.O_WRONLY); print("opened")
+except OSError as e: print(os.strerror(e.errno))' /proc/$sup/exe)
+  wait $sup
+  echo "$link $w"
+}
+tap_like "$(exe_of_supervisor)" '^/cell Read-only file system$' \
+  "row 1: an attached exec's runtime runs from a read-only overlay view of its binary (EROFS)"
+tap_like "$(exe_of_supervisor CELL_SEAL_COPY=1)" '^/memfd:cell \(deleted\) (Operation not permitted|Permission denied|Text file busy)$' \
+  "row 1: ... or, with CELL_SEAL_COPY=1, from a sealed memfd copy"
 
 # exec into a created container, and start afterwards
 bundle_set "$B" '.process.args = ["cell-helper", "exit", "0"]'
