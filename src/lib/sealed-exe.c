@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include "fd-util.h"
@@ -40,8 +39,6 @@ sealable_memfd (struct cell_error **err)
     return cell_err_errno (err, "memfd_create");
   return mfd;
 }
-
-#define OVERLAYFS_MAGIC 0x794c7630
 
 /* The binary through a detached overlayfs of its directory over an empty detached tmpfs, with no upper
    layer: the kernel makes such an overlay read-only, the mount is read-only too and attached nowhere, so
@@ -87,6 +84,14 @@ overlay_view (void)
   return openat (ovl, slash + 1, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 }
 
+static bool force_copy;
+
+void
+cell_sealed_exe_force_copy (bool on)
+{
+  force_copy = on;
+}
+
 /* Is `fd` (the running binary) a view no one can write: a sealed memfd, or a file on a read-only mount
    (the overlay view above, or a binary installed on one)? */
 static bool
@@ -110,7 +115,7 @@ cell_sealed_exe_ensure (char **argv, struct cell_error **err)
     return cell_err_errno (err, "open /proc/self/exe");
   if (unwritable (self))
     return 0;
-  if (!getenv ("CELL_SEAL_COPY"))
+  if (!force_copy)
     {
       cleanup_close int view = overlay_view ();
       if (view >= 0 && unwritable (view))

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sealed-exe.h: run the runtime from a sealed memfd copy of itself, so that nothing inside a container can
-   ever reach the host's cell binary through /proc/<pid>/exe (CVE-2019-5736; SECURITY.md row 1). */
+/* sealed-exe.h: run the runtime from a view of itself that nothing can write (a read-only detached overlay,
+   else a sealed memfd copy), so that nothing inside a container can ever reach the host's cell binary
+   through /proc/<pid>/exe for writing (CVE-2019-5736; SECURITY.md row 1). */
 #ifndef CELL_SEALED_EXE_H
 #define CELL_SEALED_EXE_H
 
 #include <stdbool.h>
 #include "error.h"
 
-/* If /proc/self/exe is not already a sealed memfd: copies the binary into a memfd, seals it against
-   writes, and re-executes it with the same argv and environment (does not return on success). Returns 0
-   when already running sealed, -1 with *err on failure. */
+/* If /proc/self/exe is writable by anyone (not a sealed memfd, not on a read-only mount): re-executes the
+   binary with the same argv and environment from a detached read-only overlayfs of its directory (no upper
+   layer, nothing copied), or where the kernel cannot make one, from a sealed memfd copy (does not return on
+   success). Returns 0 when already running unwritable, -1 with *err on failure. */
 int cell_sealed_exe_ensure (char **argv, struct cell_error **err);
+/* Always the memfd copy (the front-end sets it for tests: CELL_SEAL_COPY). */
+void cell_sealed_exe_force_copy (bool on);
 
 /* The cheaper way, for containers where nothing untrusted can reach init before it execs (its own new pid
    namespace, no hooks run inside the container, no seccomp filter that could refuse execveat): init stays

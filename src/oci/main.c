@@ -10,6 +10,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "path-util.h"
+#include "sealed-exe.h"
 #include "sandbox.h"
 #include "xalloc.h"
 
@@ -317,6 +318,7 @@ main (int argc, char **argv)
   /* test switches: the mount(2) way for image roots, the O_NOFOLLOW walk instead of openat2 */
   ctx.force_mount2 = getenv ("CELL_IMAGE_MOUNT2") != NULL;
   cell_path_force_fallback (getenv ("CELL_NO_OPENAT2") != NULL);
+  cell_sealed_exe_force_copy (getenv ("CELL_SEAL_COPY") != NULL);
   if (optind >= argc)
     {
       usage (stderr);
