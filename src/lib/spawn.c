@@ -555,7 +555,8 @@ clone_init (uint64_t flags, int cgroup_dfd, int *pidfd, bool *in_cgroup)
   *in_cgroup = cgroup_dfd >= 0;
   pid = (pid_t)syscall (SYS_clone3, &ca, sizeof (ca));
   if (pid < 0 && cgroup_dfd >= 0
-      && (errno == EINVAL || errno == E2BIG || errno == EOPNOTSUPP || errno == EBUSY))
+      && (errno == EINVAL || errno == E2BIG || errno == EOPNOTSUPP || errno == EBUSY || errno == EACCES
+          || errno == EPERM || errno == ENOENT))
     {
       /* kernel or cgroup refuses CLONE_INTO_CGROUP: clone plainly, the placed callback moves it */
       ca.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
