@@ -536,7 +536,11 @@ cell_spec_validate (const struct cell_spec *spec, const char *display, struct ce
     return cell_err (err, 0, "%s: /ociVersion: unsupported version `%s` (cell supports 1.x)", display,
                      spec->oci_version);
   /* a newer minor version only adds properties: they are ignored, as config.md asks of unknown ones */
-  if (minor > CELL_SPEC_MINOR)
+  if (minor == 3)
+    cell_warn ("%s: /ociVersion: `%s` is newer than the runtime-spec 1.%d cell implements (of 1.3 it has "
+               "netDevices and memoryPolicy; a failing poststart hook stays a warning)",
+               display, spec->oci_version, CELL_SPEC_MINOR);
+  else if (minor > CELL_SPEC_MINOR)
     cell_warn ("%s: /ociVersion: `%s` is newer than the runtime-spec 1.%d cell implements: what it does not "
                "know is ignored",
                display, spec->oci_version, CELL_SPEC_MINOR);

@@ -9,7 +9,7 @@
 # cgroups are below a scratch parent of this run.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 43
+tap_plan 44
 
 _make_rootfs_template
 ERR=$CELL_TEST_TMP/err
@@ -198,6 +198,10 @@ jq '.ociVersion = "1.9.0" | .process.args = ["true"]' "$CELL_TEST_TMP/good.json"
 cellr run --bundle "$B" v19-$$ </dev/null >/dev/null 2>"$ERR"
 tap_is "$?:$(cat "$ERR")" '0:cell: warning: config.json: /ociVersion: `1.9.0` is newer than the runtime-spec 1.2 cell implements: what it does not know is ignored' \
   "row 36: ociVersion 1.9.0 runs with a warning"
+jq '.ociVersion = "1.3.0" | .process.args = ["true"]' "$CELL_TEST_TMP/good.json" >"$B/config.json"
+cellr run --bundle "$B" v13-$$ </dev/null >/dev/null 2>"$ERR"
+tap_is "$?:$(cat "$ERR")" '0:cell: warning: config.json: /ociVersion: `1.3.0` is newer than the runtime-spec 1.2 cell implements (of 1.3 it has netDevices and memoryPolicy; a failing poststart hook stays a warning)' \
+  "row 36: ociVersion 1.3.0 runs with a warning that says what of 1.3 cell has"
 bad "row 36: ociVersion 2.0.0 is an error" 'cell: config.json: /ociVersion: unsupported version `2.0.0` \(cell supports 1.x\)$' '.ociVersion = "2.0.0"'
 cp "$CELL_TEST_TMP/good.json" "$B/config.json"
 bad_ids=
