@@ -6,7 +6,7 @@
 # test matches the specific error and has a positive control (the same config without the attack works).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 65
+tap_plan 68
 
 # make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
 _make_rootfs_template
@@ -219,6 +219,20 @@ tap_result "$(
   echo $?
 )" "row 12: masked files are the null device, not the symlink's target (rc=$rc: $(printf '%s' "$out" | tr '\n' ';'))"
 tap_result "$(leftovers_none fakenull-$$; echo $?)" "row 12: nothing is left behind"
+
+# Row 12, the host's side: masking binds the host's /dev/null, so cell checks that it is the null device.
+# In a private mount namespace a regular file is bound over /dev/null: create refuses it (the container
+# would otherwise read and write that file at every masked path).
+BN=$(fresh_bundle hostnull)
+bundle_set "$BN" '.process.args = ["sh", "-c", "for f in /proc/kcore /proc/timer_list /proc/keys; do [ -e $f ] && cat $f; done; true"]'
+echo fake-null >"$CELL_TEST_TMP/fakenull"
+in_private_ns() { unshare -m --propagation private sh -c "$1" sh "$CELL_TEST_TMP/fakenull" "$CELL" "$CELL_TEST_ROOT" "$BN" hostnull-$$; }
+out=$(in_private_ns 'mount --bind "$1" /dev/null && exec "$2" --root "$3" run --bundle "$4" "$5"' </dev/null 2>&1)
+tap_is "$?:$out" "1:cell: the host's \`/dev/null\` is not the null device" \
+  "row 12: a host /dev/null that is not the 1:3 device is refused"
+tap_result "$(leftovers_none hostnull-$$; echo $?)" "row 12: ... and nothing is left behind"
+out=$(in_private_ns 'exec "$2" --root "$3" run --bundle "$4" "$5"' </dev/null 2>&1)
+tap_is "$?:$out" "0:" "row 12: (control) the same run in the private namespace works, masked files read empty"
 
 # Row 10 variant: the symlink's target also exists inside the rootfs: the mount must land there.
 B10=$(fresh_bundle destsym2)
