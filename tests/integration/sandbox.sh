@@ -5,7 +5,7 @@
 # leaves), with values no default gives and a control that shows the check can fail.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 10
+tap_plan 13
 
 ERR=$CELL_TEST_TMP/err
 # sbx ARGS...: the sandbox over the host's root, read-only (the program is the host's /bin/sh)
@@ -27,6 +27,18 @@ out=$(sbx --proc /proc --unshare-user --uid 1234 --gid 4321 --unshare-pid \
   2>"$ERR" | tr '\n' ';')
 tap_is "$out" "1234 4321; 1234 $(id -u) 1; 4321 $(id -g) 1;deny;" \
   "--unshare-user --uid 1234 --gid 4321: those ids inside, one-id maps to the caller's, setgroups denied"
+
+# SECURITY.md row 14: the sandbox's caller may mount inside its procfs, so cell's own writes there go
+# through an fd proven to be on that procfs mount: a host file bound over /proc/self/uid_map (where the
+# nested user namespace's map is written, --dev makes one) is refused as another mount, and stays as it was
+echo host-content >"$CELL_TEST_TMP/hostfile"
+out=$(sbx --proc /proc --dev /dev --unshare-user --unshare-pid --uid 1234 --bind "$CELL_TEST_TMP/hostfile" \
+  /proc/self/uid_map cat /proc/self/uid_map 2>&1 | tr '\n' ' ')
+tap_is "$out" "cell sandbox: write \`1234 0 1 \` to /proc/self/uid_map: Invalid cross-device link " \
+  "a host file bound over /proc/self/uid_map: the map write is refused as crossing a mount (EXDEV)"
+tap_is "$(cat "$CELL_TEST_TMP/hostfile")" host-content "... and the host file is unchanged"
+out=$(sbx --proc /proc --dev /dev --unshare-user --unshare-pid --uid 1234 cat /proc/self/uid_map 2>&1 | tr -s ' ')
+tap_is "$out" " 1234 0 1" "(control) without the bind the nested map is written (1234 inside)"
 
 # ---- --cap-drop ----
 # cap_bit STATUS_LINE N: bit N of a Cap* hex mask
