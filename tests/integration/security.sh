@@ -6,7 +6,7 @@
 # test matches the specific error and has a positive control (the same config without the attack works).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 68
+tap_plan 71
 
 # make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
 _make_rootfs_template
@@ -233,6 +233,28 @@ tap_is "$?:$out" "1:cell: the host's \`/dev/null\` is not the null device" \
 tap_result "$(leftovers_none hostnull-$$; echo $?)" "row 12: ... and nothing is left behind"
 out=$(in_private_ns 'exec "$2" --root "$3" run --bundle "$4" "$5"' </dev/null 2>&1)
 tap_is "$?:$out" "0:" "row 12: (control) the same run in the private namespace works, masked files read empty"
+
+# Row 14, the host's side: cell writes a user namespace's maps through the host's /proc, proven a procfs
+# first. In a private mount namespace /proc is a tmpfs of symlinks into a real procfs mounted elsewhere
+# (every path through it still works): the run is refused, naming /proc.
+BP=$(fresh_bundle hostproc)
+bundle_set "$BP" '.linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .process.args = ["cat", "/proc/self/uid_map"]'
+mkdir -p "$CELL_TEST_TMP/realproc"
+# fake_proc CMD...: CMD with the host's /proc replaced so (nothing of it outlives the namespace)
+fake_proc() {
+  unshare -m --propagation private sh -c 'mount -t proc proc "$1" && mount -t tmpfs fakeproc /proc &&
+    for e in "$1"/*; do ln -s "$e" "/proc/${e##*/}"; done && shift && exec "$@"' sh "$CELL_TEST_TMP/realproc" "$@"
+}
+out=$(fake_proc "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$BP" hostproc-$$ </dev/null 2>&1)
+tap_is "$?:$out" "1:cell: \`/proc\` is not a procfs" "row 14: a host /proc that is not a procfs is refused (user namespace maps)"
+tap_result "$(leftovers_none hostproc-$$; echo $?)" "row 14: ... and nothing is left behind"
+out=$(unshare -m --propagation private "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$BP" hostproc-$$ </dev/null 2>&1 |
+  tr -s ' ')
+tap_is "$out" "$(printf ' 0 100000 65536')" \
+  "row 14: (control) with the real /proc the same run maps the user namespace"
 
 # Row 10 variant: the symlink's target also exists inside the rootfs: the mount must land there.
 B10=$(fresh_bundle destsym2)
