@@ -6,7 +6,7 @@
 # test matches the specific error and has a positive control (the same config without the attack works).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 71
+tap_plan 73
 
 # make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
 _make_rootfs_template
@@ -183,6 +183,17 @@ out=$(CELL_NO_OPENAT2=1 cellr run --bundle "$B8" dest2-$$ </dev/null 2>&1)
 tap_is "$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)" "$snap_before" \
   "rows 8/10 without openat2: the host dir behind a rootfs symlink is untouched"
 tap_result "$(leftovers_none dest2-$$; echo $?)" "rows 8/10 without openat2: nothing is left behind ($out)"
+# A relative symlink that climbs with `..` past the rootfs's root (clamped there: RESOLVE_IN_ROOT, or the
+# walk's own `..` rule without openat2): the mount lands inside the rootfs, the host dir is untouched.
+ln -s "../../../../../../../../../../../..$HOSTDIR" "$B8/rootfs/opt/z"
+mkdir -p "$B8/rootfs$HOSTDIR"
+bundle_set "$B8" '.mounts[-1].destination = "/opt/z/d"
+  | .process.args = ["sh", "-c", "echo in > /opt/z/d/f && cut -d\" \" -f5 /proc/self/mountinfo | grep /d$"]'
+for env in CELL_OPENAT2=1 CELL_NO_OPENAT2=1; do
+  out=$(env "$env" "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B8" dest3-$$ </dev/null 2>&1)
+  tap_is "$out|$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)" "$HOSTDIR/d|$snap_before" \
+    "rows 8/10$([ $env = CELL_NO_OPENAT2=1 ] && echo ' without openat2'): a relative symlink climbing with .. lands in the rootfs, the host dir is untouched"
+done
 
 # Row 12 (CVE-2025-31133): /dev bound from a rootfs dir whose `null` is a symlink to core_pattern; masking
 # must not bind that symlink's target over the masked paths.
