@@ -822,7 +822,8 @@ usage (const char *why)
       "PATH|xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|"
       "exit N|kill-self "
       "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
-      "[NAME=ERRNO|NAME=VALUE...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO CMD...|all\n",
+      "[NAME=ERRNO|NAME=VALUE|NAME=delay:MS...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO "
+      "CMD...|all\n",
       why);
   return 2;
 }

@@ -283,7 +283,8 @@ receive_listener (int conn, const char *statefile, int *listener)
   return *listener >= 0 ? 0 : 1;
 }
 
-/* Answers every notification: a rule's errno or value for the named calls, SECCOMP_USER_NOTIF_FLAG_CONTINUE
+/* Answers every notification: a rule's errno or value for the named calls (NAME=EPERM, NAME=42), or
+   SECCOMP_USER_NOTIF_FLAG_CONTINUE after a delay (NAME=delay:MS), SECCOMP_USER_NOTIF_FLAG_CONTINUE at once
    for the rest. Prints "notified=NAME" for each; returns when no task uses the filter any more. */
 static int
 answer (int listener, int argc, char **argv)
@@ -325,6 +326,12 @@ answer (int listener, int argc, char **argv)
           if (eq == NULL || (size_t)(eq - argv[i]) != strlen (name)
               || strncmp (argv[i], name, strlen (name)) != 0)
             continue;
+          if (strncmp (eq + 1, "delay:", 6) == 0)
+            {
+              /* answered late, then let through: the call stays blocked that long */
+              usleep ((useconds_t)strtoul (eq + 7, NULL, 10) * 1000);
+              continue;
+            }
           resp->flags = 0;
           if (eq[1] == 'E')
             resp->error = -errno_from_name (eq + 1);

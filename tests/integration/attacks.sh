@@ -9,7 +9,7 @@
 # CELL_ATTACK_FULL=1 runs the long versions (200 kills, 300 swapped creates, 200 runs under a rename storm).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 76
+tap_plan 77
 
 if [ -n "$CELL_ATTACK_FULL" ]; then
   N_KILL=200 N_SWAP=300 N_STORM=200
@@ -421,6 +421,25 @@ gone "$pid" "$st" && g=killed || g=alive
 tap_is "$rc:$([ -n "$(start_time $stranger)" ] && echo alive):$g:$([ -e "$CELL_TEST_ROOT/$ID" ] || echo removed)" \
   "0:alive:killed:removed" \
   "10.6: state.json naming a stranger's pid: delete --force leaves it alone, kills init (its start socket's holder), removes the state"
+kill -KILL "$stranger"
+kill_ours "$pid" "$st"
+# the same in a state that does not read (no /annotations): delete --force salvages it, and proves init by
+# the start time on the pidfd there too, never by the pid alone
+sleep 1000 &
+stranger=$!
+disown "$stranger"
+sleep 0.1
+cellr --cgroup-manager disabled create --bundle "$B8" "$ID" </dev/null >/dev/null 2>&1
+pid=$(cellr state "$ID" | jq -r .pid)
+st=$(start_time "$pid")
+jq -c --argjson p "$stranger" '.pid = $p | del(.annotations)' "$CELL_TEST_ROOT/$ID/state.json" >"$CELL_TEST_TMP/st.json" &&
+  cp "$CELL_TEST_TMP/st.json" "$CELL_TEST_ROOT/$ID/state.json"
+in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/dev/null 2>"$ERR"
+rc=$?
+gone "$pid" "$st" && g=killed || g=alive
+tap_is "$rc:$([ -n "$(start_time $stranger)" ] && echo alive):$g:$([ -e "$CELL_TEST_ROOT/$ID" ] || echo removed)" \
+  "0:alive:killed:removed" \
+  "10.6: a stranger's pid in a state that does not read: delete --force leaves the stranger alone, kills init, removes the state"
 kill -KILL "$stranger"
 kill_ours "$pid" "$st"
 # garbage

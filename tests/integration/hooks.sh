@@ -74,7 +74,8 @@ tap_is "$(jq -r '.id + " " + .status' "$H/stop.json" 2>/dev/null)" "$ID-df stopp
 # a failing prestart, createRuntime or createContainer hook: create fails with one line and leaves nothing
 # (state, cgroup, process). The hook first notes init's pid and whether the cgroup exists: both did, then are
 # gone.
-# (a regression would leave the cgroups: the script removes its own, and only those, at exit)
+# (a regression would leave the cgroups: the script removes its own, and only those, at exit; the hook's find
+# is quiet: another test's cgroup removed during its walk must not add a line to create's stderr)
 on_exit "find /sys/fs/cgroup -maxdepth 3 -depth -type d -name 'cell-hook-$$-*' -exec rmdir {} + 2>/dev/null"
 for phase in prestart createRuntime createContainer; do
   cg=cell-hook-$$-$phase

@@ -3,7 +3,7 @@
 # lifecycle.sh: create/start/run/state/list/kill/delete, pid files, exit statuses, signals, hooks, logs.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 43
+tap_plan 44
 
 B=$(make_bundle life)
 
@@ -188,6 +188,18 @@ if command -v setpriv >/dev/null; then
 else
   tap_skip 2 "setpriv (util-linux) not installed"
 fi
+
+# the program's execve fails only in the exec stub, after create (a file with the execute bit that is no
+# program: ENOEXEC): init's answer on the start connection makes start fail with the exec's error
+printf 'not a program\n' >"$B/rootfs/bin/noprog"
+chmod 755 "$B/rootfs/bin/noprog"
+bundle_set "$B" '.process.args = ["/bin/noprog"] | del(.hooks)'
+cellr create --bundle "$B" "$ID-nx" </dev/null
+out=$(cellr start "$ID-nx" 2>&1)
+tap_is "$?:$out" "1:cell: start \`$ID-nx\`: exec \`/bin/noprog\`: exec format error" \
+  "start of a program whose execve fails (ENOEXEC): start fails with init's answer"
+cellr delete --force "$ID-nx"
+rm -f "$B/rootfs/bin/noprog"
 
 # create without process (runtime.md: only start needs it)
 bundle_set "$B" 'del(.process) | del(.hooks)'

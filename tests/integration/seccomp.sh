@@ -6,7 +6,7 @@
 # cell-helper's raw system calls.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 38
+tap_plan 39
 
 T=$CELL_TEST_TMP
 B=$(make_bundle seccomp)
@@ -207,6 +207,20 @@ tap_is "$(jq -c '[.ociVersion, .fds, .metadata, .state.status, .pid == .state.pi
   "the agent got the container process state: fds [seccompFd], listenerMetadata, state creating, init's pid"
 tap_is "$(grep -c '^fds=1$' "$T/run.log"):$(grep -c '^notified=execve$' "$T/run.log"):$(grep -c '^done$' "$T/run.log")" "1:1:1" \
   "... one fd by SCM_RIGHTS; init's own execve went through the agent (no deadlock), which ends with the container"
+
+# run returns, and its poststart hooks run, once the program is exec'd, not when the exec stub starts
+# (runtime.md; issue 11.6): the agent holds the stub's execve of the program for 800 ms, and a poststart
+# hook of `run` must still see the program (not the stub) at the container's pid
+start_agent late execve=delay:800
+profile '{"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": $p, "syscalls": [{"names": ["execve"], "action": "SCMP_ACT_NOTIFY"}]}' \
+  --arg p "$T/late.sock"
+bundle_set "$B" '.process.args = ["sleep", "1"] | .hooks = {"poststart": [{"path": "/bin/sh",
+  "args": ["sh", "-c", "readlink /proc/$(jq -r .pid)/exe >\($f)"]}]}' --arg f "$T/late.exe"
+cellr run --bundle "$B" late-$$ </dev/null >/dev/null 2>&1
+wait $AGENT
+tap_is "$(cat "$T/late.exe" 2>/dev/null):$(grep -c '^notified=execve$' "$T/late.log")" /bin/busybox:1 \
+  "run: a poststart hook sees the program at the pid though its execve was held 800 ms (EOF at the exec)"
+bundle_set "$B" 'del(.hooks)'
 
 # create + start: the listener is handed over during create
 start_agent create mkdirat=EXDEV getppid=4343

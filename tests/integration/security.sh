@@ -6,7 +6,7 @@
 # test matches the specific error and has a positive control (the same config without the attack works).
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 65
+tap_plan 73
 
 # make_bundle runs in $(...) subshells: build the rootfs template once here so they all reuse it.
 _make_rootfs_template
@@ -183,6 +183,17 @@ out=$(CELL_NO_OPENAT2=1 cellr run --bundle "$B8" dest2-$$ </dev/null 2>&1)
 tap_is "$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)" "$snap_before" \
   "rows 8/10 without openat2: the host dir behind a rootfs symlink is untouched"
 tap_result "$(leftovers_none dest2-$$; echo $?)" "rows 8/10 without openat2: nothing is left behind ($out)"
+# A relative symlink that climbs with `..` past the rootfs's root (clamped there: RESOLVE_IN_ROOT, or the
+# walk's own `..` rule without openat2): the mount lands inside the rootfs, the host dir is untouched.
+ln -s "../../../../../../../../../../../..$HOSTDIR" "$B8/rootfs/opt/z"
+mkdir -p "$B8/rootfs$HOSTDIR"
+bundle_set "$B8" '.mounts[-1].destination = "/opt/z/d"
+  | .process.args = ["sh", "-c", "echo in > /opt/z/d/f && cut -d\" \" -f5 /proc/self/mountinfo | grep /d$"]'
+for env in CELL_OPENAT2=1 CELL_NO_OPENAT2=1; do
+  out=$(env "$env" "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B8" dest3-$$ </dev/null 2>&1)
+  tap_is "$out|$(cd "$HOSTDIR" && find . -printf '%p %y %s %m\n' | sort; cat file)" "$HOSTDIR/d|$snap_before" \
+    "rows 8/10$([ $env = CELL_NO_OPENAT2=1 ] && echo ' without openat2'): a relative symlink climbing with .. lands in the rootfs, the host dir is untouched"
+done
 
 # Row 12 (CVE-2025-31133): /dev bound from a rootfs dir whose `null` is a symlink to core_pattern; masking
 # must not bind that symlink's target over the masked paths.
@@ -219,6 +230,42 @@ tap_result "$(
   echo $?
 )" "row 12: masked files are the null device, not the symlink's target (rc=$rc: $(printf '%s' "$out" | tr '\n' ';'))"
 tap_result "$(leftovers_none fakenull-$$; echo $?)" "row 12: nothing is left behind"
+
+# Row 12, the host's side: masking binds the host's /dev/null, so cell checks that it is the null device.
+# In a private mount namespace a regular file is bound over /dev/null: create refuses it (the container
+# would otherwise read and write that file at every masked path).
+BN=$(fresh_bundle hostnull)
+bundle_set "$BN" '.process.args = ["sh", "-c", "for f in /proc/kcore /proc/timer_list /proc/keys; do [ -e $f ] && cat $f; done; true"]'
+echo fake-null >"$CELL_TEST_TMP/fakenull"
+in_private_ns() { unshare -m --propagation private sh -c "$1" sh "$CELL_TEST_TMP/fakenull" "$CELL" "$CELL_TEST_ROOT" "$BN" hostnull-$$; }
+out=$(in_private_ns 'mount --bind "$1" /dev/null && exec "$2" --root "$3" run --bundle "$4" "$5"' </dev/null 2>&1)
+tap_is "$?:$out" "1:cell: the host's \`/dev/null\` is not the null device" \
+  "row 12: a host /dev/null that is not the 1:3 device is refused"
+tap_result "$(leftovers_none hostnull-$$; echo $?)" "row 12: ... and nothing is left behind"
+out=$(in_private_ns 'exec "$2" --root "$3" run --bundle "$4" "$5"' </dev/null 2>&1)
+tap_is "$?:$out" "0:" "row 12: (control) the same run in the private namespace works, masked files read empty"
+
+# Row 14, the host's side: cell writes a user namespace's maps through the host's /proc, proven a procfs
+# first. In a private mount namespace /proc is a tmpfs of symlinks into a real procfs mounted elsewhere
+# (every path through it still works): the run is refused, naming /proc.
+BP=$(fresh_bundle hostproc)
+bundle_set "$BP" '.linux.namespaces += [{"type": "user"}]
+  | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+  | .process.args = ["cat", "/proc/self/uid_map"]'
+mkdir -p "$CELL_TEST_TMP/realproc"
+# fake_proc CMD...: CMD with the host's /proc replaced so (nothing of it outlives the namespace)
+fake_proc() {
+  unshare -m --propagation private sh -c 'mount -t proc proc "$1" && mount -t tmpfs fakeproc /proc &&
+    for e in "$1"/*; do ln -s "$e" "/proc/${e##*/}"; done && shift && exec "$@"' sh "$CELL_TEST_TMP/realproc" "$@"
+}
+out=$(fake_proc "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$BP" hostproc-$$ </dev/null 2>&1)
+tap_is "$?:$out" "1:cell: \`/proc\` is not a procfs" "row 14: a host /proc that is not a procfs is refused (user namespace maps)"
+tap_result "$(leftovers_none hostproc-$$; echo $?)" "row 14: ... and nothing is left behind"
+out=$(unshare -m --propagation private "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$BP" hostproc-$$ </dev/null 2>&1 |
+  tr -s ' ')
+tap_is "$out" "$(printf ' 0 100000 65536')" \
+  "row 14: (control) with the real /proc the same run maps the user namespace"
 
 # Row 10 variant: the symlink's target also exists inside the rootfs: the mount must land there.
 B10=$(fresh_bundle destsym2)
