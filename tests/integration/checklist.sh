@@ -4,12 +4,12 @@
 # every row to its tests): terminal injection, exec's fds and cwd, /dev symlinked out of the rootfs, numeric
 # users, the sandbox's argv, --bind-fd and planted symlinks, NUL/size/depth bombs, ociVersion, IDs,
 # concurrent creates and operations, relative destinations, init gone, paused force-delete, orphans in a
-# sandbox. Harmless if a
-# defence fails: injected input goes to a pty of the test's own, host dirs probed are scratch dirs of the test,
-# cgroups are below a scratch parent of this run.
+# sandbox, readonly/masked paths under a swapping container, cell's memory under unbounded output. Harmless if
+# a defence fails: injected input goes to a pty of the test's own, host dirs probed are scratch dirs of the
+# test, cgroups are below a scratch parent of this run.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 43
+tap_plan 49
 
 _make_rootfs_template
 ERR=$CELL_TEST_TMP/err
@@ -292,6 +292,104 @@ out=$("$CELL" sandbox --dev-bind / / --unshare-pid --proc /proc -- sh -c \
   'for i in 1 2 3 4 5; do sh -c "sleep 0.1 & exit 0"; done; sleep 0.5
    for s in /proc/[0-9]*/stat; do read -r p c st rest <"$s" && [ "$st" = Z ] && echo "zombie $p $c"; done; echo done' 2>&1)
 tap_is "$out" done "row 49: sandbox --unshare-pid: orphans reparented to its pid 1 are reaped (no zombie)"
+
+# ---- row 15: readonly/masked paths while another container swaps a component of their path --------------
+
+V=$CELL_TEST_TMP/vol15
+mkdir -p "$V/a/ro" "$V/a/m" "$V/c/ro" "$V/c/m"
+for d in a c; do echo "secret-$d" >"$V/$d/m/secret" && echo "file-$d" >"$V/$d/mf"; done
+# /vol/b -> /vol/c (absolute: resolved in the container's root); the swapper exchanges /vol/a and /vol/b
+ln -s /vol/c "$V/b"
+before=$(snap "$V")
+B=$(make_bundle swapper)
+bundle_set "$B" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]
+  | .linux.cgroupsPath = $c | .process.args = ["cell-helper", "exchange", "/vol/a", "/vol/b"]' \
+  --arg v "$V" --arg c "/$CGP/swapper"
+cellr create --bundle "$B" swap-$$ </dev/null >/dev/null 2>&1 && cellr start swap-$$ && cellr pause swap-$$
+B15=$(make_bundle ro15)
+bundle_set "$B15" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]
+  | .linux.readonlyPaths = ["/vol/a/ro"] | .linux.maskedPaths = ["/vol/a/m", "/vol/a/mf"]
+  | .process.args = ["sh", "/probe"]' --arg v "$V"
+# the probe (run with the layout restored): /vol and each of a/ro, c/ro writable (W) or not (R), a/m and c/m
+# hidden (H) or showing their file (S), a/mf and c/mf the null device (N) or the file (F), and how many
+# mounts below /vol (but the /dev/null binds masking files) are writable
+cat >"$B15/rootfs/probe" <<'PROBE'
+w() { if echo x >"$1/.w" 2>/dev/null; then rm -f "$1/.w"; echo W; else echo R; fi; }
+h() { if [ -e "$1/secret" ]; then echo S; else echo H; fi; }
+n() { if [ -c "$1" ] && [ "$(stat -c %t:%T "$1")" = 1:3 ]; then echo N; elif grep -q '^file-' "$1"; then echo F; else echo '?'; fi; }
+rw=$(awk '$5 ~ "^/vol/" && $5 !~ "/mf$" && $6 !~ /^ro/' /proc/self/mountinfo | wc -l)
+echo "vol=$(w /vol) aro=$(w /vol/a/ro) cro=$(w /vol/c/ro) am=$(h /vol/a/m) cm=$(h /vol/c/m) amf=$(n /vol/a/mf) cmf=$(n /vol/c/mf) rw=$rw"
+PROBE
+N15=40
+bad= decoy=0 failed=0
+for i in $(seq "$N15"); do
+  cellr resume swap-$$
+  cellr create --bundle "$B15" r15-$$ </dev/null >"$CELL_TEST_TMP/r15.out" 2>"$ERR"
+  rc=$?
+  cellr pause swap-$$
+  # the swapper stopped with a and b either way round: put the directory back at a
+  [ -L "$V/a" ] && "$CELL_HELPER" exchange "$V/a" "$V/b" 1
+  if [ $rc != 0 ]; then
+    failed=$((failed + 1))
+    [ "$(wc -l <"$ERR")" = 1 ] && leftovers_none r15-$$ || bad="$bad [create: $(cat "$ERR")]"
+    continue
+  fi
+  cellr start r15-$$
+  for _ in $(seq 50); do [ "$(cellr state r15-$$ | jq -r .status)" = stopped ] && break; sleep 0.05; done
+  line=$(cat "$CELL_TEST_TMP/r15.out")
+  cellr delete --force r15-$$ >/dev/null 2>&1
+  grep -Eq '^vol=W (aro=R cro=W|aro=W cro=R) (am=H cm=S|am=S cm=H) (amf=N cmf=F|amf=F cmf=N) rw=0$' <<<"$line" \
+    || bad="$bad [$line]"
+  grep -Eq 'cro=R|cm=H|cmf=N' <<<"$line" && decoy=$((decoy + 1))
+done
+st=$(cellr state swap-$$ | jq -r .status)
+cellr delete --force swap-$$ >/dev/null 2>&1
+tap_is "$bad:$st" ":paused" \
+  "row 15: $N15 creates while a container swaps /vol/a with a symlink: each readonly/masked op covers a or c, never neither ($decoy reached c, $failed failed)"
+tap_is "$(snap "$V"):$(host_mounts_matching "$V" | wc -l)" "$before:0" "row 15: ... the volume is unchanged and nothing is mounted on the host"
+
+# ---- row 30: unbounded output through cell (the pty relays of run and exec, and without a terminal) ------
+
+# hwm CMD...: runs CMD (stdio /dev/null) and prints "RC PEAK": its exit status and the largest VmHWM (KiB)
+# of its own process sampled while it ran (the high-water mark of the pid cell was started as)
+hwm() {
+  local p h max=0
+  "$@" </dev/null >/dev/null 2>>"$ERR" &
+  p=$!
+  while h=$(awk '/^VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null) && [ -n "$h" ]; do
+    [ "$h" -gt "$max" ] && max=$h
+    sleep 0.05
+  done
+  wait "$p"
+  echo "$? $max"
+}
+B30=$(make_bundle output)
+if sanitized; then
+  tap_skip 4 "the sanitizers' allocator changes cell's memory use"
+else
+  : >"$ERR"
+  t0=$(date +%s)
+  bundle_set "$B30" '.process.terminal = true | .process.args = ["dd", "if=/dev/zero", "bs=64k", "count=16"]'
+  small=$(hwm "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B30" out-$$)
+  bundle_set "$B30" '.process.args = ["dd", "if=/dev/zero", "bs=64k", "count=8192"]'
+  big=$(hwm "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B30" out-$$)
+  # constant: 512 MiB through the relay raise cell's peak by less than 1 MiB over 1 MiB's, and it stays small
+  tap_like "${small% *}:${big% *}:$((${big#* } - ${small#* } < 1024)):$((${big#* } < 32768))" '^0:0:1:1$' \
+    "row 30: run with a terminal, 512 MiB through cell's pty relay: cell's peak RSS ${big#* } KiB (1 MiB: ${small#* } KiB)"
+  bundle_set "$B30" '.process.terminal = false | .process.args = ["dd", "if=/dev/zero", "bs=1M", "count=1024"]'
+  big=$(hwm "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B30" out-$$)
+  tap_like "${big% *}:$((${big#* } - ${small#* } < 1024))" '^0:1$' \
+    "row 30: run without a terminal, 1 GiB of output: cell's peak RSS ${big#* } KiB"
+  bundle_set "$B30" '.process.args = ["sleep", "100"]'
+  cellr create --bundle "$B30" outx-$$ </dev/null >/dev/null 2>&1 && cellr start outx-$$
+  big=$(hwm "$CELL" --root "$CELL_TEST_ROOT" exec outx-$$ dd if=/dev/zero bs=1M count=1024)
+  bigt=$(hwm "$CELL" --root "$CELL_TEST_ROOT" exec -t outx-$$ dd if=/dev/zero bs=64k count=4096)
+  cellr delete --force outx-$$ >/dev/null 2>&1
+  tap_like "${big% *}:${bigt% *}:$((${big#* } - ${small#* } < 1024)):$((${bigt#* } - ${small#* } < 1024))" '^0:0:1:1$' \
+    "row 30: exec of 1 GiB, and exec -t of 256 MiB through the relay: cell's peak RSS ${big#* } and ${bigt#* } KiB"
+  tap_is "$(cat "$ERR" | grep -v -e 'records in' -e 'records out' -e 'bytes .* copied')" "" \
+    "row 30: ... no error on the way ($(($(date +%s) - t0)) s)"
+fi
 
 tap_result "$(state_empty && ! host_mounts_matching "$CELL_TEST_TMP/" >/dev/null; echo $?)" \
   "nothing is left in the state root, no mount below the temp dir"
