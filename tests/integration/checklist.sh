@@ -233,7 +233,8 @@ cellr delete --force same-$$ >/dev/null 2>&1
 
 # ---- row 45: concurrent operations on one container ------------------------------------------------------
 
-bundle_set "$B" '.process.args = ["sh", "-c", "echo started >> /started; exec sleep 100"]'
+# the process names carry this run's pid: no-openat2.sh runs this script beside another instance of it
+bundle_set "$B" '.process.args = ["sh", "-c", ("echo started-" + $p + " >> /started; exec sleep 100")]' --arg p "$$"
 rm -f "$B/rootfs/started"
 cellr create --bundle "$B" conc-$$ </dev/null >/dev/null 2>&1
 : >"$CELL_TEST_TMP/conc.out"
@@ -253,29 +254,29 @@ wait
 bad=$(cat "$CELL_TEST_TMP"/conc.[0-9]* | grep -v -E "cannot start a container that is running" | head -3)
 tap_is "$(grep -c started "$B/rootfs/started"):$(grep -c '^start=0' "$CELL_TEST_TMP/conc.out"):$st:$bad" "1:1:running:" \
   "row 45: 16 starts with state/exec/ps in parallel: the process starts once, one start succeeds, the rest clean errors"
-tap_result "$(state_empty && [ -z "$(pgrep -f 'echo started >> /started')" ]; echo $?)" \
+tap_result "$(state_empty && [ -z "$(pgrep -f "echo started-$$ >> /started")" ]; echo $?)" \
   "row 45: kill/state/delete --force in parallel: the container is gone, nothing left"
 
 # ---- row 46: host pid namespace, init gone, children alive ---------------------------------------------
 
 bundle_set "$B" '.linux.namespaces |= map(select(.type != "pid")) | .linux.cgroupsPath = $c
-  | .process.args = ["sh", "-c", "sleep 4646 & exit 0"]' --arg c "/$CGP/orphan"
+  | .process.args = ["sh", "-c", ("sleep " + $s + " & exit 0")]' --arg c "/$CGP/orphan" --arg s "4646$$"
 cellr create --bundle "$B" orph-$$ </dev/null >/dev/null 2>&1 && cellr start orph-$$
 for _ in $(seq 50); do [ "$(cellr state orph-$$ | jq -r .status)" = stopped ] && break; sleep 0.1; done
-child=$(pgrep -f '^sleep 4646$' | head -1)
+child=$(pgrep -f "^sleep 4646$$\$" | head -1)
 out=$(cellr kill orph-$$ KILL 2>&1)
 tap_like "$?:$out:child=$child" "^1:cell: container \`orph-$$\` is not running:child=[0-9]+$" \
   "row 46: init gone, a child alive: kill says not running"
 cellr delete orph-$$ 2>"$ERR"
 rc=$?
 left=$(find "$CG"/*/"$CGP/orphan" "$CG/$CGP/orphan" -maxdepth 0 -type d 2>/dev/null)
-tap_is "$rc:$(cat "$ERR"):$(pgrep -f '^sleep 4646$'):$left" "0:::" \
+tap_is "$rc:$(cat "$ERR"):$(pgrep -f "^sleep 4646$$\$"):$left" "0:::" \
   "row 46: delete kills the child in the cgroup and removes the cgroup"
 
 # ---- row 48: a paused container force-deleted ------------------------------------------------------------
 
-bundle_set "$B" '.linux.namespaces += [{"type": "pid"}] | .linux.cgroupsPath = $c | .process.args = ["sleep", "4848"]' \
-  --arg c "/$CGP/paused"
+bundle_set "$B" '.linux.namespaces += [{"type": "pid"}] | .linux.cgroupsPath = $c | .process.args = ["sleep", ("4848" + $p)]' \
+  --arg c "/$CGP/paused" --arg p "$$"
 cellr create --bundle "$B" paused-$$ </dev/null >/dev/null 2>&1 && cellr start paused-$$ && cellr pause paused-$$
 s=$(cellr state paused-$$ | jq -r .status)
 t0=$(date +%s%N)
@@ -283,7 +284,7 @@ timeout 10 "$CELL" --root "$CELL_TEST_ROOT" delete --force paused-$$ 2>"$ERR"
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 left=$(find "$CG"/*/"$CGP/paused" "$CG/$CGP/paused" -maxdepth 0 -type d 2>/dev/null)
-tap_is "$s:$rc:$(cat "$ERR"):$(pgrep -f '^sleep 4848$'):$left:$((ms < 5000))" "paused:0::::1" \
+tap_is "$s:$rc:$(cat "$ERR"):$(pgrep -f "^sleep 4848$$\$"):$left:$((ms < 5000))" "paused:0::::1" \
   "row 48: delete --force of a paused container: thawed, killed, cgroup removed (${ms} ms)"
 
 # ---- row 49: orphans in a sandbox with its own pid namespace ---------------------------------------------
