@@ -688,6 +688,18 @@ cmd_sleep (int argc, char **argv)
   return 0;
 }
 
+/* exchange A B [N]: renameat2(RENAME_EXCHANGE) of A and B, N times (0 or none: until killed), so every
+   instant sees one or the other: a swapper racing a runtime's setup from inside a container. */
+static int
+cmd_exchange (int argc, char **argv)
+{
+  unsigned long n = argc > 2 ? strtoul (argv[2], NULL, 0) : 0;
+  for (unsigned long i = 0; n == 0 || i < n; i++)
+    if (syscall (SYS_renameat2, AT_FDCWD, argv[0], AT_FDCWD, argv[1], 1 << 1 /* RENAME_EXCHANGE */) < 0)
+      return fail ("renameat2");
+  return 0;
+}
+
 static int usage (const char *why);
 
 /* fail-ioctl REQUEST ERRNO CMD...: runs CMD with every ioctl(_, REQUEST) failing with ERRNO (a seccomp
@@ -819,7 +831,8 @@ usage (const char *why)
       stderr,
       "cell-helper: %s\nusage: cell-helper ids|caps|status FIELD...|mountinfo|rlimits|cwd|hostname|fds|tty|"
       "umask|oom|env|sched|clocks|ns|pid|sysctl PATH...|open PATH r|w|rw|write PATH TEXT|mknod PATH|stat "
-      "PATH|xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|fail-ioctl REQ ERRNO CMD...|"
+      "PATH|xattr-set PATH NAME VALUE|xattrs PATH|trap-term FILE|sleep SECS|exchange A B [N]|fail-ioctl REQ "
+      "ERRNO CMD...|"
       "exit N|kill-self "
       "SIG|signals|seccomp-try|syscalls [ABI/]NAME[:ARG...]...|seccomp-agent SOCKET STATEFILE "
       "[NAME=ERRNO|NAME=VALUE|NAME=delay:MS...]|seccomp-bpf NAME=ERRNO...|fail-syscall NAME ARG MASK ERRNO "
@@ -903,6 +916,7 @@ static const struct
                  { "xattrs", NULL, cmd_xattrs, 1 },
                  { "trap-term", NULL, cmd_trap_term, 1 },
                  { "sleep", NULL, cmd_sleep, 1 },
+                 { "exchange", NULL, cmd_exchange, 2 },
                  { "fail-ioctl", NULL, cmd_fail_ioctl, 3 },
                  { "exit", NULL, cmd_exit, 1 },
                  { "kill-self", NULL, cmd_kill_self, 1 },

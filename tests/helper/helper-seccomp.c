@@ -61,6 +61,9 @@ static const struct
 #endif
   { "execve", SYS_execve, 11 },
   { "openat", SYS_openat, 295 },
+#ifdef SYS_openat2
+  { "openat2", SYS_openat2, 437 },
+#endif
   { "close", SYS_close, 6 },
   { "write", SYS_write, 4 },
   { "fcntl", SYS_fcntl, 221 },

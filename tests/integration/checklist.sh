@@ -4,12 +4,12 @@
 # every row to its tests): terminal injection, exec's fds and cwd, /dev symlinked out of the rootfs, numeric
 # users, the sandbox's argv, --bind-fd and planted symlinks, NUL/size/depth bombs, ociVersion, IDs,
 # concurrent creates and operations, relative destinations, init gone, paused force-delete, orphans in a
-# sandbox. Harmless if a
-# defence fails: injected input goes to a pty of the test's own, host dirs probed are scratch dirs of the test,
-# cgroups are below a scratch parent of this run.
+# sandbox, readonly/masked paths under a swapping container, cell's memory under unbounded output. Harmless if
+# a defence fails: injected input goes to a pty of the test's own, host dirs probed are scratch dirs of the
+# test, cgroups are below a scratch parent of this run.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 44
+tap_plan 50
 
 _make_rootfs_template
 ERR=$CELL_TEST_TMP/err
@@ -237,7 +237,8 @@ cellr delete --force same-$$ >/dev/null 2>&1
 
 # ---- row 45: concurrent operations on one container ------------------------------------------------------
 
-bundle_set "$B" '.process.args = ["sh", "-c", "echo started >> /started; exec sleep 100"]'
+# the process names carry this run's pid: no-openat2.sh runs this script beside another instance of it
+bundle_set "$B" '.process.args = ["sh", "-c", ("echo started-" + $p + " >> /started; exec sleep 100")]' --arg p "$$"
 rm -f "$B/rootfs/started"
 cellr create --bundle "$B" conc-$$ </dev/null >/dev/null 2>&1
 : >"$CELL_TEST_TMP/conc.out"
@@ -257,29 +258,29 @@ wait
 bad=$(cat "$CELL_TEST_TMP"/conc.[0-9]* | grep -v -E "cannot start a container that is running" | head -3)
 tap_is "$(grep -c started "$B/rootfs/started"):$(grep -c '^start=0' "$CELL_TEST_TMP/conc.out"):$st:$bad" "1:1:running:" \
   "row 45: 16 starts with state/exec/ps in parallel: the process starts once, one start succeeds, the rest clean errors"
-tap_result "$(state_empty && [ -z "$(pgrep -f 'echo started >> /started')" ]; echo $?)" \
+tap_result "$(state_empty && [ -z "$(pgrep -f "echo started-$$ >> /started")" ]; echo $?)" \
   "row 45: kill/state/delete --force in parallel: the container is gone, nothing left"
 
 # ---- row 46: host pid namespace, init gone, children alive ---------------------------------------------
 
 bundle_set "$B" '.linux.namespaces |= map(select(.type != "pid")) | .linux.cgroupsPath = $c
-  | .process.args = ["sh", "-c", "sleep 4646 & exit 0"]' --arg c "/$CGP/orphan"
+  | .process.args = ["sh", "-c", ("sleep " + $s + " & exit 0")]' --arg c "/$CGP/orphan" --arg s "4646$$"
 cellr create --bundle "$B" orph-$$ </dev/null >/dev/null 2>&1 && cellr start orph-$$
 for _ in $(seq 50); do [ "$(cellr state orph-$$ | jq -r .status)" = stopped ] && break; sleep 0.1; done
-child=$(pgrep -f '^sleep 4646$' | head -1)
+child=$(pgrep -f "^sleep 4646$$\$" | head -1)
 out=$(cellr kill orph-$$ KILL 2>&1)
 tap_like "$?:$out:child=$child" "^1:cell: container \`orph-$$\` is not running:child=[0-9]+$" \
   "row 46: init gone, a child alive: kill says not running"
 cellr delete orph-$$ 2>"$ERR"
 rc=$?
 left=$(find "$CG"/*/"$CGP/orphan" "$CG/$CGP/orphan" -maxdepth 0 -type d 2>/dev/null)
-tap_is "$rc:$(cat "$ERR"):$(pgrep -f '^sleep 4646$'):$left" "0:::" \
+tap_is "$rc:$(cat "$ERR"):$(pgrep -f "^sleep 4646$$\$"):$left" "0:::" \
   "row 46: delete kills the child in the cgroup and removes the cgroup"
 
 # ---- row 48: a paused container force-deleted ------------------------------------------------------------
 
-bundle_set "$B" '.linux.namespaces += [{"type": "pid"}] | .linux.cgroupsPath = $c | .process.args = ["sleep", "4848"]' \
-  --arg c "/$CGP/paused"
+bundle_set "$B" '.linux.namespaces += [{"type": "pid"}] | .linux.cgroupsPath = $c | .process.args = ["sleep", ("4848" + $p)]' \
+  --arg c "/$CGP/paused" --arg p "$$"
 cellr create --bundle "$B" paused-$$ </dev/null >/dev/null 2>&1 && cellr start paused-$$ && cellr pause paused-$$
 s=$(cellr state paused-$$ | jq -r .status)
 t0=$(date +%s%N)
@@ -287,7 +288,7 @@ timeout 10 "$CELL" --root "$CELL_TEST_ROOT" delete --force paused-$$ 2>"$ERR"
 rc=$?
 ms=$((($(date +%s%N) - t0) / 1000000))
 left=$(find "$CG"/*/"$CGP/paused" "$CG/$CGP/paused" -maxdepth 0 -type d 2>/dev/null)
-tap_is "$s:$rc:$(cat "$ERR"):$(pgrep -f '^sleep 4848$'):$left:$((ms < 5000))" "paused:0::::1" \
+tap_is "$s:$rc:$(cat "$ERR"):$(pgrep -f "^sleep 4848$$\$"):$left:$((ms < 5000))" "paused:0::::1" \
   "row 48: delete --force of a paused container: thawed, killed, cgroup removed (${ms} ms)"
 
 # ---- row 49: orphans in a sandbox with its own pid namespace ---------------------------------------------
@@ -296,6 +297,110 @@ out=$("$CELL" sandbox --dev-bind / / --unshare-pid --proc /proc -- sh -c \
   'for i in 1 2 3 4 5; do sh -c "sleep 0.1 & exit 0"; done; sleep 0.5
    for s in /proc/[0-9]*/stat; do read -r p c st rest <"$s" && [ "$st" = Z ] && echo "zombie $p $c"; done; echo done' 2>&1)
 tap_is "$out" done "row 49: sandbox --unshare-pid: orphans reparented to its pid 1 are reaped (no zombie)"
+
+# ---- row 15: readonly/masked paths while another container swaps a component of their path --------------
+
+V=$CELL_TEST_TMP/vol15
+mkdir -p "$V/a/ro" "$V/a/m" "$V/c/ro" "$V/c/m"
+for d in a c; do echo "secret-$d" >"$V/$d/m/secret" && echo "file-$d" >"$V/$d/mf"; done
+# /vol/b -> /vol/c (absolute: resolved in the container's root); the swapper exchanges /vol/a and /vol/b
+ln -s /vol/c "$V/b"
+before=$(snap "$V")
+B=$(make_bundle swapper)
+bundle_set "$B" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]
+  | .linux.cgroupsPath = $c | .process.args = ["cell-helper", "exchange", "/vol/a", "/vol/b"]' \
+  --arg v "$V" --arg c "/$CGP/swapper"
+cellr create --bundle "$B" swap-$$ </dev/null >/dev/null 2>&1 && cellr start swap-$$ && cellr pause swap-$$
+B15=$(make_bundle ro15)
+bundle_set "$B15" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]
+  | .linux.readonlyPaths = ["/vol/a/ro"] | .linux.maskedPaths = ["/vol/a/m", "/vol/a/mf"]
+  | .process.args = ["sh", "/probe"]' --arg v "$V"
+# the probe (run with the layout restored): /vol and each of a/ro, c/ro writable (W) or not (R), a/m and c/m
+# hidden (H) or showing their file (S), a/mf and c/mf the null device (N) or the file (F), and how many
+# mounts below /vol (but the /dev/null binds masking files) are writable
+cat >"$B15/rootfs/probe" <<'PROBE'
+w() { if echo x >"$1/.w" 2>/dev/null; then rm -f "$1/.w"; echo W; else echo R; fi; }
+h() { if [ -e "$1/secret" ]; then echo S; else echo H; fi; }
+n() { if [ -c "$1" ] && [ "$(stat -c %t:%T "$1")" = 1:3 ]; then echo N; elif grep -q '^file-' "$1"; then echo F; else echo '?'; fi; }
+rw=$(awk '$5 ~ "^/vol/" && $5 !~ "/mf$" && $6 !~ /^ro/' /proc/self/mountinfo | wc -l)
+echo "vol=$(w /vol) aro=$(w /vol/a/ro) cro=$(w /vol/c/ro) am=$(h /vol/a/m) cm=$(h /vol/c/m) amf=$(n /vol/a/mf) cmf=$(n /vol/c/mf) rw=$rw"
+PROBE
+N15=40
+bad= decoy=0 failed=0
+for i in $(seq "$N15"); do
+  cellr resume swap-$$
+  cellr create --bundle "$B15" r15-$$ </dev/null >"$CELL_TEST_TMP/r15.out" 2>"$ERR"
+  rc=$?
+  cellr pause swap-$$
+  # the swapper stopped with a and b either way round: put the directory back at a
+  [ -L "$V/a" ] && "$CELL_HELPER" exchange "$V/a" "$V/b" 1
+  if [ $rc != 0 ]; then
+    failed=$((failed + 1))
+    [ "$(wc -l <"$ERR")" = 1 ] && leftovers_none r15-$$ || bad="$bad [create: $(cat "$ERR")]"
+    continue
+  fi
+  cellr start r15-$$
+  for _ in $(seq 50); do [ "$(cellr state r15-$$ | jq -r .status)" = stopped ] && break; sleep 0.05; done
+  line=$(cat "$CELL_TEST_TMP/r15.out")
+  cellr delete --force r15-$$ >/dev/null 2>&1
+  grep -Eq '^vol=W (aro=R cro=W|aro=W cro=R) (am=H cm=S|am=S cm=H) (amf=N cmf=F|amf=F cmf=N) rw=0$' <<<"$line" \
+    || bad="$bad [$line]"
+  grep -Eq 'cro=R|cm=H|cmf=N' <<<"$line" && decoy=$((decoy + 1))
+done
+st=$(cellr state swap-$$ | jq -r .status)
+cellr delete --force swap-$$ >/dev/null 2>&1
+tap_is "$bad:$st" ":paused" \
+  "row 15: $N15 creates while a container swaps /vol/a with a symlink: each readonly/masked op covers a or c, never neither ($decoy reached c, $failed failed)"
+tap_is "$(snap "$V"):$(host_mounts_matching "$V" | wc -l)" "$before:0" "row 15: ... the volume is unchanged and nothing is mounted on the host"
+
+# ---- row 30: unbounded output through cell (the pty relays of run and exec, and without a terminal) ------
+
+# hwm CMD...: runs CMD (stdio /dev/null) and prints "RC PEAK": its exit status and the largest VmHWM (KiB)
+# of its own process sampled every 50 ms while it ran (the high-water mark of the pid cell was started as)
+hwm() {
+  local p h max=0
+  "$@" </dev/null >/dev/null 2>>"$ERR" &
+  p=$!
+  while h=$(awk '/^VmHWM/ {print $2}' "/proc/$p/status" 2>/dev/null) && [ -n "$h" ]; do
+    [ "$h" -gt "$max" ] && max=$h
+    sleep 0.05
+  done
+  wait "$p"
+  # never sampled (it ended before the first look): a value every comparison fails
+  echo "$? $([ "$max" -gt 0 ] && echo "$max" || echo 999999)"
+}
+B30=$(make_bundle output)
+if sanitized; then
+  tap_skip 4 "the sanitizers' allocator changes cell's memory use"
+else
+  : >"$ERR"
+  t0=$(date +%s)
+  # the baseline lives a second, sampled about 20 times whatever the load
+  bundle_set "$B30" '.process.terminal = true | .process.args = ["sh", "-c", "dd if=/dev/zero bs=64k count=16; sleep 1"]'
+  small=$(hwm "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B30" out-$$)
+  bundle_set "$B30" '.process.args = ["dd", "if=/dev/zero", "bs=64k", "count=8192"]'
+  big=$(hwm "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B30" out-$$)
+  # constant: 512 MiB through the relay raise cell's peak by less than 4 MiB over 1 MiB's, and it stays small
+  tap_like "${small% *}:${big% *}:$((${small#* } < 32768)):$((${big#* } - ${small#* } < 4096)):$((${big#* } < 32768))" \
+    '^0:0:1:1:1$' \
+    "row 30: run with a terminal, 512 MiB through cell's pty relay: cell's peak RSS ${big#* } KiB (1 MiB: ${small#* } KiB)"
+  bundle_set "$B30" '.process.terminal = false | .process.args = ["dd", "if=/dev/zero", "bs=1M", "count=1024"]'
+  big=$(hwm "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B30" out-$$)
+  tap_like "${big% *}:$((${big#* } - ${small#* } < 4096))" '^0:1$' \
+    "row 30: run without a terminal, 1 GiB of output: cell's peak RSS ${big#* } KiB"
+  bundle_set "$B30" '.process.args = ["sleep", "100"]'
+  cellr create --bundle "$B30" outx-$$ </dev/null >/dev/null 2>&1 && cellr start outx-$$
+  # exec's own baseline: 1 MiB through its relay, a second long
+  small=$(hwm "$CELL" --root "$CELL_TEST_ROOT" exec -t outx-$$ sh -c "dd if=/dev/zero bs=64k count=16; sleep 1")
+  big=$(hwm "$CELL" --root "$CELL_TEST_ROOT" exec outx-$$ dd if=/dev/zero bs=1M count=1024)
+  bigt=$(hwm "$CELL" --root "$CELL_TEST_ROOT" exec -t outx-$$ dd if=/dev/zero bs=64k count=4096)
+  cellr delete --force outx-$$ >/dev/null 2>&1
+  tap_like "${small% *}:${big% *}:${bigt% *}:$((${small#* } < 32768)):$((${big#* } - ${small#* } < 4096)):$((${bigt#* } - ${small#* } < 4096))" \
+    '^0:0:0:1:1:1$' \
+    "row 30: exec of 1 GiB, and exec -t of 256 MiB through the relay: cell's peak RSS ${big#* } and ${bigt#* } KiB (exec -t of 1 MiB: ${small#* } KiB)"
+  tap_is "$(cat "$ERR" | grep -v -e 'records in' -e 'records out' -e 'bytes .* copied')" "" \
+    "row 30: ... no error on the way ($(($(date +%s) - t0)) s)"
+fi
 
 tap_result "$(state_empty && ! host_mounts_matching "$CELL_TEST_TMP/" >/dev/null; echo $?)" \
   "nothing is left in the state root, no mount below the temp dir"
