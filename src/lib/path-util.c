@@ -68,6 +68,12 @@ cell_path_force_fallback (bool on)
   force_fallback = on;
 }
 
+bool
+cell_path_fallback_forced (void)
+{
+  return force_fallback;
+}
+
 /* The fallback walk: emulates RESOLVE_IN_ROOT by opening one component at a time with O_NOFOLLOW,
    reading symlinks and splicing their targets into the rest of the path (absolute targets restart at the
    root), clamping ".." at the root. The caller's open flags apply to the last component only. */

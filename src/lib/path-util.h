@@ -24,6 +24,8 @@ void cell_unescape (char *s);
 int cell_open_in_root (int root_dfd, const char *path, int flags, mode_t mode);
 /* Forces the O_NOFOLLOW walk even when openat2 exists (the front-end sets it for tests: CELL_NO_OPENAT2). */
 void cell_path_force_fallback (bool on);
+/* Whether it is forced (procfs writes take their openat2-less way too). */
+bool cell_path_fallback_forced (void);
 
 /* Makes sure `path` exists inside root_dfd (missing parents created 0755; the last component a
    directory, or an empty file with `file`) and returns an O_PATH fd of it (-1 + errno on failure).

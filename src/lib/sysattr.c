@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <sys/vfs.h>
 #include <unistd.h>
+#include "path-util.h"
 #include "sysattr.h"
 #include "xalloc.h"
 
@@ -31,10 +32,14 @@ open_in_proc (int proc_dfd, const char *rel)
     .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
   };
   unsigned long long a, b;
-  int fd = (int)syscall (SYS_openat2, proc_dfd, rel, &how, sizeof (how));
+  int fd = -1;
 
-  if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
-    return fd;
+  if (!cell_path_fallback_forced ())
+    {
+      fd = (int)syscall (SYS_openat2, proc_dfd, rel, &how, sizeof (how));
+      if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
+        return fd;
+    }
   /* no openat2 (old kernel, or an outer sandbox's filter): open, then compare mount ids */
   fd = openat (proc_dfd, rel, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0)
