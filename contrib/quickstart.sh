@@ -7,8 +7,9 @@
 #   contrib/quickstart.sh test    build, then `make check` and `make format-check`
 set -eu
 
-# The packages cell needs to build and to run its tests (.ci/run installs the same list).
-DEPS=(build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev libmount-dev
+# The packages cell needs to build and to run its tests (.ci/run installs the same list, and the clients
+# of tests/integration/podman.sh and containerd.sh, which skip without them).
+DEPS=(build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev
   busybox-static squashfs-tools jq python3-jsonschema clang-format)
 
 usage() {

@@ -2,10 +2,15 @@
 /* cgroup.c: the container's cgroup over its life: create (mkdir in every hierarchy), enter, apply and
    update resources, list its processes, freeze, kill, and destroy. */
 #include <dirent.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "cgroup-internal.h"
 #include "log.h"
@@ -226,6 +231,34 @@ cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_r
   return 0;
 }
 
+void
+cell_cgroup_expect (struct cell_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      struct cell_cgroup_hier *h = &cg->h[i];
+      cleanup_free char *p = xstrdup (h->dir);
+      size_t depth = strlen (p) - strlen (h->mount);
+      h->created = 0;
+      /* the trailing components that do not exist yet (never the mount point itself) */
+      while (depth > 0 && access (p, F_OK) < 0 && errno == ENOENT)
+        {
+          char *slash = strrchr (p, '/');
+          h->created++;
+          *slash = '\0';
+          depth = strlen (p) - strlen (h->mount);
+        }
+    }
+}
+
+void
+cell_cgroup_own_leaf (struct cell_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_h; i++)
+    if (cg->h[i].created == 0)
+      cg->h[i].created = 1;
+}
+
 int
 cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err)
 {
@@ -280,6 +313,71 @@ int
 cell_cgroup_clone_dfd (struct cell_cgroup *cg)
 {
   return cg->mode == CELL_CGROUP_V2 ? cg->clone_dfd : -1;
+}
+
+/* The runtime's own cgroup.procs in one hierarchy that moves processes by writes: the controller-less
+   cgroup2 one of a hybrid host, else the v1 `pids` (or `memory`) one; NULL on a pure v2 host. */
+static char *
+own_procs (void)
+{
+  cleanup_fclose FILE *f = NULL;
+  cleanup_free char *line = NULL;
+  char *v1 = NULL, *v2 = NULL;
+  size_t cap = 0;
+  struct statfs sf;
+
+  if (statfs (CELL_CGROUP_ROOT, &sf) < 0 || sf.f_type == CGROUP2_SUPER_MAGIC
+      || !(f = fopen ("/proc/self/cgroup", "re")))
+    return NULL;
+  while (getline (&line, &cap, f) > 0)
+    {
+      char *c1 = strchr (line, ':'), *c2 = c1 ? strchr (c1 + 1, ':') : NULL;
+      if (!c2)
+        continue;
+      *c2 = '\0';
+      c2[1 + strcspn (c2 + 1, "\n")] = '\0';
+      if (streq (c1 + 1, "") && !v2)
+        v2 = xasprintf (CELL_CGROUP_ROOT "/unified%s/cgroup.procs", c2 + 1);
+      else if ((streq (c1 + 1, "pids") || streq (c1 + 1, "memory")) && !v1)
+        v1 = xasprintf (CELL_CGROUP_ROOT "/%s%s/cgroup.procs", c1 + 1, c2 + 1);
+    }
+  if (v2 && access (v2, W_OK) == 0)
+    {
+      free (v1);
+      return v2;
+    }
+  free (v2);
+  return v1;
+}
+
+pid_t
+cell_cgroup_warm_start (void)
+{
+  cleanup_free char *procs = own_procs ();
+  cleanup_close int fd = -1;
+  pid_t pid;
+  if (!procs || (fd = open (procs, O_WRONLY | O_CLOEXEC)) < 0)
+    return 0;
+  /* a process, not a thread: a raw clone of a threaded runtime would leave glibc's setxid waiting in
+     init for threads that are not there */
+  pid = fork ();
+  if (pid == 0)
+    {
+      char buf[32];
+      int n = snprintf (buf, sizeof buf, "%d", (int)getpid ());
+      _exit (write (fd, buf, (size_t)n) == n ? 0 : 1);
+    }
+  return pid > 0 ? pid : 0;
+}
+
+void
+cell_cgroup_warm_end (pid_t *warm)
+{
+  if (*warm <= 0)
+    return;
+  while (waitpid (*warm, NULL, 0) < 0 && errno == EINTR)
+    ;
+  *warm = 0;
 }
 
 int
@@ -565,6 +663,9 @@ cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err)
   for (size_t i = 0; i < cg->n_h; i++)
     {
       struct cell_cgroup_hier *h = &cg->h[i];
+      /* a directory that was there before create is not the container's to remove (runtime.md) */
+      if (h->created == 0)
+        continue;
       while (rmdir_tree (h->dir, 0) < 0)
         {
           if (errno != EBUSY || cell_cgroup_now_ms () > deadline)

@@ -42,11 +42,25 @@ bool cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable);
    /linux/resources when `res` asks for limits (device rules alone are not limits). */
 int cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
                                    struct cell_error **err);
+/* Notes which directories create will make (those that do not exist now), so that a state written before
+   create names them: delete after a crash removes those and never one that was there before. */
+void cell_cgroup_expect (struct cell_cgroup *cg);
+/* For a cgroup computed again without the state that said what create made: the container's own directory
+   counts as made by create (its parents do not). */
+void cell_cgroup_own_leaf (struct cell_cgroup *cg);
 /* mkdir in every hierarchy (remembers which it created, for cleanup on failure). */
 int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 /* The v2 leaf dirfd usable with CLONE_INTO_CGROUP on a pure-v2 host; -1 otherwise. Owned by `cg` (valid
    until cell_cgroup_free / destroy). */
 int cell_cgroup_clone_dfd (struct cell_cgroup *cg);
+/* The first write to any cgroup.procs after a quiet spell waits for an RCU grace period (5-15 ms on a busy
+   host, holding the cgroup mutex) while the kernel's global migration lock turns to its writers' mode. A
+   child forked here does such a write at once (it moves itself into the runtime's cgroup, where it already
+   is: nothing changes) while the runtime reads its config and makes the state dir; the container's own
+   moves then find the lock ready. Returns the child's pid (0: nothing to warm: a pure v2 host, where
+   CLONE_INTO_CGROUP moves nothing, or no such cgroup); warm_end reaps it. */
+pid_t cell_cgroup_warm_start (void);
+void cell_cgroup_warm_end (pid_t *warm);
 /* Writes pid into cgroup.procs of every hierarchy (those not reached through CLONE_INTO_CGROUP). */
 int cell_cgroup_enter (struct cell_cgroup *cg, pid_t pid, struct cell_error **err);
 /* `exec --cgroup`: the same into an existing sub-cgroup: "PATH" below the container's directory in every
@@ -82,7 +96,8 @@ bool cell_cgroup_is_frozen (struct cell_cgroup *cg);
 /* True when any of the container's directories exists. */
 bool cell_cgroup_exists (const struct cell_cgroup *cg);
 /* Kills what is left (SIGKILL, thawing first), waits for it to be empty, then rmdirs every directory
-   the container owns. Missing directories are fine. */
+   the container owns (create made it; a cgroupsPath that existed before is left). Missing directories
+   are fine. */
 int cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err);
 /* Serialised form for state.json and back (a single string: mode + path). */
 char *cell_cgroup_serialize (const struct cell_cgroup *cg);

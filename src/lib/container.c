@@ -319,8 +319,8 @@ config_cgroup (struct cell_context *ctx, int dfd, const char *id)
             "container `%s`: its cgroupsPath `%s` is relative to the cgroup cell ran in at create: not "
             "looked for",
             id, path);
-      else
-        cell_container_cgroup (ctx, path, id, &cg, &e);
+      else if (cell_container_cgroup (ctx, path, id, &cg, &e) == 0 && cg)
+        cell_cgroup_own_leaf (cg);
       cell_spec_free (spec);
     }
   if (e)

@@ -29,7 +29,9 @@ struct cell_create_opts
   bool no_pivot;
   bool no_new_keyring;
   int preserve_fds;
-  bool detach; /* run --detach */
+  bool detach;       /* run --detach */
+  bool no_subreaper; /* run --no-subreaper: a foreground run does not make itself a subreaper */
+  bool keep;         /* run --keep: a foreground run leaves the stopped container (delete removes it) */
 };
 
 int cell_context_root (struct cell_context *ctx, struct cell_error **err);

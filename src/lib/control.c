@@ -311,6 +311,12 @@ cell_control_update_flag_name (size_t i)
   return i < ARRAY_SIZE (update_flags) ? update_flags[i].name : NULL;
 }
 
+const char *
+cell_control_update_flag_pointer (size_t i)
+{
+  return i < ARRAY_SIZE (update_flags) ? update_flags[i].ptr : NULL;
+}
+
 static const struct update_flag *
 flag_by_name (const char *name)
 {

@@ -39,6 +39,9 @@ int cell_control_resume (struct cell_context *ctx, const char *id, struct cell_e
 /* The i-th of runc's `update` flags taking a value ("memory", "cpu-quota", ...: without the dashes), NULL
    past the last: for the front-end's option table. */
 const char *cell_control_update_flag_name (size_t i);
+/* The JSON pointer below linux.resources that flag i sets ("/memory/limit"); NULL for the refused Intel RDT
+   flags. */
+const char *cell_control_update_flag_pointer (size_t i);
 /* Sets the field of flag `name` (a cell_control_update_flag_name) from `value` as runc does: sizes with
    suffixes (`512m`, `1.5g`, `-1`), an empty value or a blkio weight of 0 leaves the field unset.
    "--memory: invalid size `12q`"; Intel RDT flags are refused ("--l3-cache-schema: Intel RDT is not

@@ -5,8 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/prctl.h>
@@ -60,6 +61,7 @@ struct create_job
   pid_t pid;
   int pidfd;
   int pty_master;
+  pid_t warm; /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
 };
 
 static void
@@ -82,6 +84,7 @@ job_release (struct create_job *job)
   cell_spec_free (job->spec);
   cell_plan_free (job->plan);
   cell_seccomp_free (job->seccomp);
+  cell_cgroup_warm_end (&job->warm);
   cell_cgroup_free (job->cg);
   cell_closep (&job->rootfs_fd);
   cell_closep (&job->console_fd);
@@ -215,8 +218,11 @@ seccomp_allows_execveat (const struct cell_spec_seccomp *sc)
 static int
 job_plan (struct create_job *job, struct cell_error **err)
 {
-  struct cell_plan_oci_opts popts
-      = { .bundle = job->bundle, .no_pivot = job->opts->no_pivot, .root_image = job->root_image };
+  cleanup_free char *keyring = job->opts->no_new_keyring ? NULL : xasprintf ("_ses.%s", job->id);
+  struct cell_plan_oci_opts popts = { .bundle = job->bundle,
+                                      .no_pivot = job->opts->no_pivot,
+                                      .root_image = job->root_image,
+                                      .session_keyring = keyring };
   const struct cell_plan *plan;
 
   job->plan = cell_plan_from_oci (job->spec, &popts);
@@ -291,11 +297,27 @@ job_io (struct create_job *job, struct cell_error **err)
 
 /* ---- side effects -------------------------------------------------------------------------------------- */
 
+/* The runtime's user, for `list`: its name in /etc/passwd (read here, as runc reads it: no NSS module is
+   loaded into the runtime), else "#UID". */
 static char *
 owner_name (void)
 {
-  struct passwd *pw = getpwuid (geteuid ());
-  return xstrdup (pw ? pw->pw_name : "");
+  unsigned uid = (unsigned)geteuid ();
+  cleanup_free char *line = NULL;
+  size_t cap = 0;
+  FILE *f = fopen ("/etc/passwd", "re");
+  char *name = NULL;
+
+  while (f && !name && getline (&line, &cap, f) > 0)
+    {
+      char *rest = line, *user = strsep (&rest, ":"), *id;
+      if (strsep (&rest, ":") && (id = strsep (&rest, ":")) && *id >= '0' && *id <= '9'
+          && strtoul (id, NULL, 10) == uid)
+        name = xstrdup (user);
+    }
+  if (f)
+    fclose (f);
+  return name ? name : xasprintf ("#%u", uid);
 }
 
 /* The state dir with the config `create` validated, and a first state.json naming the cgroup before the
@@ -324,7 +346,10 @@ job_state_dir (struct create_job *job, struct cell_error **err)
   job->st.has_poststart = job->spec->hooks.n_poststart > 0;
   job->st.has_poststop = job->spec->hooks.n_poststop > 0;
   if (job->cg)
-    job->st.cgroup = cell_cgroup_serialize (job->cg);
+    {
+      cell_cgroup_expect (job->cg);
+      job->st.cgroup = cell_cgroup_serialize (job->cg);
+    }
   if (cell_state_config_write (job->state_dfd, job->config, job->config_len, job->id, err) < 0
       || cell_state_write (job->state_dfd, &job->st, err) < 0)
     return -1;
@@ -334,6 +359,9 @@ job_state_dir (struct create_job *job, struct cell_error **err)
       if (cell_cgroup_create (job->cg, err) < 0)
         return -1;
       job->cg_created = true;
+      /* what create really made (someone may have made a parent meanwhile), for the next state write */
+      free (job->st.cgroup);
+      job->st.cgroup = cell_cgroup_serialize (job->cg);
       cell_trace ("cgroup");
     }
   if (!job->foreground && !job->opts->detach
@@ -348,6 +376,7 @@ cb_placed (void *userdata, pid_t pid, struct cell_error **err)
   struct create_job *job = userdata;
   if (job->cg == NULL)
     return 0;
+  cell_cgroup_warm_end (&job->warm);
   if (cell_cgroup_enter (job->cg, pid, err) < 0)
     return -1;
   /* Always: with no linux.resources the default device policy (deny all but the standard nodes) still
@@ -363,6 +392,8 @@ cb_mounts_done (void *userdata, pid_t pid, char **state_json, struct cell_error 
   cleanup_free char *json = NULL;
 
   job->st.pid = pid;
+  /* read while init surely lives (it waits for HOOKS_DONE): see job_spawn */
+  job->st.start_time = cell_state_pid_start_time (pid);
   if (h->n_prestart || h->n_create_runtime || h->n_create_container || h->n_start_container)
     json = cell_state_json (&job->st, CELL_STATUS_CREATING, false);
   if (h->n_prestart
@@ -437,8 +468,11 @@ job_spawn (struct create_job *job, struct cell_error **err)
   job->pid = res.pid;
   job->pidfd = res.pidfd;
   job->pty_master = res.pty_master_fd;
+  /* A process that has already exited (`run -d` of `true`) reads no start time any more, and a state.json
+     with a pid but none was refused by every later command: keep the one read at MOUNTS_DONE. */
+  if (job->st.pid != res.pid || job->st.start_time == 0)
+    job->st.start_time = cell_state_pid_start_time (res.pid);
   job->st.pid = res.pid;
-  job->st.start_time = cell_state_pid_start_time (res.pid);
   free (job->st.cgroup);
   job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
   if (cell_state_write (job->state_dfd, &job->st, err) < 0)
@@ -452,8 +486,13 @@ job_spawn (struct create_job *job, struct cell_error **err)
 static int
 do_create (struct create_job *job, struct cell_error **err)
 {
-  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0
-      || job_io (job, err) < 0)
+  if (job_load (job, err) < 0 || job_rootfs (job, err) < 0 || job_plan (job, err) < 0)
+    return -1;
+  /* after any sealed re-exec (job_plan): the grace period of the first cgroup move runs while the state
+     dir is made */
+  if (!job->ctx->no_cgroups && geteuid () == 0)
+    job->warm = cell_cgroup_warm_start ();
+  if (job_io (job, err) < 0)
     return -1;
   /* From here on, side effects: rollback on failure. */
   return job_state_dir (job, err) < 0 || job_spawn (job, err) < 0 ? -1 : 0;
@@ -495,7 +534,8 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   job_init (&job, ctx, id, opts, true);
   if (job.foreground)
     {
-      prctl (PR_SET_CHILD_SUBREAPER, 1);
+      if (!opts->no_subreaper)
+        prctl (PR_SET_CHILD_SUBREAPER, 1);
       /* signals that arrive while the container is set up stay pending and are forwarded by the supervisor
          (init resets its mask) */
       sigfillset (&mask);
@@ -526,7 +566,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = exit_code (wstatus);
-  r = cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, err);
   cell_trace ("teardown");
   job_release (&job);
   return r;

@@ -300,7 +300,7 @@ process_main (struct enter *e)
     }
   if (cell_sync_send (&sync, CELL_SYNC_READY, NULL, -1, &err) < 0)
     proc_fail (&sync, err);
-  cell_process_exec (&e->proc, exe, e->o->preserve_fds, e->stub_fd, &err);
+  cell_process_exec (&e->proc, exe, e->o->preserve_fds, e->stub_fd, e->sock_proc, &err);
   proc_fail (&sync, err);
 }
 
@@ -502,6 +502,8 @@ cell_container_exec (struct cell_context *ctx, const char *id, const struct cell
       cell_plan_process_from_oci (sp, config->linux_.seccomp, &e.proc);
       e.linux_ = cell_plan_new ();
       cell_plan_linux_process_from_oci (&config->linux_, e.linux_);
+      /* runc's: the container's session keyring, found by name (create made it searchable) */
+      e.proc.session_keyring = xasprintf ("_ses.%s", id);
       cell_caps_fit (&e.proc.cap_bounding, &e.proc.cap_effective, &e.proc.cap_permitted,
                      &e.proc.cap_inheritable, &e.proc.cap_ambient, "exec: capabilities");
       if (e.proc.terminal && !o->console_socket && o->detach)

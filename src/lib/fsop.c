@@ -163,23 +163,37 @@ attach_root (struct cell_fsop_ctx *ctx, int mnt, const char *what, struct cell_e
   return 0;
 }
 
-/* A chroot into a mount namespace that is not ours: the rootfs as the runtime opened it (the same mount
-   namespace), or, in a joined one, found again by path and checked to be the same directory. */
+/* The rootfs found again by path in a joined mount namespace, checked to be the same directory. */
 static int
-chroot_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+open_joined_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
 {
   struct stat st;
-  if (!ctx->plan->ns[CELL_NS_MOUNT].path)
-    {
-      ctx->root_dfd = fcntl (ctx->prep->root_fd, F_DUPFD_CLOEXEC, 3);
-      return ctx->root_dfd < 0 ? cell_err_errno (err, "rootfs `%s`", op->source) : 0;
-    }
+  cell_closep (&ctx->root_dfd);
   ctx->root_dfd = open (op->source, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (ctx->root_dfd < 0)
     return cell_err_errno (err, "rootfs `%s` in the joined mount namespace", op->source);
   if (fstat (ctx->root_dfd, &st) < 0 || st.st_dev != ctx->prep->root_dev || st.st_ino != ctx->prep->root_ino)
     return cell_err (err, 0, "rootfs `%s` is another directory in the joined mount namespace", op->source);
   return 0;
+}
+
+/* A chroot into a mount namespace that is not ours: the rootfs as the runtime opened it (the same mount
+   namespace), or, in a joined one, found again by path and bound onto itself there (as runc does), so that
+   the root is a mount of its own: `root.readonly` can then make it read-only (mount_setattr takes only the
+   root of a mount: on the bare directory it said EINVAL) and the container's mounts go on that copy. */
+static int
+chroot_root (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error **err)
+{
+  cleanup_free char *what = xasprintf ("rootfs `%s` onto itself", op->source);
+  if (!ctx->plan->ns[CELL_NS_MOUNT].path)
+    {
+      ctx->root_dfd = fcntl (ctx->prep->root_fd, F_DUPFD_CLOEXEC, 3);
+      return ctx->root_dfd < 0 ? cell_err_errno (err, "rootfs `%s`", op->source) : 0;
+    }
+  if (open_joined_root (ctx, op, err) < 0
+      || cell_bind_at (NULL, ctx->root_dfd, true, 0, 0, 0, ctx->root_dfd, what, err) < 0)
+    return -1;
+  return open_joined_root (ctx, op, err);
 }
 
 /* The runtime could not clone the rootfs (rootless): init may, in the mount namespace its user namespace

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* mount-opts.c: OCI mount option strings -> flags via libmount's Linux option map, plus the recursive
+/* mount-opts.c: OCI mount option strings -> flags (the table mount(8) knows), plus the recursive
    mount_setattr attributes the runtime-spec adds (rro, rnosuid, ...) and idmap/ridmap. */
-#include <libmount/libmount.h>
 #include <linux/mount.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,13 +42,63 @@ static const struct rattr rattrs[] = {
 
 #define PROPAGATION (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
 
-static const struct libmnt_optmap *
+/* The options mount(8) turns into mount(2) flags (util-linux's Linux map; cell once took it from libmount,
+   whose dependencies cost every start 0.9 MB of RSS and four more libraries for this one table). */
+struct flag_opt
+{
+  const char *name;
+  unsigned long id;
+  bool invert; /* clears `id` */
+};
+static const struct flag_opt flag_opts[] = {
+  { "ro", MS_RDONLY, false },
+  { "rw", MS_RDONLY, true },
+  { "exec", MS_NOEXEC, true },
+  { "noexec", MS_NOEXEC, false },
+  { "suid", MS_NOSUID, true },
+  { "nosuid", MS_NOSUID, false },
+  { "dev", MS_NODEV, true },
+  { "nodev", MS_NODEV, false },
+  { "sync", MS_SYNCHRONOUS, false },
+  { "async", MS_SYNCHRONOUS, true },
+  { "dirsync", MS_DIRSYNC, false },
+  { "remount", MS_REMOUNT, false },
+  { "bind", MS_BIND, false },
+  { "rbind", MS_BIND | MS_REC, false },
+  { "silent", MS_SILENT, false },
+  { "loud", MS_SILENT, true },
+  { "mand", MS_MANDLOCK, false },
+  { "nomand", MS_MANDLOCK, true },
+  { "atime", MS_NOATIME, true },
+  { "noatime", MS_NOATIME, false },
+  { "iversion", MS_I_VERSION, false },
+  { "noiversion", MS_I_VERSION, true },
+  { "diratime", MS_NODIRATIME, true },
+  { "nodiratime", MS_NODIRATIME, false },
+  { "relatime", MS_RELATIME, false },
+  { "norelatime", MS_RELATIME, true },
+  { "strictatime", MS_STRICTATIME, false },
+  { "nostrictatime", MS_STRICTATIME, true },
+  { "lazytime", MS_LAZYTIME, false },
+  { "nolazytime", MS_LAZYTIME, true },
+  { "unbindable", MS_UNBINDABLE, false },
+  { "runbindable", MS_UNBINDABLE | MS_REC, false },
+  { "private", MS_PRIVATE, false },
+  { "rprivate", MS_PRIVATE | MS_REC, false },
+  { "slave", MS_SLAVE, false },
+  { "rslave", MS_SLAVE | MS_REC, false },
+  { "shared", MS_SHARED, false },
+  { "rshared", MS_SHARED | MS_REC, false },
+  { "symfollow", MS_NOSYMFOLLOW, true },
+  { "nosymfollow", MS_NOSYMFOLLOW, false },
+};
+
+static const struct flag_opt *
 lookup (const char *name)
 {
-  const struct libmnt_optmap *m = mnt_get_builtin_optmap (MNT_LINUX_MAP);
-  for (; m && m->name; m++)
-    if (streq (m->name, name))
-      return m;
+  for (size_t i = 0; i < ARRAY_SIZE (flag_opts); i++)
+    if (streq (flag_opts[i].name, name))
+      return &flag_opts[i];
   return NULL;
 }
 
@@ -85,7 +134,7 @@ cell_mount_opts_parse (char *const *opts, struct cell_mount_opts *out, const cha
   for (size_t i = 0; opts && opts[i]; i++)
     {
       const char *o = opts[i];
-      const struct libmnt_optmap *m;
+      const struct flag_opt *m;
       bool done = false;
 
       if (streq (o, "defaults"))
@@ -127,7 +176,7 @@ cell_mount_opts_parse (char *const *opts, struct cell_mount_opts *out, const cha
         }
       if (m)
         {
-          if (m->mask & MNT_INVERT)
+          if (m->invert)
             out->flags &= ~(unsigned long)m->id;
           else
             out->flags |= (unsigned long)m->id;

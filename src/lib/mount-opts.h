@@ -17,7 +17,7 @@ struct cell_mount_opts
   bool copyup; /* tmpcopyup: a tmpfs gets a copy of what the root had at its destination */
 };
 
-/* Parses `opts` (NULL-terminated, may be NULL) with libmount's Linux option map plus the OCI recursive
+/* Parses `opts` (NULL-terminated, may be NULL) with mount(8)'s Linux option table plus the OCI recursive
    attributes (rro, rnosuid, ...), idmap/ridmap and tmpcopyup. Options that are not flags are filesystem
    data, joined in `data` (config.md: unknown options are passed to the filesystem). Errors: "<display>:
    <ptr>/N: invalid mount option `a,b`"; on error nothing is left to clear. */

@@ -462,6 +462,8 @@ compile (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts, st
       plan->process.seccomp = xzalloc (sizeof (*plan->process.seccomp));
       cell_spec_copy_object (&cell_spec_seccomp_desc, l->seccomp, plan->process.seccomp);
     }
+  if (opts->session_keyring)
+    plan->process.session_keyring = xstrdup (opts->session_keyring);
 }
 
 struct cell_plan *

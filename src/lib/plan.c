@@ -99,6 +99,7 @@ cell_plan_process_clear (struct cell_plan_process *p)
   free (p->rlimits);
   free (p->apparmor_profile);
   free (p->selinux_label);
+  free (p->session_keyring);
   free (p->exec_cpu_initial);
   free (p->exec_cpu_final);
   if (p->seccomp)
@@ -377,6 +378,137 @@ static const char *const switch_names[] = {
   [CELL_ROOT_CHROOT] = "chroot",
 };
 
+/* One op line. */
+static void
+dump_op (struct buf *b, const struct cell_plan *plan, size_t i, const struct cell_op *op)
+{
+  bprintf (b, "op %zu %s", i, cell_op_kind_name (op->kind));
+  if (op->dest)
+    bprintf (b, " %s", op->dest);
+  if (op->fstype)
+    bprintf (b, " type=%s", op->fstype);
+  if (op->source)
+    bprintf (b, " source=%s", op->source);
+  if (op->mflags)
+    {
+      bprintf (b, " flags=");
+      flag_names (b, op->mflags);
+    }
+  if (op->recursive)
+    bprintf (b, " recursive");
+  if (op->propagation)
+    {
+      bprintf (b, " propagation=");
+      flag_names (b, op->propagation);
+    }
+  if (op->attr_set)
+    {
+      bprintf (b, " attr+=");
+      attr_names (b, op->attr_set);
+    }
+  if (op->attr_clr)
+    {
+      bprintf (b, " attr-=");
+      attr_names (b, op->attr_clr);
+    }
+  if (op->data && op->kind == CELL_OP_FILE)
+    dump_escaped (b, " data=", op->data);
+  else if (op->data)
+    bprintf (b, " data=%s", op->data);
+  if (op->kind == CELL_OP_DEVICE)
+    bprintf (b, " dev=%c:%u:%u mode=%04o uid=%u gid=%u", op->dev_type, op->major, op->minor,
+             (unsigned)op->mode, (unsigned)op->uid, (unsigned)op->gid);
+  else if (op->mode || (op->flags & CELL_OPF_MODE) || op->kind == CELL_OP_CHMOD)
+    bprintf (b, " mode=%04o", (unsigned)op->mode);
+  if (op->flags & CELL_OPF_SOURCE_FD)
+    bprintf (b, " fd=%d", op->fd);
+  if (op->flags & CELL_OPF_TRY)
+    bprintf (b, " try");
+  if (op->flags & CELL_OPF_USERNS)
+    bprintf (b, " userns");
+  if (op->flags & CELL_OPF_PTMX_LINK)
+    bprintf (b, " ptmx-link");
+  if (op->flags & CELL_OPF_COPYUP)
+    bprintf (b, " copyup");
+  if (op->flags & CELL_OPF_MODE)
+    bprintf (b, " parents=%04o", (unsigned)cell_op_parent_mode (op));
+  if (op->flags & CELL_OPF_IN_ROOT)
+    bprintf (b, " in-root");
+  if (op->flags & CELL_OPF_TMPFS_UPPER)
+    bprintf (b, " tmpfs-upper");
+  if (op->flags & CELL_OPF_IDMAP)
+    {
+      bprintf (b, " %s", (op->flags & CELL_OPF_IDMAP_REC) ? "ridmap" : "idmap");
+      if (op->idmap_uid)
+        {
+          bprintf (b, " uidmap=");
+          map_line (b, op->idmap_uid);
+          bprintf (b, " gidmap=");
+          map_line (b, op->idmap_gid);
+        }
+      else
+        bprintf (b, " userns=%s", plan->ns[CELL_NS_USER].path ? plan->ns[CELL_NS_USER].path : "?");
+    }
+  bprintf (b, "\n");
+}
+
+/* The process section (after "process"). */
+static void
+dump_process (struct buf *b, const struct cell_plan_process *p)
+{
+  bprintf (b, "process\n");
+  for (size_t i = 0; p->args && p->args[i]; i++)
+    bprintf (b, "  arg %s\n", p->args[i]);
+  for (size_t i = 0; p->env && p->env[i]; i++)
+    bprintf (b, "  env %s\n", p->env[i]);
+  bprintf (b, "  cwd %s\n  user %u:%u", p->cwd ? p->cwd : "/", (unsigned)p->uid, (unsigned)p->gid);
+  for (size_t i = 0; i < p->n_additional_gids; i++)
+    bprintf (b, "%s%u", i ? "," : " groups=", (unsigned)p->additional_gids[i]);
+  bprintf (b, "\n");
+  if (p->has_umask)
+    bprintf (b, "  umask %04o\n", (unsigned)p->umask);
+  if (p->has_caps)
+    {
+      dump_caps (b, "bounding", p->cap_bounding);
+      dump_caps (b, "effective", p->cap_effective);
+      dump_caps (b, "permitted", p->cap_permitted);
+      dump_caps (b, "inheritable", p->cap_inheritable);
+      dump_caps (b, "ambient", p->cap_ambient);
+    }
+  for (size_t i = 0; i < p->n_rlimits; i++)
+    {
+      const char *name = cell_rlimit_name (p->rlimits[i].resource);
+      bprintf (b, "  rlimit %s %llu %llu\n", name ? name : "?", (unsigned long long)p->rlimits[i].soft,
+               (unsigned long long)p->rlimits[i].hard);
+    }
+  if (p->no_new_privileges)
+    bprintf (b, "  no-new-privileges\n");
+  if (p->has_oom_score_adj)
+    bprintf (b, "  oom-score-adj %d\n", p->oom_score_adj);
+  if (p->terminal)
+    bprintf (b, "  terminal\n");
+  if (p->has_console_size)
+    bprintf (b, "  console-size %ux%u\n", p->console_rows, p->console_cols);
+  if (p->apparmor_profile)
+    bprintf (b, "  apparmor %s\n", p->apparmor_profile);
+  if (p->selinux_label)
+    bprintf (b, "  selinux %s\n", p->selinux_label);
+  if (p->has_io_priority)
+    bprintf (b, "  io-priority %s %d\n", cell_ioprio_class_name (p->io_priority_class), p->io_priority_level);
+  if (p->has_scheduler)
+    bprintf (b, "  scheduler %s nice=%d priority=%u flags=0x%llx runtime=%llu deadline=%llu period=%llu\n",
+             cell_sched_policy_name (p->sched_policy), p->sched_nice, (unsigned)p->sched_priority,
+             (unsigned long long)p->sched_flags, (unsigned long long)p->sched_runtime,
+             (unsigned long long)p->sched_deadline, (unsigned long long)p->sched_period);
+  if (p->exec_cpu_initial || p->exec_cpu_final)
+    bprintf (b, "  exec-cpu-affinity initial=%s final=%s\n", p->exec_cpu_initial ? p->exec_cpu_initial : "-",
+             p->exec_cpu_final ? p->exec_cpu_final : "-");
+  if (p->session_keyring)
+    bprintf (b, "  session-keyring %s\n", p->session_keyring);
+  if (p->seccomp)
+    dump_object (b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
+}
+
 char *
 cell_plan_dump (const struct cell_plan *plan)
 {
@@ -408,77 +540,7 @@ cell_plan_dump (const struct cell_plan *plan)
   if (plan->gid_map)
     bprintf (&b, "gid_map %s", plan->gid_map);
   for (size_t i = 0; i < plan->n_ops; i++)
-    {
-      const struct cell_op *op = &plan->ops[i];
-      bprintf (&b, "op %zu %s", i, cell_op_kind_name (op->kind));
-      if (op->dest)
-        bprintf (&b, " %s", op->dest);
-      if (op->fstype)
-        bprintf (&b, " type=%s", op->fstype);
-      if (op->source)
-        bprintf (&b, " source=%s", op->source);
-      if (op->mflags)
-        {
-          bprintf (&b, " flags=");
-          flag_names (&b, op->mflags);
-        }
-      if (op->recursive)
-        bprintf (&b, " recursive");
-      if (op->propagation)
-        {
-          bprintf (&b, " propagation=");
-          flag_names (&b, op->propagation);
-        }
-      if (op->attr_set)
-        {
-          bprintf (&b, " attr+=");
-          attr_names (&b, op->attr_set);
-        }
-      if (op->attr_clr)
-        {
-          bprintf (&b, " attr-=");
-          attr_names (&b, op->attr_clr);
-        }
-      if (op->data && op->kind == CELL_OP_FILE)
-        dump_escaped (&b, " data=", op->data);
-      else if (op->data)
-        bprintf (&b, " data=%s", op->data);
-      if (op->kind == CELL_OP_DEVICE)
-        bprintf (&b, " dev=%c:%u:%u mode=%04o uid=%u gid=%u", op->dev_type, op->major, op->minor,
-                 (unsigned)op->mode, (unsigned)op->uid, (unsigned)op->gid);
-      else if (op->mode || (op->flags & CELL_OPF_MODE) || op->kind == CELL_OP_CHMOD)
-        bprintf (&b, " mode=%04o", (unsigned)op->mode);
-      if (op->flags & CELL_OPF_SOURCE_FD)
-        bprintf (&b, " fd=%d", op->fd);
-      if (op->flags & CELL_OPF_TRY)
-        bprintf (&b, " try");
-      if (op->flags & CELL_OPF_USERNS)
-        bprintf (&b, " userns");
-      if (op->flags & CELL_OPF_PTMX_LINK)
-        bprintf (&b, " ptmx-link");
-      if (op->flags & CELL_OPF_COPYUP)
-        bprintf (&b, " copyup");
-      if (op->flags & CELL_OPF_MODE)
-        bprintf (&b, " parents=%04o", (unsigned)cell_op_parent_mode (op));
-      if (op->flags & CELL_OPF_IN_ROOT)
-        bprintf (&b, " in-root");
-      if (op->flags & CELL_OPF_TMPFS_UPPER)
-        bprintf (&b, " tmpfs-upper");
-      if (op->flags & CELL_OPF_IDMAP)
-        {
-          bprintf (&b, " %s", (op->flags & CELL_OPF_IDMAP_REC) ? "ridmap" : "idmap");
-          if (op->idmap_uid)
-            {
-              bprintf (&b, " uidmap=");
-              map_line (&b, op->idmap_uid);
-              bprintf (&b, " gidmap=");
-              map_line (&b, op->idmap_gid);
-            }
-          else
-            bprintf (&b, " userns=%s", plan->ns[CELL_NS_USER].path ? plan->ns[CELL_NS_USER].path : "?");
-        }
-      bprintf (&b, "\n");
-    }
+    dump_op (&b, plan, i, &plan->ops[i]);
   if (plan->hostname)
     bprintf (&b, "hostname %s\n", plan->hostname);
   if (plan->domainname)
@@ -508,56 +570,7 @@ cell_plan_dump (const struct cell_plan *plan)
       bprintf (&b, "no process\n");
       return b.s;
     }
-  bprintf (&b, "process\n");
-  for (size_t i = 0; p->args && p->args[i]; i++)
-    bprintf (&b, "  arg %s\n", p->args[i]);
-  for (size_t i = 0; p->env && p->env[i]; i++)
-    bprintf (&b, "  env %s\n", p->env[i]);
-  bprintf (&b, "  cwd %s\n  user %u:%u", p->cwd ? p->cwd : "/", (unsigned)p->uid, (unsigned)p->gid);
-  for (size_t i = 0; i < p->n_additional_gids; i++)
-    bprintf (&b, "%s%u", i ? "," : " groups=", (unsigned)p->additional_gids[i]);
-  bprintf (&b, "\n");
-  if (p->has_umask)
-    bprintf (&b, "  umask %04o\n", (unsigned)p->umask);
-  if (p->has_caps)
-    {
-      dump_caps (&b, "bounding", p->cap_bounding);
-      dump_caps (&b, "effective", p->cap_effective);
-      dump_caps (&b, "permitted", p->cap_permitted);
-      dump_caps (&b, "inheritable", p->cap_inheritable);
-      dump_caps (&b, "ambient", p->cap_ambient);
-    }
-  for (size_t i = 0; i < p->n_rlimits; i++)
-    {
-      const char *name = cell_rlimit_name (p->rlimits[i].resource);
-      bprintf (&b, "  rlimit %s %llu %llu\n", name ? name : "?", (unsigned long long)p->rlimits[i].soft,
-               (unsigned long long)p->rlimits[i].hard);
-    }
-  if (p->no_new_privileges)
-    bprintf (&b, "  no-new-privileges\n");
-  if (p->has_oom_score_adj)
-    bprintf (&b, "  oom-score-adj %d\n", p->oom_score_adj);
-  if (p->terminal)
-    bprintf (&b, "  terminal\n");
-  if (p->has_console_size)
-    bprintf (&b, "  console-size %ux%u\n", p->console_rows, p->console_cols);
-  if (p->apparmor_profile)
-    bprintf (&b, "  apparmor %s\n", p->apparmor_profile);
-  if (p->selinux_label)
-    bprintf (&b, "  selinux %s\n", p->selinux_label);
-  if (p->has_io_priority)
-    bprintf (&b, "  io-priority %s %d\n", cell_ioprio_class_name (p->io_priority_class),
-             p->io_priority_level);
-  if (p->has_scheduler)
-    bprintf (&b, "  scheduler %s nice=%d priority=%u flags=0x%llx runtime=%llu deadline=%llu period=%llu\n",
-             cell_sched_policy_name (p->sched_policy), p->sched_nice, (unsigned)p->sched_priority,
-             (unsigned long long)p->sched_flags, (unsigned long long)p->sched_runtime,
-             (unsigned long long)p->sched_deadline, (unsigned long long)p->sched_period);
-  if (p->exec_cpu_initial || p->exec_cpu_final)
-    bprintf (&b, "  exec-cpu-affinity initial=%s final=%s\n", p->exec_cpu_initial ? p->exec_cpu_initial : "-",
-             p->exec_cpu_final ? p->exec_cpu_final : "-");
-  if (p->seccomp)
-    dump_object (&b, "  seccomp ", &cell_spec_seccomp_desc, p->seccomp);
+  dump_process (&b, p);
   if (plan->sandbox)
     dump_sandbox (&b, plan->sandbox);
   return b.s;

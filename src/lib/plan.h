@@ -67,7 +67,7 @@ struct cell_op
   unsigned long propagation;   /* MS_SHARED|MS_SLAVE|MS_PRIVATE|MS_UNBINDABLE (| MS_REC), 0 = leave */
   uint64_t attr_set, attr_clr; /* MOUNT_ATTR_* applied recursively via mount_setattr (r* options) */
   bool recursive;              /* BIND: rbind */
-  char *data;                  /* fs data (options libmount does not map), e.g. "mode=755,size=65536k" */
+  char *data;                  /* fs data (options that are no mount flag), e.g. "mode=755,size=65536k" */
   mode_t mode;                 /* DIR / DEVICE mode */
   /* DEVICE */
   char dev_type; /* 'c', 'b', 'p' */
@@ -137,6 +137,7 @@ struct cell_plan_process
   char *exec_cpu_initial; /* `exec` only (config.md: not for init): the cpus it starts on, before the
                              container's cgroup; NULL: unchanged */
   char *exec_cpu_final;   /* ... and those it runs on once in the cgroup */
+  char *session_keyring;  /* join (or make) this session keyring first; NULL: keep the caller's */
 };
 
 struct cell_plan
@@ -238,6 +239,7 @@ struct cell_plan_oci_opts
   const char *bundle;
   bool no_pivot;
   bool root_image; /* root.path names a squashfs image (the caller looked; the compiler does not) */
+  const char *session_keyring; /* the process's session keyring ("_ses.ID", as runc); NULL: the caller's */
 };
 struct cell_plan *cell_plan_from_oci (const struct cell_spec *spec, const struct cell_plan_oci_opts *opts);
 /* The same translation for one process (`exec --process`, or the config's process that `exec` starts

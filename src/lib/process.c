@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/keyctl.h>
 #include "caps.h"
 #include "fd-util.h"
 #include "hooks.h"
@@ -87,6 +88,40 @@ cell_process_find_exec (const struct cell_plan_process *p, char **out, struct ce
       s = e + 1;
     }
   return cell_err (err, 0, "exec: `%s`: executable file not found in $PATH: no such file or directory", arg0);
+}
+
+/* The key permission its owner needs to find a keyring by name (linux/key.h, not in the uapi headers). */
+#define KEY_USR_SEARCH 0x00080000u
+
+/* A session keyring of the container's own instead of the caller's (runc's default, --no-new-keyring
+   keeps the caller's): joined by name, so `exec` joins the one `create` made; its owner may search it,
+   which is what finding it by name takes. */
+static int
+join_session_keyring (const char *name, struct cell_error **err)
+{
+  char desc[512];
+  unsigned perm;
+  const char *s = desc;
+  long key = syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name, 0, 0, 0);
+  if (key < 0)
+    {
+      /* best effort, as in runc: a kernel without keys, or keyctl forbidden by the caller's own seccomp
+         profile (Docker's), leaves the caller's keyring */
+      if (errno == ENOSYS || errno == EPERM)
+        return 0;
+      return cell_err_errno (err, "join the session keyring `%s`", name);
+    }
+  /* "keyring;UID;GID;PERM;NAME" */
+  if (syscall (SYS_keyctl, KEYCTL_DESCRIBE, key, desc, sizeof (desc) - 1, 0) < 0)
+    return cell_err_errno (err, "describe the session keyring `%s`", name);
+  desc[sizeof (desc) - 1] = '\0';
+  for (int i = 0; i < 3 && s; i++)
+    s = strchr (s, ';') ? strchr (s, ';') + 1 : NULL;
+  if (!s || sscanf (s, "%x", &perm) != 1)
+    return cell_err (err, 0, "session keyring `%s`: unexpected description `%s`", name, desc);
+  if (syscall (SYS_keyctl, KEYCTL_SETPERM, key, perm | KEY_USR_SEARCH, 0, 0) < 0)
+    return cell_err_errno (err, "set the permissions of the session keyring `%s`", name);
+  return 0;
 }
 
 /* "0-3,7" -> a set of the numbers (cpus or memory nodes) below `max`; false on syntax or range. */
@@ -210,6 +245,8 @@ cell_process_setup_limits (const struct cell_plan *plan, int proc_dfd, struct ce
 {
   const struct cell_plan_process *p = &plan->process;
   cleanup_close int own_proc = -1;
+  if (p->session_keyring && join_session_keyring (p->session_keyring, err) < 0)
+    return -1;
   for (size_t i = 0; i < p->n_rlimits; i++)
     {
       struct rlimit rl = { .rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard };
@@ -303,12 +340,12 @@ exec_error (const char *path, struct cell_error **err)
 
 int
 cell_process_exec (const struct cell_plan_process *p, const char *path, int preserve_fds, int stub_fd,
-                   struct cell_error **err)
+                   int sync_fd, struct cell_error **err)
 {
   if (preserve_fds >= 0 && cell_close_from (3 + preserve_fds, true) < 0)
     return cell_err_errno (err, "close runtime file descriptors");
   if (stub_fd >= 0)
-    cell_exec_stub_exec (stub_fd, path, p->args, p->env);
+    cell_exec_stub_exec (stub_fd, sync_fd, path, p->args, p->env);
   else
     execve (path, p->args, p->env);
   return exec_error (path, err);
@@ -351,6 +388,6 @@ cell_process_wait_start (const struct cell_plan *plan, const char *path, int sta
                          "startContainer", CELL_HOOKS_STOP, &e)
              < 0)
     tell_start (conn, e->msg, 1);
-  cell_process_exec (p, path, preserve_fds, -1, &e);
+  cell_process_exec (p, path, preserve_fds, -1, -1, &e);
   tell_start (conn, e ? e->msg : "exec failed", errno == ENOENT ? 127 : 126);
 }

@@ -290,7 +290,7 @@ cell_sandbox_init_exec (const struct cell_plan *plan, struct cell_sandbox_proc *
     }
   /* inherited fds stay: bwrap passes them on (a negative preserve count keeps every one); the status fd
      closes at the exec: the runtime then waits for the command */
-  cell_process_exec (&sp->p, sp->exe, -1, -1, &err);
+  cell_process_exec (&sp->p, sp->exe, -1, -1, -1, &err);
   e = err && err->code ? err->code : errno;
   cell_error_freep (&err);
   if (sb->bwrap_exec_errors)

@@ -126,10 +126,17 @@ stub_exec (int stub_fd, const char *const *prefix, size_t n_prefix, const char *
 }
 
 void
-cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env)
+cell_exec_stub_exec (int stub_fd, int sync_fd, const char *path, char *const *args, char *const *env)
 {
-  static const char *const prefix[] = { "\001cell-exec-stub" };
-  stub_exec (stub_fd, prefix, 1, path, args, env);
+  char fd[16];
+  const char *prefix[] = { "\001cell-exec-stub", fd };
+  snprintf (fd, sizeof (fd), "%d", sync_fd);
+  /* open through the stub's own exec: the stub closes it at PATH's */
+  if (sync_fd >= 0)
+    fcntl (sync_fd, F_SETFD, 0);
+  stub_exec (stub_fd, prefix, 2, path, args, env);
+  if (sync_fd >= 0)
+    fcntl (sync_fd, F_SETFD, FD_CLOEXEC);
 }
 
 void

@@ -20,8 +20,9 @@ int cell_sealed_exe_ensure (char **argv, struct cell_error **err);
 bool cell_exec_stub_built (void);
 /* A sealed, executable memfd (O_CLOEXEC) holding the exec stub; -1 with *err on failure. */
 int cell_exec_stub_open (struct cell_error **err);
-/* execveat(stub_fd) with argv PATH ARGS...; returns only on failure (errno set). */
-void cell_exec_stub_exec (int stub_fd, const char *path, char *const *args, char *const *env);
+/* execveat(stub_fd) with argv PATH ARGS...; `sync_fd` (>= 0), the setup socket, stays open until PATH's own
+   exec, so that its EOF tells the runtime the process runs. Returns only on failure (errno set). */
+void cell_exec_stub_exec (int stub_fd, int sync_fd, const char *path, char *const *args, char *const *env);
 /* A sandbox's end: execveat(stub_fd) so that the stub, with `reap`, forks PATH as pid 1 does: forwards
    signals to it, reaps every child and exits with PATH's status once none is left; `status_fd` (>= 0) gets
    `x` and that status as soon as PATH itself ends. Without `reap` the stub execs PATH in place. Either way

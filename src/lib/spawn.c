@@ -82,8 +82,8 @@ struct spawn
   int master;             /* the pty master, relayed by the caller */
   int host_proc;          /* a sandbox's: the host's procfs, for a nested user namespace's maps */
   mode_t umask;           /* a sandbox's caller's, restored before the command (setup runs with 0) */
-  bool unprivileged;      /* the runtime is not root (rootless): init stays dumpable until its maps are written */
-  char trace[256];        /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
+  bool unprivileged; /* the runtime is not root (rootless): init stays dumpable until its maps are written */
+  char trace[256];   /* init's phase timestamps ("name=ns ..."), sent with READY under --debug */
   size_t trace_len;
 };
 
@@ -132,8 +132,10 @@ init_start (struct spawn *s)
   if (!s->unprivileged)
     prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   prctl (PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default */
-  for (int sig = 1; sig < NSIG; sig++)
+  /* the runtime blocks signals (run forwards them): the container starts with none blocked, all default;
+     a sandbox keeps what its caller ignores (`nohup bwrap ...`), as bwrap does (the runtime sets no
+     handler of its own) */
+  for (int sig = 1; sig < NSIG && !s->plan->sandbox; sig++)
     if (sig != SIGKILL && sig != SIGSTOP)
       sigaction (sig, &dfl, NULL);
   sigemptyset (&none);
@@ -288,7 +290,9 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
   const struct cell_plan *plan = s->plan;
   size_t pivot = pivot_index (plan);
 
-  if (cell_devices_clone_null (&fs->devnull_fd, err) < 0 || init_ops (s, fs, 0, pivot, err) < 0)
+  /* masks bind the host's /dev/null (a sandbox has none) */
+  if ((!plan->sandbox && cell_devices_clone_null (&fs->devnull_fd, err) < 0)
+      || init_ops (s, fs, 0, pivot, err) < 0)
     return -1;
   /* before readonlyPaths make /proc/sys read-only */
   if (cell_sysattr_set_sysctls (plan->sysctl, plan->n_sysctl, fs->proc_dfd, err) < 0)
@@ -427,7 +431,7 @@ init_main (struct spawn *s)
                              CELL_HOOKS_STOP, &err)
                  < 0)
         init_fail (&sync, err);
-      cell_process_exec (&s->plan->process, exe, s->opts->preserve_fds, s->stub_fd, &err);
+      cell_process_exec (&s->plan->process, exe, s->opts->preserve_fds, s->stub_fd, s->sock_init, &err);
     }
   else
     {

@@ -10,19 +10,28 @@
 
 static const struct option no_options[] = { { NULL, 0, NULL, 0 } };
 
+static const struct cell_cmd_flag ps_flags[] = {
+  { "format", required_argument, 'f', "FORMAT", "table (ps(1)'s lines, the default) or json (host pids)" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
+const struct cell_cmd_flag *
+cell_cmd_ps_flags (void)
+{
+  return ps_flags;
+}
+
 /* cell ps [--format table|json] ID [--] [PS ARGS...] */
 int
 cell_cmd_ps (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { NULL, 0, NULL, 0 },
-  };
+  cleanup_free struct option *opts = cell_cmd_options (ps_flags);
+  cleanup_free char *shortopts = cell_cmd_shortopts (ps_flags);
   bool json = false;
   char **ps_args;
   int c;
 
-  while ((c = getopt_long (argc, argv, "+f:", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
     {
       if (c == 'f' && (streq (optarg, "json") || streq (optarg, "table")))
         json = streq (optarg, "json");
@@ -94,11 +103,39 @@ resources_freep (struct cell_spec_resources **r)
   cell_resources_free (*r);
 }
 
+/* --resources, then runc's flags from control.c's table (built once; lives as long as the process). */
+const struct cell_cmd_flag *
+cell_cmd_update_flags (void)
+{
+  static struct cell_cmd_flag *flags;
+  size_t n = 0;
+  if (flags)
+    return flags;
+  while (cell_control_update_flag_name (n))
+    n++;
+  flags = xcalloc (n + 2, sizeof *flags);
+  flags[0] = (struct cell_cmd_flag){
+    "resources", required_argument, OPT_RESOURCES, "FILE",
+    "a linux.resources JSON document (- for stdin); the other flags are ignored"
+  };
+  for (size_t i = 0; i < n; i++)
+    {
+      const char *ptr = cell_control_update_flag_pointer (i);
+      flags[i + 1] = (struct cell_cmd_flag){ cell_control_update_flag_name (i), required_argument,
+                                             OPT_FLAG0 + (int)i, "VALUE",
+                                             ptr ? xasprintf ("set linux.resources%s", ptr)
+                                                 : "Intel RDT (refused: not supported by cell)" };
+    }
+  return flags;
+}
+
 int
 cell_cmd_update (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
   __attribute__ ((cleanup (resources_freep))) struct cell_spec_resources *r = NULL;
-  cleanup_free struct option *opts = NULL;
+  const struct cell_cmd_flag *flags = cell_cmd_update_flags ();
+  cleanup_free struct option *opts = cell_cmd_options (flags);
+  cleanup_free char *shortopts = cell_cmd_shortopts (flags);
   const char *resources = NULL;
   bool flags_given = false;
   size_t nflags = 0;
@@ -106,13 +143,8 @@ cell_cmd_update (struct cell_context *ctx, int argc, char **argv, struct cell_er
 
   while (cell_control_update_flag_name (nflags))
     nflags++;
-  opts = xcalloc (nflags + 2, sizeof *opts);
-  opts[0] = (struct option){ "resources", required_argument, NULL, OPT_RESOURCES };
-  for (size_t i = 0; i < nflags; i++)
-    opts[i + 1]
-        = (struct option){ cell_control_update_flag_name (i), required_argument, NULL, OPT_FLAG0 + (int)i };
   r = xzalloc (sizeof *r);
-  while ((c = getopt_long (argc, argv, "+r:", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
     {
       if (c == OPT_RESOURCES)
         resources = optarg;
@@ -155,23 +187,38 @@ print_line (const char *line, void *userdata, struct cell_error **err)
   return 0;
 }
 
+enum
+{
+  OPT_STATS = 256,
+  OPT_INTERVAL,
+};
+
+static const struct cell_cmd_flag events_flags[] = {
+  { "stats", no_argument, OPT_STATS, NULL, "print one line of statistics and exit" },
+  { "interval", required_argument, OPT_INTERVAL, "DURATION", "time between statistics lines (default 5s)" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
+const struct cell_cmd_flag *
+cell_cmd_events_flags (void)
+{
+  return events_flags;
+}
+
 int
 cell_cmd_events (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
-  static const struct option opts[] = {
-    { "stats", no_argument, NULL, 's' },
-    { "interval", required_argument, NULL, 'i' },
-    { NULL, 0, NULL, 0 },
-  };
+  cleanup_free struct option *opts = cell_cmd_options (events_flags);
+  cleanup_free char *shortopts = cell_cmd_shortopts (events_flags);
   uint64_t interval = UINT64_C (5000000000);
   bool stats = false;
   int c;
 
-  while ((c = getopt_long (argc, argv, "+", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
     {
-      if (c == 's')
+      if (c == OPT_STATS)
         stats = true;
-      else if (c == 'i')
+      else if (c == OPT_INTERVAL)
         {
           if (cell_control_parse_duration (optarg, &interval, err) < 0)
             return cell_err_wrap (err, "events: --interval"), 1;

@@ -20,35 +20,48 @@ enum
   OPT_IGNORE_PAUSED,
 };
 
+static const struct cell_cmd_flag exec_flags[] = {
+  { "console-socket", required_argument, OPT_CONSOLE_SOCKET, "SOCKET",
+    "send the pty master of a terminal process to this AF_UNIX socket" },
+  { "cwd", required_argument, 'w', "DIR", "the working directory in the container" },
+  { "env", required_argument, 'e', "NAME=VALUE", "set an environment variable (repeatable)" },
+  { "tty", no_argument, 't', NULL, "give the process a pty" },
+  { "user", required_argument, 'u', "UID[:GID]", "run as these numeric ids" },
+  { "additional-gids", required_argument, 'g', "GID[,GID...]", "supplementary groups (repeatable)" },
+  { "process", required_argument, 'p', "FILE", "the process: a JSON file like config.json's `process`" },
+  { "detach", no_argument, 'd', NULL, "return once the process runs; do not wait for it" },
+  { "pid-file", required_argument, OPT_PID_FILE, "FILE", "write the process's pid to FILE" },
+  { "process-label", required_argument, OPT_PROCESS_LABEL, "LABEL",
+    "SELinux label of the process (where SELinux is enabled)" },
+  { "apparmor", required_argument, OPT_APPARMOR, "PROFILE",
+    "AppArmor profile of the process (where AppArmor is enabled)" },
+  { "no-new-privs", no_argument, OPT_NO_NEW_PRIVS, NULL, "set no_new_privs for the process" },
+  { "cap", required_argument, 'c', "CAP", "add a capability (bounding, effective, permitted; repeatable)" },
+  { "preserve-fds", required_argument, OPT_PRESERVE_FDS, "N", "pass fds 3 .. 3+N-1 on to the process" },
+  { "cgroup", required_argument, OPT_CGROUP, "[CONTROLLER:]PATH",
+    "run in this existing sub-cgroup of the container's (in one v1 hierarchy with CONTROLLER)" },
+  { "ignore-paused", no_argument, OPT_IGNORE_PAUSED, NULL, "exec even if the container is paused" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
+const struct cell_cmd_flag *
+cell_cmd_exec_flags (void)
+{
+  return exec_flags;
+}
+
 int
 cell_cmd_exec (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
-  static const struct option opts[] = {
-    { "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
-    { "cwd", required_argument, NULL, 'w' },
-    { "env", required_argument, NULL, 'e' },
-    { "tty", no_argument, NULL, 't' },
-    { "user", required_argument, NULL, 'u' },
-    { "additional-gids", required_argument, NULL, 'g' },
-    { "process", required_argument, NULL, 'p' },
-    { "detach", no_argument, NULL, 'd' },
-    { "pid-file", required_argument, NULL, OPT_PID_FILE },
-    { "process-label", required_argument, NULL, OPT_PROCESS_LABEL },
-    { "apparmor", required_argument, NULL, OPT_APPARMOR },
-    { "no-new-privs", no_argument, NULL, OPT_NO_NEW_PRIVS },
-    { "cap", required_argument, NULL, 'c' },
-    { "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
-    { "cgroup", required_argument, NULL, OPT_CGROUP },
-    { "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
-    { NULL, 0, NULL, 0 },
-  };
+  cleanup_free struct option *opts = cell_cmd_options (exec_flags);
+  cleanup_free char *shortopts = cell_cmd_shortopts (exec_flags);
   struct cell_exec_opts o = { 0 };
   cleanup_strv char **env = NULL;
   cleanup_strv char **gids = NULL;
   cleanup_strv char **caps = NULL;
   int c, status = 0;
 
-  while ((c = getopt_long (argc, argv, "+w:e:tu:g:p:dc:", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
     switch (c)
       {
       case OPT_CONSOLE_SOCKET:

@@ -23,6 +23,18 @@ cell_cmd_state (struct cell_context *ctx, int argc, char **argv, struct cell_err
   return 0;
 }
 
+static const struct cell_cmd_flag list_flags[] = {
+  { "format", required_argument, 'f', "FORMAT", "table (the default) or json" },
+  { "quiet", no_argument, 'q', NULL, "print only the IDs" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
+const struct cell_cmd_flag *
+cell_cmd_list_flags (void)
+{
+  return list_flags;
+}
+
 static int
 cmp_names (const void *a, const void *b)
 {
@@ -32,11 +44,8 @@ cmp_names (const void *a, const void *b)
 int
 cell_cmd_list (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
-  static const struct option opts[] = {
-    { "format", required_argument, NULL, 'f' },
-    { "quiet", no_argument, NULL, 'q' },
-    { NULL, 0, NULL, 0 },
-  };
+  cleanup_free struct option *opts = cell_cmd_options (list_flags);
+  cleanup_free char *shortopts = cell_cmd_shortopts (list_flags);
   bool json = false, quiet = false;
   char **names = NULL;
   size_t n = 0, cap = 0;
@@ -45,7 +54,7 @@ cell_cmd_list (struct cell_context *ctx, int argc, char **argv, struct cell_erro
   struct dirent *de;
   int c, fd;
 
-  while ((c = getopt_long (argc, argv, "+f:q", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
     {
       if (c == 'q')
         quiet = true;

@@ -59,18 +59,29 @@ snapshot_bundle (const char *bundle, const char *out, const struct cell_snapshot
   return r;
 }
 
+static const struct cell_cmd_flag snapshot_flags[] = {
+  { "bundle", required_argument, 'b', "DIR", "snapshot a stopped bundle's image root and persistent upper" },
+  { "compression", required_argument, 'c', "C", "mksquashfs's compressor (default zstd)" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
+const struct cell_cmd_flag *
+cell_cmd_snapshot_flags (void)
+{
+  return snapshot_flags;
+}
+
 int
 cell_cmd_snapshot (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
-  static const struct option longopts[] = { { "bundle", required_argument, NULL, 'b' },
-                                            { "compression", required_argument, NULL, 'c' },
-                                            { NULL, 0, NULL, 0 } };
+  cleanup_free struct option *longopts = cell_cmd_options (snapshot_flags);
+  cleanup_free char *shortopts = cell_cmd_shortopts (snapshot_flags);
   struct cell_snapshot_opts o = { .progress = isatty (2), .force_mount2 = ctx->force_mount2 };
   const char *bundle = NULL;
   int c;
 
   optind = 1;
-  while ((c = getopt_long (argc, argv, "+b:c:", longopts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1)
     switch (c)
       {
       case 'b':

@@ -9,14 +9,28 @@
 #include "spec.h"
 #include "xalloc.h"
 
+enum
+{
+  OPT_ROOTLESS = 256,
+};
+
+static const struct cell_cmd_flag spec_flags[] = {
+  { "bundle", required_argument, 'b', "DIR", "write DIR/config.json (default: ./config.json)" },
+  { "rootless", no_argument, OPT_ROOTLESS, NULL, "a config for a user namespace with the caller's ids" },
+  { NULL, 0, 0, NULL, NULL },
+};
+
+const struct cell_cmd_flag *
+cell_cmd_spec_flags (void)
+{
+  return spec_flags;
+}
+
 int
 cell_cmd_spec (struct cell_context *ctx, int argc, char **argv, struct cell_error **err)
 {
-  static const struct option opts[] = {
-    { "bundle", required_argument, NULL, 'b' },
-    { "rootless", no_argument, NULL, 'r' },
-    { NULL, 0, NULL, 0 },
-  };
+  cleanup_free struct option *opts = cell_cmd_options (spec_flags);
+  cleanup_free char *shortopts = cell_cmd_shortopts (spec_flags);
   const char *bundle = ".";
   bool rootless = false;
   cleanup_free char *doc = NULL;
@@ -26,11 +40,11 @@ cell_cmd_spec (struct cell_context *ctx, int argc, char **argv, struct cell_erro
   int c;
 
   (void)ctx;
-  while ((c = getopt_long (argc, argv, "+b:", opts, NULL)) != -1)
+  while ((c = getopt_long (argc, argv, shortopts, opts, NULL)) != -1)
     {
       if (c == 'b')
         bundle = optarg;
-      else if (c == 'r')
+      else if (c == OPT_ROOTLESS)
         rootless = true;
       else
         return cell_err (err, 0, "spec: invalid option `%s`", argv[optind - 1]), 1;

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* exec-stub.c: the tiny freestanding program init execs from a sealed memfd as its last step. Three forms:
-     argv = EXEC-MAGIC PATH ARG0 ARG1 ...      exec PATH with ARG0... and the environment it got (run);
+     argv = EXEC-MAGIC FD PATH ARG0 ARG1 ...   exec PATH with ARG0... and the environment it got (run); FD
+                                               (-1: none), the setup socket, closes at that exec: the
+                                               runtime's EOF means PATH runs, not just the stub;
      argv = WAIT-MAGIC FD PATH ARG0 ARG1 ...   a created container's init: accept one connection on the
                                                listening socket FD (`cell start`), then exec PATH; an error
                                                goes to `start` over that connection (PATH "" = no process);
@@ -307,8 +309,12 @@ stub_main (long *sp)
 
   if (argc >= 5 && is (argv[0], reap_magic))
     reap (argv + 1, envp);
-  if (argc >= 3 && is (argv[0], exec_magic))
-    argv++;
+  if (argc >= 4 && is (argv[0], exec_magic))
+    {
+      if (number (argv[1]) >= 0)
+        sys3 (NR_FCNTL, number (argv[1]), 2 /* F_SETFD */, 1 /* FD_CLOEXEC */);
+      argv += 2;
+    }
   else if (argc >= 3 && is (argv[0], wait_magic) && number (argv[1]) >= 0)
     {
       long lsock = number (argv[1]);

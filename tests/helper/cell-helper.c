@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/keyctl.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <signal.h>
@@ -279,6 +280,27 @@ cmd_hostname (void)
   if (uname (&u) < 0)
     return fail ("uname");
   printf ("hostname=%s\ndomainname=%s\n", u.nodename, u.domainname);
+  return 0;
+}
+
+/* The session keyring: "keyring=ID PERM NAME" (its serial, permission mask and name), from KEYCTL_DESCRIBE.
+ */
+static int
+cmd_keyring (void)
+{
+  char desc[512];
+  unsigned uid, gid, perm;
+  int name = 0;
+  long id = syscall (SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0, 0, 0);
+  if (id < 0)
+    return fail ("keyctl get session keyring");
+  memset (desc, 0, sizeof (desc));
+  if (syscall (SYS_keyctl, KEYCTL_DESCRIBE, id, desc, sizeof (desc) - 1, 0) < 0)
+    return fail ("keyctl describe");
+  /* "keyring;UID;GID;PERM;NAME" */
+  if (sscanf (desc, "keyring;%u;%u;%x;%n", &uid, &gid, &perm, &name) != 3 || name == 0)
+    return fail ("keyctl describe: unexpected description");
+  printf ("keyring=%ld %08x %s\n", id, perm, desc + name);
   return 0;
 }
 
@@ -706,7 +728,8 @@ cmd_kill_self (int argc, char **argv)
   return 1;
 }
 
-static const struct named handled_signals[] = { N (SIGTERM), N (SIGUSR1), N (SIGHUP), N (SIGINT) };
+static const struct named handled_signals[]
+    = { N (SIGTERM), N (SIGUSR1), N (SIGUSR2), N (SIGHUP), N (SIGINT) };
 
 /* Only async-signal-safe calls here: strlen and write(2), then _exit on SIGTERM. */
 static void
@@ -838,6 +861,7 @@ static const struct
                  { "rlimits", cmd_rlimits, NULL, 0 },
                  { "cwd", cmd_cwd, NULL, 0 },
                  { "hostname", cmd_hostname, NULL, 0 },
+                 { "keyring", cmd_keyring, NULL, 0 },
                  { "fds", cmd_fds, NULL, 0 },
                  { "tty", cmd_tty, NULL, 0 },
                  { "umask", cmd_umask, NULL, 0 },

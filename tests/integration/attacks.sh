@@ -504,7 +504,7 @@ in_cgroup_jail "$JAIL" "$CELL" --root "$CELL_TEST_ROOT" delete --force "$ID" >/d
 rc=$?
 gone "$pid" "$st" && g=killed || g=alive
 tap_like "$rc:$g:$([ -n "$(start_time $stranger)" ] && echo alive):cgroups $cgs->$(cg_dirs "jail/cell/$ID" | wc -l):$(tr '\n' ' ' <"$ERR")" \
-  "^0:killed:alive:cgroups ([1-9][0-9]*)->\1:cell: warning: container \`$ID\`: cgroup \`[a-z0-9]+:/cell/$ID\` does not hold its init \(pid $pid\): left alone " \
+  "^0:killed:alive:cgroups ([1-9][0-9]*)->\1:cell: warning: container \`$ID\`: cgroup \`[a-z0-9]+:/cell/$ID[^\`]*\` does not hold its init \(pid $pid\): left alone " \
   "10.6: a cgroup the stored config names that does not hold the proven init is left alone, with its process"
 kill -KILL "$stranger"
 kill_ours "$pid" "$st"

@@ -3,7 +3,7 @@
 # cgroup.sh: cgroupsPath placement (v1, hybrid or v2), the cgroup namespace and mount, delete, kill --all, devices.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 16
+tap_plan 17
 
 # What this host has: v2 alone at /sys/fs/cgroup, or v1 hierarchies (+ cgroup2 at unified = hybrid).
 CG=/sys/fs/cgroup
@@ -159,5 +159,29 @@ for round in 1 2 3; do
 done
 tap_is "failed:$fails $(cat "$CELL_TEST_TMP"/race-*.out | head -2)" "failed:0 " \
   "12 containers created 4 at a time under fresh parents all run (cpuset parent filled)"
+
+# a cgroupsPath that existed before create is not the container's: delete leaves it (runtime.md: what the
+# container did not create MUST NOT be deleted); the directories create made go
+pre=()
+for d in "$CG"/*/ "$CG"/; do
+  [ "$(stat -f -c %T "$d")" = tmpfs ] && continue
+  mkdir -p "$d${PARENT#/}/pre"
+  for f in cpus mems; do
+    [ -e "$d${PARENT#/}/cpuset.$f" ] && [ -z "$(cat "$d${PARENT#/}/cpuset.$f")" ] && cat "${d}cpuset.$f" >"$d${PARENT#/}/cpuset.$f"
+    [ -e "$d${PARENT#/}/pre/cpuset.$f" ] && cat "$d${PARENT#/}/cpuset.$f" >"$d${PARENT#/}/pre/cpuset.$f"
+  done
+  pre+=("$d${PARENT#/}/pre")
+done
+bundle_set "$B" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$PARENT/pre"
+cellr run --bundle "$B" "cgpre-$$" </dev/null
+bundle_set "$B" '.linux.cgroupsPath = $p' --arg p "$PARENT/pre/made"
+cellr run --bundle "$B" "cgpre2-$$" </dev/null
+kept=0 made=0
+for d in "${pre[@]}"; do
+  [ -d "$d" ] && kept=$((kept + 1))
+  [ -d "$d/made" ] && made=$((made + 1))
+done
+tap_is "kept $kept of ${#pre[@]}, made left $made" "kept ${#pre[@]} of ${#pre[@]}, made left 0" \
+  "delete leaves a cgroupsPath that existed before create, and removes the one it made inside it"
 
 tap_result "$(state_empty; echo $?)" "nothing is left in the state root"

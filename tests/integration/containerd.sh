@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # containerd.sh: a private containerd with the runc v2 shim drives the runtime through ctr: run, run -t, exec, kill, ps, pause, metrics, delete, --uidmap.
 #
-# Not in `make check` yet (cell lacks exec, ps, pause and update, so it would fail CI). Run it by hand,
-# as root, from the build directory:
+# Part of `make check` (skips, saying why, without containerd, its runc shim or podman). As root, from
+# the build directory:
 #   make check TESTS=tests/integration/containerd.sh                    # against the built cell
 #   RUNTIME=/usr/sbin/runc make check TESTS=tests/integration/containerd.sh   # prove the harness with runc
 # or directly: CELL=build/cell tests/integration/containerd.sh

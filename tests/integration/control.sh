@@ -107,8 +107,10 @@ tap_is "$(fails cellr pause "$ID")" "cell: container \`$ID\` is not running (sta
 cellr resume "$ID"
 tap_is "$(cellr state "$ID" | jq -r .status) $(cat $CG/freezer$M/freezer.state)" "running THAWED" \
   "resume: running again, the freezer THAWED"
-sleep 0.5
-tap_result "$([ "$(cat "$R/tmp/c")" -gt "$a" ]; echo $?)" "... and the counter advances ($a -> $(cat "$R/tmp/c"))"
+# under load the counter's next step may take a while: up to wait_for's limit, not a fixed half second
+advanced() { [ "$(cat "$R/tmp/c")" -gt "$a" ]; }
+wait_for advanced
+tap_result "$(advanced; echo $?)" "... and the counter advances ($a -> $(cat "$R/tmp/c"))"
 tap_is "$(fails cellr resume "$ID")" "cell: container \`$ID\` is not paused (status: running) ## rc=1 lines=1" "resume of a running container: one-line error, exit 1"
 # a created container can be paused too, and goes back to created
 bundle_set "$B" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$PARENT/created"

@@ -2,8 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # podman.sh: Debian's podman (with conmon) drives the runtime through what users do: run, exec, stop, volumes, limits, pods, ports, errors.
 #
-# Not in `make check` yet (cell lacks exec, ps, pause, update and events, so it would fail CI). Run it
-# by hand, as root, from the build directory:
+# Part of `make check` (skips, saying why, without podman and conmon). As root, from the build directory:
 #   make check TESTS=tests/integration/podman.sh                   # against the built cell
 #   RUNTIME=/usr/sbin/runc make check TESTS=tests/integration/podman.sh   # prove the harness with runc
 # or directly: CELL=build/cell tests/integration/podman.sh
@@ -69,6 +68,9 @@ pm() { podman --root "$T/storage" --runroot "$T/runroot" --storage-driver overla
 
 # The default network's bridge (netavark: podman0, CNI: cni-podman0) goes if this test made it.
 had_bridges=$(ip -o link show 2> /dev/null | awk -F': ' '{print $2}' | tr '\n' ' ')
+# podman puts conmon in /libpod_parent/conmon and leaves it: removed (when empty) if this test made it.
+had_libpod_parent=0
+[ -n "$(ls -d /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent 2> /dev/null)" ] && had_libpod_parent=1
 _podman_cleanup() {
   pm pod rm -af -t 0
   # podman leaves a removed pod's cgroup in the hybrid host's unified hierarchy: remove the test's own.
@@ -78,6 +80,10 @@ _podman_cleanup() {
   for b in podman0 cni-podman0; do
     case " $had_bridges " in *" $b "*) ;; *) ip link del "$b" ;; esac
   done
+  if [ "$had_libpod_parent" = 0 ]; then
+    rmdir /sys/fs/cgroup/*/libpod_parent/conmon /sys/fs/cgroup/libpod_parent/conmon
+    rmdir /sys/fs/cgroup/*/libpod_parent /sys/fs/cgroup/libpod_parent
+  fi
 }
 on_exit _podman_cleanup
 

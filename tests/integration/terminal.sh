@@ -3,7 +3,7 @@
 # terminal.sh: process.terminal with --console-socket, /dev/console, consoleSize, run's own pty relay, misuse errors.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 7
+tap_plan 10
 
 B=$(make_bundle term)
 
@@ -68,6 +68,41 @@ bundle_set "$B" '.process.consoleSize = {"height": 40, "width": 100}'
 out=$(console_run tty3-$$ cell-helper tty)
 tap_is "$(grep -E '^(rows|cols)=' <<<"$out" | tr '\n' ' ')" "rows=40 cols=100 " "consoleSize sets the pty's window size"
 bundle_set "$B" 'del(.process.consoleSize)'
+
+# After create (before start), init's stdio is already the pty and nothing of the caller's stays open in
+# it: a `$(cell create ...)` capture gets its EOF as soon as create exits (ctr run -t waited forever).
+# The receiver takes the master and keeps it.
+RECV=$CELL_TEST_TMP/console-keep.py
+cat >"$RECV" <<'EOF2'
+import signal, socket, sys
+signal.alarm(60)
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(sys.argv[1])
+srv.listen(1)
+conn, _ = srv.accept()
+msg, fds, flags, addr = socket.recv_fds(conn, 4096, 4)
+print("fds=%d" % len(fds), flush=True)
+signal.pause()
+EOF2
+sock=$CELL_TEST_TMP/keep.sock
+python3 "$RECV" "$sock" >"$CELL_TEST_TMP/keep.out" 2>&1 </dev/null &
+kp=$!
+on_exit "kill $kp"
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+bundle_set "$B" '.process.terminal = true | .process.args = ["sleep", "100"]'
+E=$CELL_TEST_TMP/capture
+# the capture's reader notes its EOF: waiting for it here could hang the script on a regression
+{ "$CELL" --root "$CELL_TEST_ROOT" create --console-socket "$sock" --bundle "$B" tty7-$$ 2>&1 </dev/null; echo "rc=$?"; } \
+  | { cat >"$E.out"; touch "$E.eof"; } &
+for _ in $(seq 100); do [ -e "$E.eof" ] && break; sleep 0.1; done
+tap_is "$([ -e "$E.eof" ] && echo eof):$(cat "$E.out")" "eof:rc=0" \
+  "create with a console socket, its output captured: the capture ends when create exits"
+pid=$(cellr state tty7-$$ | jq -r .pid)
+tap_is "$(for fd in 0 1 2; do readlink /proc/"$pid"/fd/$fd | sed 's|^/dev/pts/[0-9]*$|pty|'; done | tr '\n' ' ')" "pty pty pty " \
+  "... init's fds 0, 1, 2 are the pty before start, not the caller's pipes"
+tap_is "$(cat "$CELL_TEST_TMP/keep.out")" "fds=1" "... and the master went to the console socket"
+cellr delete --force tty7-$$ >/dev/null 2>&1
+wait %% 2>/dev/null
 
 # run without --console-socket relays the pty itself; script(1) gives it a terminal to relay to.
 bundle_set "$B" '.process.terminal = true | .process.args = ["cell-helper", "tty"]'
