@@ -235,15 +235,16 @@ each_par() {
   seq "$n" | xargs -P 8 -I "{}" "$bin" --root "$root" "$@" "s{}" >/dev/null 2>>"$TMP/err-$rt"
   echo $(($(us) - t0))
 }
-hf_median_ms() { # hyperfine's median (ms) of one command
+hf_median_ms() { # hyperfine's median (ms) of one command, then its mean CPU time (user + system, ms)
   hyperfine -N --style none --warmup 2 --runs "$HF_RUNS" --export-json "$TMP/hf.json" "$1" >/dev/null 2>&1 \
-    && jq -r '.results[0].median * 1000' "$TMP/hf.json"
+    && jq -r '.results[0] | "\(.median * 1000) \((.user + .system) * 1000)"' "$TMP/hf.json"
 }
 
 # cycle RT N ROUND: one round of every measurement; appends one line of KEY=VALUE to $TMP/results
 cycle() {
   local rt=$1 n=$2 round=$3 bin=${BIN[$1]} root=$TMP/root-$1
   local m0 m1 m2 m3 cg0 cg1 cg2 fails pfails t_start t_del t_pcreate t_pdel list_ms state_ms pss1 pss2 c_med c_tail
+  local list_cpu state_cpu
   local left nl uc ur
   mkdir -p "$root"
   make_bundles "$rt" "$n"
@@ -258,8 +259,8 @@ cycle() {
   pss1=$(pss_kb "$rt")
   nl=$("$bin" --root "$root" list 2>/dev/null | wc -l)
   [ "$nl" -eq $((n + 1)) ] || echo "scale: $rt list shows $((nl - 1)) of $n containers" >&2
-  list_ms=$(hf_median_ms "$bin --root $root list")
-  state_ms=$(hf_median_ms "$bin --root $root state s$(((n + 1) / 2))")
+  read -r list_ms list_cpu < <(hf_median_ms "$bin --root $root list")
+  read -r state_ms state_cpu < <(hf_median_ms "$bin --root $root state s$(((n + 1) / 2))")
   t_start=$(each_seq "$rt" "$n" start)
   sleep 0.5
   m2=$(mem_snapshot)
@@ -275,6 +276,7 @@ cycle() {
   uc=$(mem_used "$n" "$m0" "$m1" "$m3")
   ur=$(mem_used "$n" "$m0" "$m2" "$m3")
   echo "n=$n rt=$rt round=$round create=$c_med tail=$c_tail pcreate=$t_pcreate list=$list_ms state=$state_ms" \
+    "listcpu=$list_cpu statecpu=$state_cpu" \
     "start=$t_start del=$t_del pdel=$t_pdel fails=$fails pfails=$pfails left=$left" \
     "memC=${uc%% *} memR=${ur%% *} pssC=$((pss1 / n)) pssR=$((pss2 / n))" \
     "cgC=$(((${cg1% *} - ${cg0% *}) / n)) cgR=$(((${cg2% *} - ${cg0% *}) / n))" \
@@ -298,13 +300,14 @@ rounds_for() {
 }
 
 report_main() {
-  local n rt f c t p l s st de pd mc mr pc pr cc cr fl i k w
+  local n rt f c t p l s lc sc st de pd mc mr pc pr cc cr fl i k w
   echo
   echo "## per-container cost, cell vs crun (medians over the rounds)"
   echo
-  printf '| %5s | %-4s | %6s | %6s | %6s | %6s | %6s | %6s | %7s | %7s | %-16s | %-16s | %5s | %5s | %5s | %5s | %5s |\n' \
-    N rt create tail 'par/s' list state start delete par-del 'created KiB' 'running KiB' cgC cgR PssC PssR fails
-  printf '|------:|------|-------:|-------:|-------:|-------:|-------:|-------:|--------:|--------:|------------------|------------------|------:|------:|------:|------:|------:|\n'
+  printf '| %5s | %-4s | %6s | %6s | %6s | %6s | %6s | %6s | %6s | %6s | %7s | %7s | %-16s | %-16s | %5s | %5s | %5s | %5s | %5s |\n' \
+    N rt create tail 'par/s' list 'l cpu' state 's cpu' start delete par-del 'created KiB' 'running KiB' cgC cgR PssC \
+    PssR fails
+  printf '|------:|------|-------:|-------:|-------:|-------:|-------:|-------:|-------:|-------:|--------:|--------:|------------------|------------------|------:|------:|------:|------:|------:|\n'
   for n in $SIZES; do
     for rt in "${RUNTIMES[@]}"; do
       f=$TMP/r-$rt-$n
@@ -314,6 +317,8 @@ report_main() {
       p=$(get pcreate <"$f" | awk -v n="$n" '{ print n * 1e6 / $1 }' | median)
       l=$(get list <"$f" | median)
       s=$(get state <"$f" | median)
+      lc=$(get listcpu <"$f" | median)
+      sc=$(get statecpu <"$f" | median)
       st=$(get start <"$f" | awk -v n="$n" '{ print $1 / n / 1000 }' | median)
       de=$(get del <"$f" | awk -v n="$n" '{ print $1 / n / 1000 }' | median)
       pd=$(get pdel <"$f" | awk -v n="$n" '{ print $1 / n / 1000 }' | median)
@@ -324,8 +329,8 @@ report_main() {
       pc=$(get pssC <"$f" | median)
       pr=$(get pssR <"$f" | median)
       fl=$({ get fails <"$f"; get pfails <"$f"; } | awk '{ s += $1 } END { print s + 0 }')
-      printf '| %5s | %-4s | %6.2f | %6.2f | %6.0f | %6.2f | %6.2f | %6.2f | %7.2f | %7.2f | %-16s | %-16s | %5s | %5s | %5s | %5s | %5s |\n' \
-        "$n" "$rt" "$c" "$t" "$p" "$l" "$s" "$st" "$de" "$pd" \
+      printf '| %5s | %-4s | %6.2f | %6.2f | %6.0f | %6.2f | %6.2f | %6.2f | %6.2f | %6.2f | %7.2f | %7.2f | %-16s | %-16s | %5s | %5s | %5s | %5s | %5s |\n' \
+        "$n" "$rt" "$c" "$t" "$p" "$l" "$lc" "$s" "$sc" "$st" "$de" "$pd" \
         "$(median <<<"$mc") [$(minmax <<<"$mc")]" "$(median <<<"$mr") [$(minmax <<<"$mr")]" "$cc" "$cr" "$pc" "$pr" "$fl"
     done
   done
@@ -333,7 +338,8 @@ report_main() {
 
 create: ms per `create` (median of the N creates); tail: the same for the last tenth (90-100% of the N
 present); par/s: containers created per second 8 at a time; list, state: ms (hyperfine median) with N
-present; start, delete, par-del: ms per container (start and delete -f one after the other, delete -f 8 at a
+present; l cpu, s cpu: their CPU time (user + system, ms, hyperfine's mean; steadier than the wall
+time on a shared host); start, delete, par-del: ms per container (start and delete -f one after the other, delete -f 8 at a
 time); created, running KiB: host memory per container, MemAvailable after sync + drop_caches against a
 baseline drawn from before the creates to after the deletes, divided by N, median [min..max] over the
 rounds (the spread is the noise of a shared host); cgC, cgR: what the containers' memory cgroups are
