@@ -287,6 +287,29 @@ remembered_discover (enum cell_cgroup_mode mode, struct cell_cgroup_hier **out, 
 }
 
 int
+cell_cgroup_discover_into (struct cell_cgroup *cg, const char *root, struct cell_error **err)
+{
+  enum cell_cgroup_mode mode = cg->mode;
+
+  if (root || !memo.on || mode < 0 || (size_t)mode >= ARRAY_SIZE (memo.h))
+    return cell_cgroup_discover (root, mode, &cg->h, &cg->n_h, NULL, err);
+  if (memo.h[mode] == NULL
+      && mountinfo_discover (mode, &memo.h[mode], &memo.n[mode], &memo.roots[mode], err) < 0)
+    return -1;
+  cg->h = xcalloc (memo.n[mode], sizeof *cg->h);
+  for (size_t i = 0; i < memo.n[mode]; i++)
+    {
+      cg->h[i].v2 = memo.h[mode][i].v2;
+      cg->h[i].mount = memo.h[mode][i].mount;
+      cg->h[i].name = memo.h[mode][i].name;
+      cg->h[i].ctrls = memo.h[mode][i].ctrls;
+    }
+  cg->n_h = memo.n[mode];
+  cg->borrowed = true;
+  return 0;
+}
+
+int
 cell_cgroup_discover (const char *root, enum cell_cgroup_mode mode, struct cell_cgroup_hier **out,
                       size_t *n_out, char ***roots_out, struct cell_error **err)
 {
