@@ -339,8 +339,8 @@ report_main() {
 create: ms per `create` (median of the N creates); tail: the same for the last tenth (90-100% of the N
 present); par/s: containers created per second 8 at a time; list, state: ms (hyperfine median) with N
 present; l cpu, s cpu: their CPU time (user + system, ms, hyperfine's mean; steadier than the wall
-time on a shared host); start, delete, par-del: ms per container (start and delete -f one after the other, delete -f 8 at a
-time); created, running KiB: host memory per container, MemAvailable after sync + drop_caches against a
+time on a shared host); start, delete, par-del: ms per container (start and delete -f one after the
+other, delete -f 8 at a time); created, running KiB: host memory per container, MemAvailable after sync + drop_caches against a
 baseline drawn from before the creates to after the deletes, divided by N, median [min..max] over the
 rounds (the spread is the noise of a shared host); cgC, cgR: what the containers' memory cgroups are
 charged, KiB per container (kernel memory included; not what the runtime allocated outside them); PssC,
