@@ -45,6 +45,8 @@ struct cell_cgroup
   int clone_dfd;   /* pure v2: the leaf, opened by create; else -1 */
   bool no_devices; /* a rootless runtime's delegated cgroup: no device policy (the devices controller and
                       BPF_CGROUP_DEVICE need the initial user namespace's CAP_SYS_ADMIN; runc skips it too) */
+  bool borrowed;   /* h[i].name, mount and ctrls are the remembered table's (cell_cgroup_remember_mounts):
+                      cell_cgroup_free leaves them */
 };
 
 extern const struct cell_cgroup_ops cell_cgroup_v1_ops;
@@ -99,6 +101,9 @@ extern const char *const cell_cgroup_mode_names[];
    hierarchy's mount root field. */
 int cell_cgroup_discover (const char *root, enum cell_cgroup_mode mode, struct cell_cgroup_hier **out,
                           size_t *n_out, char ***roots_out, struct cell_error **err);
+/* The same into cg->h for cg->mode; while the mounts are remembered (and `root` is NULL) the hierarchies
+   borrow the remembered table's strings instead of copying them (cg->borrowed). */
+int cell_cgroup_discover_into (struct cell_cgroup *cg, const char *root, struct cell_error **err);
 
 /* ---- cgroup-devices.c ---- */
 

@@ -234,12 +234,89 @@ scan_discover (const char *root, enum cell_cgroup_mode mode, struct cell_cgroup_
   return 0;
 }
 
+/* The hierarchies mountinfo_discover found, per mode, kept while cell_cgroup_remember_mounts is on. */
+static struct
+{
+  bool on;
+  struct cell_cgroup_hier *h[CELL_CGROUP_V2 + 1];
+  size_t n[CELL_CGROUP_V2 + 1];
+  char **roots[CELL_CGROUP_V2 + 1];
+} memo;
+
+void
+cell_cgroup_remember_mounts (bool on)
+{
+  memo.on = on;
+  if (on)
+    return;
+  for (size_t m = 0; m < ARRAY_SIZE (memo.h); m++)
+    {
+      for (size_t i = 0; i < memo.n[m]; i++)
+        cell_cgroup_hier_clear (&memo.h[m][i]);
+      free (memo.h[m]);
+      cell_strv_free (memo.roots[m]);
+      memo.h[m] = NULL;
+      memo.roots[m] = NULL;
+      memo.n[m] = 0;
+    }
+}
+
+/* A copy of the remembered hierarchies of `mode` (after reading mountinfo once). */
+static int
+remembered_discover (enum cell_cgroup_mode mode, struct cell_cgroup_hier **out, size_t *n_out,
+                     char ***roots_out, struct cell_error **err)
+{
+  struct cell_cgroup_hier *v;
+
+  if (memo.h[mode] == NULL
+      && mountinfo_discover (mode, &memo.h[mode], &memo.n[mode], &memo.roots[mode], err) < 0)
+    return -1;
+  v = xcalloc (memo.n[mode], sizeof *v);
+  for (size_t i = 0; i < memo.n[mode]; i++)
+    {
+      v[i].v2 = memo.h[mode][i].v2;
+      v[i].mount = xstrdup (memo.h[mode][i].mount);
+      v[i].name = xstrdup (memo.h[mode][i].name);
+      v[i].ctrls = memo.h[mode][i].ctrls ? cell_strv_copy (memo.h[mode][i].ctrls) : NULL;
+    }
+  *out = v;
+  *n_out = memo.n[mode];
+  if (roots_out)
+    *roots_out = cell_strv_copy (memo.roots[mode]);
+  return 0;
+}
+
+int
+cell_cgroup_discover_into (struct cell_cgroup *cg, const char *root, struct cell_error **err)
+{
+  enum cell_cgroup_mode mode = cg->mode;
+
+  if (root || !memo.on || mode < 0 || (size_t)mode >= ARRAY_SIZE (memo.h))
+    return cell_cgroup_discover (root, mode, &cg->h, &cg->n_h, NULL, err);
+  if (memo.h[mode] == NULL
+      && mountinfo_discover (mode, &memo.h[mode], &memo.n[mode], &memo.roots[mode], err) < 0)
+    return -1;
+  cg->h = xcalloc (memo.n[mode], sizeof *cg->h);
+  for (size_t i = 0; i < memo.n[mode]; i++)
+    {
+      cg->h[i].v2 = memo.h[mode][i].v2;
+      cg->h[i].mount = memo.h[mode][i].mount;
+      cg->h[i].name = memo.h[mode][i].name;
+      cg->h[i].ctrls = memo.h[mode][i].ctrls;
+    }
+  cg->n_h = memo.n[mode];
+  cg->borrowed = true;
+  return 0;
+}
+
 int
 cell_cgroup_discover (const char *root, enum cell_cgroup_mode mode, struct cell_cgroup_hier **out,
                       size_t *n_out, char ***roots_out, struct cell_error **err)
 {
   if (root)
     return scan_discover (root, mode, out, n_out, roots_out, err);
+  if (memo.on && mode >= 0 && (size_t)mode < ARRAY_SIZE (memo.h))
+    return remembered_discover (mode, out, n_out, roots_out, err);
   return mountinfo_discover (mode, out, n_out, roots_out, err);
 }
 

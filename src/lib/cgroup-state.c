@@ -85,6 +85,17 @@ path_components (const char *p)
   return *p == '\0' && n > 0 ? n : -1;
 }
 
+/* a then b, newly allocated (no printf: list deserializes every container's cgroup) */
+static char *
+concat (const char *a, const char *b)
+{
+  size_t la = strlen (a), lb = strlen (b);
+  char *s = xmalloc (la + lb + 1);
+  memcpy (s, a, la);
+  memcpy (s + la, b, lb + 1);
+  return s;
+}
+
 /* Fills cg's hierarchies from the tokens of a serialised form (tokens[0] is the common path). Every token
    must be understood, name a hierarchy this host has, and leave a strict path; `created` may not reach
    above the path's first component (destroy removes that many trailing components). */
@@ -142,7 +153,7 @@ apply_state_tokens (struct cell_cgroup *cg, char **tokens, const char *s, struct
       if (h->created > ncomp)
         return cell_err (err, 0, "invalid cgroup state `%s`: more directories created than `%s` has", s,
                          h->rel);
-      h->dir = xasprintf ("%s%s", h->mount, h->rel);
+      h->dir = concat (h->mount, h->rel);
     }
   return 0;
 }
@@ -180,8 +191,7 @@ deserialize (const char *root, const char *s, struct cell_cgroup **out, struct c
       p = semi + 1;
     }
   cg = cell_cgroup_alloc ((enum cell_cgroup_mode)mode);
-  if (cell_cgroup_discover (root, cg->mode, &cg->h, &cg->n_h, NULL, err) < 0
-      || apply_state_tokens (cg, tokens, s, err) < 0)
+  if (cell_cgroup_discover_into (cg, root, err) < 0 || apply_state_tokens (cg, tokens, s, err) < 0)
     {
       cell_cgroup_free (cg);
       return -1;

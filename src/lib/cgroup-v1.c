@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgroup-v1.c: the legacy backend (also hybrid hosts): the freezer, where the processes are listed, and
    cgroup.kill through the unified directory of a hybrid host. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 #include "cgroup-internal.h"
 #include "xalloc.h"
 
@@ -46,15 +50,29 @@ v1_freeze (struct cell_cgroup *cg, bool frozen, struct cell_error **err)
     }
 }
 
+/* One read: list asks this of every container. freezer.state is a seq_file, whose value ("THAWED",
+   "FREEZING" or "FROZEN" and a newline) comes whole in the first read of a large enough buffer. */
 static bool
 v1_is_frozen (struct cell_cgroup *cg)
 {
+  static const char file[] = "/freezer.state";
   struct cell_cgroup_hier *h = cell_cgroup_find_ctrl (cg, "freezer");
-  cleanup_free char *state = NULL;
-  cleanup_error struct cell_error *e = NULL;
-  if (h == NULL || cell_cgroup_read (h->dir, "freezer.state", &state, &e) != 0)
+  cleanup_close int fd = -1;
+  char path[PATH_MAX], buf[32];
+  size_t len;
+  ssize_t n;
+
+  if (h == NULL || (len = strlen (h->dir)) + sizeof (file) > sizeof (path))
     return false;
-  return streq (state, "FROZEN");
+  memcpy (path, h->dir, len);
+  memcpy (path + len, file, sizeof (file));
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return false;
+  do
+    n = read (fd, buf, sizeof (buf));
+  while (n < 0 && errno == EINTR);
+  return n == 7 && memcmp (buf, "FROZEN\n", 7) == 0;
 }
 
 static struct cell_cgroup_hier *

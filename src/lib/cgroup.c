@@ -757,7 +757,15 @@ cell_cgroup_free (struct cell_cgroup *cg)
   if (cg == NULL)
     return;
   for (size_t i = 0; i < cg->n_h; i++)
-    cell_cgroup_hier_clear (&cg->h[i]);
+    {
+      if (cg->borrowed)
+        {
+          cg->h[i].name = NULL;
+          cg->h[i].mount = NULL;
+          cg->h[i].ctrls = NULL;
+        }
+      cell_cgroup_hier_clear (&cg->h[i]);
+    }
   free (cg->h);
   cell_closep (&cg->clone_dfd);
   free (cg);

@@ -118,6 +118,11 @@ char *cell_cgroup_serialize (const struct cell_cgroup *cg);
    errors), every part must be understood and name a hierarchy of this host, and the count of directories
    create made cannot exceed the path's. */
 int cell_cgroup_deserialize (const char *s, struct cell_cgroup **out, struct cell_error **err);
+/* On: the mounted hierarchies are read from /proc/self/mountinfo once and remembered (`list` looks up the
+   freezer state of every container; the table is the same for all). Only for a process that neither mounts
+   nor changes its mount namespace meanwhile, and that frees every cgroup deserialized meanwhile before it
+   turns this off (they borrow the table's strings). Off: forgotten, read afresh every time (the default). */
+void cell_cgroup_remember_mounts (bool on);
 /* For tests: the same against a scratch tree (see cell_cgroup_new_at). */
 int cell_cgroup_deserialize_at (const char *root, const char *s, struct cell_cgroup **out,
                                 struct cell_error **err);

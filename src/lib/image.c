@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* image.c: squashfs image roots: the superblock check, read-only loop devices that clear themselves, and
    the squashfs (+ tmpfs or persistent upper) overlay built as detached mounts. */
+#include <dirent.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/loop.h>
 #include <linux/mount.h>
 #include <stdint.h>
@@ -113,9 +115,20 @@ cell_image_probe_fd (int fd, const char *path, bool *is_image, struct cell_error
   return 0;
 }
 
-/* Binds `img_fd` to the free device `lfd` (/dev/loopN). Returns 0, or -1 with errno set and nothing bound. */
+/* The file name cell gives its loop devices: it names this version of the image (its change time and size,
+   which any write in place changes), so that a device is shared only with containers on the same bytes. The
+   device's backing file, path included, is in /sys/block/loopN/loop/backing_file. */
+static void
+loop_tag (const struct stat *st, char tag[LO_NAME_SIZE])
+{
+  snprintf (tag, LO_NAME_SIZE, "cell-image %lld.%09ld %lld", (long long)st->st_ctim.tv_sec,
+            (long)st->st_ctim.tv_nsec, (long long)st->st_size);
+}
+
+/* Binds `img_fd` to the free device `lfd` (/dev/loopN) with the file name `tag`. Returns 0, or -1 with errno
+   set and nothing bound. */
 static int
-loop_bind (int lfd, int img_fd, const char *path)
+loop_bind (int lfd, int img_fd, const char *path, const char *tag)
 {
   struct loop_config cfg;
   int saved;
@@ -127,7 +140,7 @@ loop_bind (int lfd, int img_fd, const char *path)
      device), not twice (the backing file's page cache too); the kernel refuses it (EINVAL) when the
      backing file's filesystem or the image's size does not allow it, and then it is buffered. */
   cfg.info.lo_flags = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR | LO_FLAGS_DIRECT_IO;
-  snprintf ((char *)cfg.info.lo_file_name, sizeof (cfg.info.lo_file_name), "%s", path);
+  snprintf ((char *)cfg.info.lo_file_name, sizeof (cfg.info.lo_file_name), "%s", tag);
   if (ioctl (lfd, LOOP_CONFIGURE, &cfg) == 0)
     return 0;
   cfg.info.lo_flags &= ~(uint32_t)LO_FLAGS_DIRECT_IO;
@@ -148,6 +161,78 @@ loop_bind (int lfd, int img_fd, const char *path)
   return -1;
 }
 
+/* Is the loop device `lfd` bound, read-only and autoclear, by cell (its file name is `tag`) to the whole of
+   this image file (`st`)? */
+static bool
+loop_is_shareable (int lfd, const struct stat *st, const char *tag)
+{
+  struct loop_info64 info;
+  const uint32_t want = LO_FLAGS_READ_ONLY | LO_FLAGS_AUTOCLEAR;
+
+  memset (&info, 0, sizeof (info));
+  /* ENXIO: not bound (any more) */
+  if (ioctl (lfd, LOOP_GET_STATUS64, &info) < 0)
+    return false;
+  return info.lo_device == (uint64_t)st->st_dev && info.lo_inode == (uint64_t)st->st_ino
+         && (info.lo_flags & want) == want && info.lo_offset == 0 && info.lo_sizelimit == 0
+         && strncmp ((const char *)info.lo_file_name, tag, LO_NAME_SIZE) == 0;
+}
+
+/* An fd of a loop device that cell attached to this very image (`img`, `st`, `tag`) for another container or
+   mount, or -1. Sharing it by reference costs nothing to keep safe: the kernel counts the references. Every
+   mount of the device shares one squashfs superblock (one page cache for the image, one set of squashfs
+   caches), the superblock holds the device open, and autoclear unbinds it when the last superblock and the
+   last fd are gone, as for a device of our own. The fd returned holds the device: it was checked after it
+   was opened, and while it is open the device can neither clear itself nor be bound to another file. A
+   device in the middle of clearing itself refuses the open (ENXIO) or the check; then there is none. Two
+   attachers that miss each other's device each make one: a lost chance to share, nothing worse. */
+static int
+loop_find_shared (int img, const struct stat *st, const char *tag, const char *path)
+{
+  char self[32], target[PATH_MAX + 1], backing[PATH_MAX + 2];
+  struct dirent *de;
+  ssize_t n;
+  DIR *d;
+  int found = -1;
+
+  /* the backing file as the kernel prints it for us: the same d_path as /sys/block/loopN/loop/backing_file
+     (a device attached through another mount of the file is not found, and not shared) */
+  snprintf (self, sizeof (self), "/proc/self/fd/%d", img);
+  n = readlink (self, target, sizeof (target) - 1);
+  if (n <= 0 || (size_t)n >= sizeof (target) - 1)
+    return -1;
+  target[n] = '\0';
+  d = opendir ("/sys/block");
+  if (!d)
+    return -1;
+  while (found < 0 && (de = readdir (d)) != NULL)
+    {
+      cleanup_close int bf = -1;
+      cleanup_close int lfd = -1;
+      char file[300], dev[300];
+      ssize_t len;
+
+      if (strncmp (de->d_name, "loop", 4) != 0)
+        continue;
+      /* only a bound device has loop/backing_file */
+      snprintf (file, sizeof (file), "%s/loop/backing_file", de->d_name);
+      bf = openat (dirfd (d), file, O_RDONLY | O_CLOEXEC);
+      if (bf < 0)
+        continue;
+      len = read (bf, backing, sizeof (backing) - 1);
+      if (len != n + 1 || memcmp (backing, target, (size_t)n) != 0 || backing[n] != '\n')
+        continue;
+      snprintf (dev, sizeof (dev), "/dev/%s", de->d_name);
+      lfd = open (dev, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      if (lfd < 0 || !loop_is_shareable (lfd, st, tag))
+        continue;
+      cell_debug ("image `%s`: sharing `%s`, attached to this image by another container", path, dev);
+      found = steal_fd (&lfd);
+    }
+  closedir (d);
+  return found;
+}
+
 int
 cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err)
 {
@@ -161,12 +246,17 @@ int
 cell_image_loop_attach_fd (int img, const char *path, int *loop_fd, struct cell_error **err)
 {
   cleanup_close int ctl = -1;
+  char tag[LO_NAME_SIZE];
   struct stat st;
 
   if (fstat (img, &st) < 0)
     return cell_err_errno (err, "stat image `%s`", path);
   if (!S_ISREG (st.st_mode))
     return cell_err (err, 0, "image `%s`: not a regular file", path);
+  loop_tag (&st, tag);
+  *loop_fd = loop_find_shared (img, &st, tag, path);
+  if (*loop_fd >= 0)
+    return 0;
   ctl = open ("/dev/loop-control", O_RDWR | O_CLOEXEC);
   if (ctl < 0)
     return cell_err_errno (err, "image `%s`: no free loop device: open `/dev/loop-control`", path);
@@ -192,7 +282,7 @@ cell_image_loop_attach_fd (int img, const char *path, int *loop_fd, struct cell_
             return cell_err (err, 0, "image `%s`: no free loop device: `%s` has no node in /dev", path, dev);
           return cell_err_errno (err, "image `%s`: open `%s`", path, dev);
         }
-      if (loop_bind (lfd, img, path) == 0)
+      if (loop_bind (lfd, img, path, tag) == 0)
         {
           *loop_fd = steal_fd (&lfd);
           return 0;

@@ -13,8 +13,9 @@ int cell_image_probe (const char *path, bool *is_image, struct cell_error **err)
 /* The same for an open file (`path` names it in messages). */
 int cell_image_probe_fd (int fd, const char *path, bool *is_image, struct cell_error **err);
 /* Attaches `path` read-only to a free loop device (LOOP_CONFIGURE + autoclear, LOOP_SET_FD fallback,
-   retrying the LOOP_CTL_GET_FREE race). *loop_fd is an O_RDONLY fd of /dev/loopN: the device goes away
-   when the last fd and mount are gone. */
+   retrying the LOOP_CTL_GET_FREE race), or shares the device cell already attached to the same, unchanged
+   image (same file, change time and size; found through /sys/block/loop*). *loop_fd is an O_RDONLY fd of
+   /dev/loopN: the device goes away when the last fd and mount, of every container sharing it, are gone. */
 int cell_image_loop_attach (const char *path, int *loop_fd, struct cell_error **err);
 /* The same for an open image (O_RDONLY; `path` names it in messages and in the device's file name). */
 int cell_image_loop_attach_fd (int img_fd, const char *path, int *loop_fd, struct cell_error **err);

@@ -322,17 +322,37 @@ cell_json_parse_file (const char *path, const char *display, const struct cell_j
 }
 
 int
+cell_json_parse_fd (int fd, const char *display, const struct cell_json_limits *lim, struct cell_json **out,
+                    struct cell_error **err)
+{
+  const struct cell_json_limits *l = lim ? lim : &cell_json_default_limits;
+  cleanup_free char *buf = NULL;
+  size_t len;
+  if (cell_json_read_fd (fd, display, l, &buf, &len, err) < 0)
+    return -1;
+  return cell_json_parse (buf, len, display, l, out, err);
+}
+
+int
 cell_json_read_file (const char *path, const char *display, const struct cell_json_limits *lim, char **out,
                      size_t *len, struct cell_error **err)
 {
-  const struct cell_json_limits *l = lim ? lim : &cell_json_default_limits;
   cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd < 0)
+    return cell_err_errno (err, "%s", display);
+  return cell_json_read_fd (fd, display, lim, out, len, err);
+}
+
+int
+cell_json_read_fd (int fd, const char *display, const struct cell_json_limits *lim, char **out, size_t *len,
+                   struct cell_error **err)
+{
+  const struct cell_json_limits *l = lim ? lim : &cell_json_default_limits;
   cleanup_free char *buf = NULL;
   struct stat sb;
   size_t off = 0;
 
-  if (fd < 0)
-    return cell_err_errno (err, "%s", display);
   if (fstat (fd, &sb) < 0)
     return cell_err_errno (err, "%s", display);
   if (!S_ISREG (sb.st_mode))

@@ -47,9 +47,15 @@ int cell_json_parse (const char *buf, size_t len, const char *display, const str
    (NUL-terminated, caller frees), *len bytes. */
 int cell_json_read_file (const char *path, const char *display, const struct cell_json_limits *lim,
                          char **out, size_t *len, struct cell_error **err);
+/* The same for an open file, read from its current offset. */
+int cell_json_read_fd (int fd, const char *display, const struct cell_json_limits *lim, char **out,
+                       size_t *len, struct cell_error **err);
 /* Reads a file (fstat size check before reading) and parses it. */
 int cell_json_parse_file (const char *path, const char *display, const struct cell_json_limits *lim,
                           struct cell_json **out, struct cell_error **err);
+/* The same for an open file, read from its current offset. */
+int cell_json_parse_fd (int fd, const char *display, const struct cell_json_limits *lim,
+                        struct cell_json **out, struct cell_error **err);
 void cell_json_free (struct cell_json *j);
 /* Object member by key, or NULL. */
 const struct cell_json *cell_json_get (const struct cell_json *obj, const char *key);

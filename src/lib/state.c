@@ -339,12 +339,10 @@ static int
 parse_state (int dfd, const char *id, struct cell_json **doc, struct cell_error **err)
 {
   cleanup_close int fd = openat (dfd, CELL_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  char path[64];
   if (fd < 0)
     return errno == ENOENT ? 1 : cell_err_errno (err, "read state of `%s`", id);
-  snprintf (path, sizeof path, "/proc/self/fd/%d", fd);
-  if (cell_json_parse_file (path, "state.json", &cell_json_default_limits, doc, err) < 0)
-    return unreadable (id, err);
+  if (cell_json_parse_fd (fd, "state.json", &cell_json_default_limits, doc, err) < 0)
+    return unreadable (id, err); /* unreadable: `delete --force` still removes it */
   return 0;
 }
 

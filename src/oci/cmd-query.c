@@ -5,6 +5,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include "cgroup.h"
 #include "cmd.h"
 #include "json.h"
 #include "xalloc.h"
@@ -81,6 +82,8 @@ cell_cmd_list (struct cell_context *ctx, int argc, char **argv, struct cell_erro
     }
   closedir (d);
   qsort (names, n, sizeof *names, cmp_names);
+  /* one look at the mount table for all the containers, not one each */
+  cell_cgroup_remember_mounts (true);
 
   if (json)
     {
@@ -123,6 +126,7 @@ cell_cmd_list (struct cell_context *ctx, int argc, char **argv, struct cell_erro
       free (names[i]);
     }
   free (names);
+  cell_cgroup_remember_mounts (false);
   if (json)
     {
       char *doc;

@@ -18,7 +18,7 @@ if [ ! -f $CG/memory/memory.memsw.limit_in_bytes ]; then
   echo "1..0 # SKIP needs swap accounting (memory.memsw.*) for the OOM test"
   exit 0
 fi
-tap_plan 50
+tap_plan 52
 
 PARENT=/cell-test-ctl-$$
 on_exit "find $CG/*/${PARENT#/} -depth -type d -exec rmdir {} \\; 2>/dev/null"
@@ -99,6 +99,7 @@ tap_like "$(fails cellr ps "$ID" -o comm)" "^cell: ps: no PID column in the outp
 cellr pause "$ID"
 tap_is "$(cellr state "$ID" | jq -r .status)" "paused" "pause: state says paused"
 tap_is "$(cat $CG/freezer$M/freezer.state)" "FROZEN" "... the freezer is FROZEN"
+tap_is "$(cellr list | awk -v id="$ID" '$1 == id { print $3 }')" "paused" "... and list says paused"
 a=$(cat "$R/tmp/c")
 sleep 0.6
 tap_is "$(cat "$R/tmp/c")" "$a" "... and the counter stops advancing"
@@ -117,6 +118,11 @@ bundle_set "$B" '.linux.cgroupsPath = $p | .process.args = ["true"]' --arg p "$P
 cellr create --bundle "$B" "created-$$" </dev/null
 cellr pause "created-$$"
 s1=$(cellr state "created-$$" | jq -r .status)
+# list reads every container's freezer with the mount table read once: each one's own status
+tap_is "$(cellr list --format json | jq -r --arg a "$ID" --arg b "created-$$" \
+  '[.[] | select(.id == $a or .id == $b) | "\(.id)=\(.status)"] | join(" ")')" \
+  "$(printf '%s\n' "$ID=running" "created-$$=paused" | LC_ALL=C sort | paste -sd' ')" \
+  "list --format json: the paused created container paused, the running one running"
 cellr resume "created-$$"
 tap_is "$s1 $(cellr state "created-$$" | jq -r .status)" "paused created" "pause and resume of a created container"
 cellr delete --force "created-$$"

@@ -8,7 +8,7 @@ if ! command -v mksquashfs >/dev/null || ! command -v unsquashfs >/dev/null; the
   echo "1..0 # SKIP squashfs-tools is not installed"
   exit 0
 fi
-tap_plan 82
+tap_plan 90
 
 B=$(make_bundle image)
 mksquashfs "$B/rootfs" "$B/root.sqfs" -noappend -quiet -no-progress >/dev/null
@@ -378,6 +378,79 @@ done
 tap_is "$fails" 0 "32 containers on one image, 8 at a time: every one gets a loop device ($retries lost races retried)"
 loops_settled && state_empty
 tap_result $? "... and none is left behind"
+
+# one loop device per image, shared by reference: containers on the same unchanged image mount the device
+# the first one attached (one squashfs superblock and page cache); the last one gone clears it
+image_devs() { # loop devices backed by the file $1, as loopN
+  local l
+  for l in /sys/block/loop*; do [ "$(cat "$l/loop/backing_file" 2>/dev/null)" = "$1" ] && echo "${l##*/}"; done
+}
+bundle_set "$BW" '.process.args = ["sleep", "60"]'
+for i in 1 2 3; do cellr run --detach --bundle "$BW" share-$$-$i </dev/null >/dev/null 2>&1; done
+dev=$(image_devs "$BW/root.sqfs")
+tap_is "$(wc -w <<<"$dev")" 1 "three containers on one image share one loop device"
+tap_is "$(cat "/sys/block/$dev/ro" "/sys/block/$dev/loop/autoclear" 2>&1 | tr '\n' ' ')" "1 1 " \
+  "... read-only and autoclear, as a device of its own"
+cellr delete --force share-$$-1
+tap_is "$(cellr exec share-$$-2 cat /etc/passwd 2>&1)" "root:x:0:0:root:/root:/bin/sh" \
+  "the first one gone, the others still read their root from the shared device"
+cellr run --detach --bundle "$BW" share-$$-4 </dev/null >/dev/null 2>&1
+devs=$(image_devs "$BW/root.sqfs")
+tap_result "$([ "$(wc -w <<<"$devs")" = 1 ] && [ "$devs" = "$dev" ]; echo $?)" \
+  "a container started after the first one left shares the same device"
+# the runtime killed mid-create (a prestart hook) while it holds the shared device: nothing leaks
+bundle_set "$BW" '.hooks = {"prestart": [{"path": "/bin/sleep", "args": ["sleep", "30"]}]}'
+"$CELL" --root "$CELL_TEST_ROOT" create --bundle "$BW" share-$$-killed </dev/null >/dev/null 2>&1 &
+cp=$!
+hook=
+for _ in $(seq 50); do hook=$(pgrep -P $cp -x sleep) && break; sleep 0.1; done
+kill -9 $cp
+wait $cp 2>/dev/null
+[ -n "$hook" ] && kill -9 $hook
+cellr delete --force share-$$-killed
+devs=$(image_devs "$BW/root.sqfs")
+tap_result "$([ -n "$hook" ] && [ "$(wc -w <<<"$devs")" = 1 ] && [ "$devs" = "$dev" ]; echo $?)" \
+  "the runtime killed mid-create on a shared device: delete --force, and the others keep the device"
+bundle_set "$BW" 'del(.hooks)'
+# the image rewritten in place (same file, new bytes): a new container gets a device of its own and sees the
+# new image; the running ones keep theirs
+mkdir -p "$CELL_TEST_TMP/share-src/bin"
+cp "$BUSYBOX" "$CELL_TEST_TMP/share-src/bin/busybox"
+ln -s busybox "$CELL_TEST_TMP/share-src/bin/sh"
+ln -s busybox "$CELL_TEST_TMP/share-src/bin/cat"
+echo rewritten >"$CELL_TEST_TMP/share-src/marker"
+mksquashfs "$CELL_TEST_TMP/share-src" "$CELL_TEST_TMP/share-new.sqfs" -noappend -quiet -no-progress >/dev/null
+cp "$BW/root.sqfs" "$CELL_TEST_TMP/share-old.sqfs"
+ino=$(stat -c %i "$BW/root.sqfs")
+cat "$CELL_TEST_TMP/share-new.sqfs" >"$BW/root.sqfs"
+bundle_set "$BW" '.process.args = ["sh", "-c", "cat /marker; sleep 60"]'
+cellr run --detach --bundle "$BW" share-$$-5 </dev/null >"$CELL_TEST_TMP/share5.out" 2>&1
+sleep 0.3
+devs=$(image_devs "$BW/root.sqfs" | sort | tr '\n' ' ')
+tap_result "$([ "$(stat -c %i "$BW/root.sqfs")" = "$ino" ] && [ "$(wc -w <<<"$devs")" = 2 ] \
+  && grep -qx rewritten "$CELL_TEST_TMP/share5.out"; echo $?)" \
+  "an image rewritten in place is not shared with the old bytes: a second device, the new content ($devs)"
+cellr delete --force share-$$-5
+cat "$CELL_TEST_TMP/share-old.sqfs" >"$BW/root.sqfs"
+# a read-only, autoclear loop device on the image that cell did not attach (mount -o loop) is never shared
+bundle_set "$BW" '.process.args = ["sleep", "60"]'
+cellr delete --force share-$$-2
+cellr delete --force share-$$-3
+cellr delete --force share-$$-4
+loops_settled
+mkdir -p "$CELL_TEST_TMP/share-mnt"
+mount -t squashfs -o loop,ro "$BW/root.sqfs" "$CELL_TEST_TMP/share-mnt"
+on_exit "umount '$CELL_TEST_TMP/share-mnt'"
+other=$(image_devs "$BW/root.sqfs")
+cellr run --detach --bundle "$BW" share-$$-6 </dev/null >/dev/null 2>&1
+devs=$(image_devs "$BW/root.sqfs" | tr '\n' ' ')
+tap_result "$([ "$(wc -w <<<"$other")" = 1 ] && [ "$(cat "/sys/block/$other/loop/autoclear")" = 1 ] \
+  && [ "$(wc -w <<<"$devs")" = 2 ]; echo $?)" \
+  "a read-only autoclear device that cell did not attach (mount -o loop, $other) is not shared ($devs)"
+umount "$CELL_TEST_TMP/share-mnt"
+cellr delete --force share-$$-6
+loops_settled && state_empty
+tap_result $? "every container on the shared device gone: the device is cleared, no state is left"
 
 # an image is known by its magic, not its name; a file that is not one, or no file, is a one-line error
 cp "$BW/root.sqfs" "$BW/root-image.bin"

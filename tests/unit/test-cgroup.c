@@ -580,6 +580,62 @@ test_resources (void)
   }
 }
 
+/* list's remembered mount table: a cgroup deserialized while it is on borrows the table's strings, comes
+   out the same as one read afresh, is refused the same, and is freed without freeing the table (the same
+   table serves the next one, and turning it off frees it once). On the host's own hierarchies. */
+static void
+test_remembered (void)
+{
+  enum cell_cgroup_mode mode = cell_cgroup_detect ();
+  const char *modes[] = { [CELL_CGROUP_V1] = "v1", [CELL_CGROUP_HYBRID] = "hybrid", [CELL_CGROUP_V2] = "v2" };
+  cleanup_free char *good = NULL, *bad = NULL, *fresh_s = NULL;
+  struct cell_cgroup *fresh = NULL;
+  struct cell_error *err = NULL;
+  bool same = true, refused = true;
+
+  if (mode == CELL_CGROUP_NONE)
+    {
+      for (int i = 0; i < 2; i++)
+        tap_ok (1, "# SKIP no cgroup hierarchy mounted on this host");
+      return;
+    }
+  good = xasprintf ("%s:/cell-unit/x;+1", modes[mode]);
+  bad = xasprintf ("%s:/cell-unit/x;nosuchhierarchy=/y", modes[mode]);
+  if (cell_cgroup_deserialize (good, &fresh, &err) < 0)
+    {
+      tap_ok (0, "deserialize `%s`: %s", good, err->msg);
+      tap_ok (0, "(skipped)");
+      cell_error_free (err);
+      return;
+    }
+  fresh_s = cell_cgroup_serialize (fresh);
+  cell_cgroup_free (fresh);
+  cell_cgroup_remember_mounts (true);
+  for (int round = 0; round < 3; round++)
+    {
+      struct cell_cgroup *cg = NULL;
+      cleanup_free char *s = NULL;
+      if (cell_cgroup_deserialize (good, &cg, &err) < 0)
+        {
+          same = false;
+          cell_error_free (err);
+          err = NULL;
+          continue;
+        }
+      s = cell_cgroup_serialize (cg);
+      same = same && streq (s, fresh_s);
+      cell_cgroup_free (cg);
+      cg = NULL;
+      refused = refused && cell_cgroup_deserialize (bad, &cg, &err) < 0 && cg == NULL;
+      cell_error_free (err);
+      err = NULL;
+    }
+  cell_cgroup_remember_mounts (false);
+  tap_ok (same, "remembered mounts: a cgroup deserialized three times comes out as one read afresh (%s)",
+          fresh_s);
+  tap_ok (refused, "remembered mounts: a part naming no hierarchy is still refused");
+}
+
 int
 main (void)
 {
@@ -591,6 +647,7 @@ main (void)
   test_v1 ();
   test_v1_only ();
   test_resources ();
+  test_remembered ();
   cmd = xasprintf ("rm -rf '%s'", scratch);
   if (system (cmd) != 0)
     printf ("# could not remove %s\n", scratch);
