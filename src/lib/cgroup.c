@@ -712,8 +712,13 @@ cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err)
   long delay = 1;
 
   {
+    /* thawed whatever freezer.state says: FREEZING (a task held in an uninterruptible sleep) reads as not
+       frozen, yet its tasks would never die of the SIGKILL below */
     struct cell_error *e = NULL;
-    if (cell_cgroup_is_frozen (cg) && cell_cgroup_freeze (cg, false, &e) < 0)
+    if (cell_cgroup_find_ctrl (cg, "freezer") && cell_cgroup_freeze (cg, false, &e) < 0)
+      cell_error_free (e);
+    else if (cg->mode == CELL_CGROUP_V2 && cell_cgroup_is_frozen (cg)
+             && cell_cgroup_freeze (cg, false, &e) < 0)
       cell_error_free (e);
   }
   if (cell_cgroup_kill_all (cg, SIGKILL, err) < 0)
