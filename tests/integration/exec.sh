@@ -110,15 +110,19 @@ exe_of_supervisor() { # exe_of_supervisor [ENV...]: "LINK open-for-write-result"
     [ "$link" != "$(readlink -f "$CELL")" ] && [ -n "$link" ] && break
     sleep 0.05
   done
+  # /proc/PID/exe, and the binary's mappings in map_files (the file the kernel maps may differ from exe's)
   w=$(python3 -c 'import os,sys
-try:
-    os.open(sys.argv[1], os.O_WRONLY); print("opened")
-except OSError as e: print(os.strerror(e.errno))' /proc/$sup/exe)
+res = []
+for p in sys.argv[1:]:
+    try:
+        os.open(p, os.O_WRONLY); res.append("opened")
+    except OSError as e: res.append(os.strerror(e.errno))
+print(" ".join(sorted(set(res))))' /proc/$sup/exe $(awk -v p=/proc/$sup/map_files/ '$6 ~ /cell/ {print p $1}' /proc/$sup/maps))
   wait $sup
   echo "$link $w"
 }
 tap_like "$(exe_of_supervisor)" '^/cell Read-only file system$' \
-  "row 1: an attached exec's runtime runs from a read-only overlay view of its binary (EROFS)"
+  "row 1: an attached exec's runtime runs from a read-only overlay view of its binary (EROFS, its map_files too)"
 tap_like "$(exe_of_supervisor CELL_SEAL_COPY=1)" '^/memfd:cell \(deleted\) (Operation not permitted|Permission denied|Text file busy)$' \
   "row 1: ... or, with CELL_SEAL_COPY=1, from a sealed memfd copy"
 
