@@ -5,7 +5,7 @@
 # containers, and bad input.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 34
+tap_plan 35
 
 _make_rootfs_template
 B=$(make_bundle exec)
@@ -47,8 +47,7 @@ fi
 kill -9 "$(cat "$CELL_TEST_TMP/sub.pid")"
 out=$(cellr exec --cgroup ../esub "$ID" true 2>&1)
 tap_is "$? $out" "1 cell: --cgroup \`../esub\`: a path below the container's own cgroup" "exec --cgroup with .. is refused"
-sleep 0.2
-for d in "${subs[@]}"; do rmdir "$d" 2>/dev/null; done
+# the sub-cgroups stay: delete removes what is below the container's cgroup too (checked at the end)
 tap_like "$(cellr exec "$ID" cell-helper ids)" "^uid=0,0,0,0$" "exec runs as the config's user by default"
 
 # the process comes from the stored config, with the flags over it
@@ -150,4 +149,10 @@ expect_exec_error "a relative --cwd" 'exec: /process/cwd: must be an absolute pa
 expect_exec_error "an unknown container" 'container `nosuch-'"$$"'` does not exist' nosuch-$$ true
 
 cellr delete --force "$ID" >/dev/null 2>&1
+left=
+for d in "${subs[@]}"; do
+  for x in "$d" "${d%/*}"; do [ -d "$x" ] && left="$left $x"; done
+  rmdir "$d" "${d%/*}" 2>/dev/null
+done
+tap_is "left:$left" "left:" "delete removes the container's cgroup with the sub-cgroups made below it (exec --cgroup's)"
 tap_result "$(state_empty; echo $?)" "nothing is left in the state root"
