@@ -4,9 +4,11 @@
 # with bwrap --unshare-all and the floor (unshare -mpfiun --mount-proc + chroot) beside them for `run`, and
 # where cell's own time goes (its --debug phase timestamps, medians over the runs).
 #
-# Usage (as root): tests/bench/bench.sh [--cell PATH] [--quick]
-#   --cell PATH   the cell binary to measure (default: build/cell in the source tree)
-#   --quick       10 runs instead of 50
+# Usage (as root): tests/bench/bench.sh [--cell PATH] [--quick] [--state-tmpfs]
+#   --cell PATH     the cell binary to measure (default: build/cell in the source tree)
+#   --quick         10 runs instead of 50
+#   --state-tmpfs   every runtime's state root (--root) on a tmpfs, as /run is on most hosts (default: in a
+#                   directory under /tmp, whatever filesystem that is)
 # Never part of `make check`: numbers are reported, nothing passes or fails.
 set -eu
 
@@ -14,6 +16,7 @@ SRCDIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 CELL_BIN=$SRCDIR/build/cell
 RUNS=50
 WARMUP=5
+STATE_TMPFS=0
 ORIG_ARGS=("$@")
 
 while [ $# -gt 0 ]; do
@@ -31,8 +34,12 @@ while [ $# -gt 0 ]; do
       RUNS=10
       shift
       ;;
+    --state-tmpfs)
+      STATE_TMPFS=1
+      shift
+      ;;
     -h | --help)
-      sed -n '4,6s/^# \{0,1\}//p' "$0"
+      sed -n '4,11s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *)
@@ -79,13 +86,21 @@ CRUN=$(command -v crun)
 RUNC=$(command -v runc)
 
 TMP=$(mktemp -d /tmp/cell-bench.XXXXXX)
+STATE=$TMP
+if [ "$STATE_TMPFS" = 1 ]; then
+  # this script runs in its own mount namespace: the tmpfs goes with it
+  STATE=$TMP/state
+  mkdir -p "$STATE"
+  mount -t tmpfs -o mode=0700 cell-bench-state "$STATE"
+fi
+echo "state roots: $STATE ($(stat -f -c %T "$STATE"))"
 cleanup() {
   local rt
   for rt in cell crun runc; do
     [ -x "$TMP/bin/$rt" ] || continue
-    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench >/dev/null 2>&1 || true
-    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
-    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-check >/dev/null 2>&1 || true
+    "$TMP/bin/$rt" --root "$STATE/root-$rt" delete --force bench >/dev/null 2>&1 || true
+    "$TMP/bin/$rt" --root "$STATE/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
+    "$TMP/bin/$rt" --root "$STATE/root-$rt" delete --force bench-check >/dev/null 2>&1 || true
   done
   # with the cgroup2 mount gone from this namespace, crun writes a cgroup.procs file per container into the
   # host's /sys/fs/cgroup tmpfs beneath it (hidden on the host, but it stays): ours go
@@ -120,17 +135,17 @@ ln -s "$CRUN" "$TMP/bin/crun"
 ln -s "$RUNC" "$TMP/bin/runc"
 RUNTIMES=()
 for rt in cell crun runc; do
-  mkdir -p "$TMP/root-$rt"
+  mkdir -p "$STATE/root-$rt"
   if [ ! -x "$TMP/bin/$rt" ]; then
     echo "bench: $rt: not found, left out" >&2
     continue
   fi
-  if "$TMP/bin/$rt" --root "$TMP/root-$rt" run --bundle "$BUNDLE" bench-check </dev/null >"$TMP/check-$rt.out" 2>&1; then
+  if "$TMP/bin/$rt" --root "$STATE/root-$rt" run --bundle "$BUNDLE" bench-check </dev/null >"$TMP/check-$rt.out" 2>&1; then
     RUNTIMES+=("$rt")
   else
     echo "bench: $rt: \`run\` of /bin/true failed, left out:" >&2
     sed 's/^/    /' "$TMP/check-$rt.out" | head -n 5 >&2
-    "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-check >/dev/null 2>&1 || true
+    "$TMP/bin/$rt" --root "$STATE/root-$rt" delete --force bench-check >/dev/null 2>&1 || true
   fi
 done
 if [ ${#RUNTIMES[@]} -eq 0 ]; then
@@ -144,7 +159,7 @@ PREPARE=$TMP/prepare.sh
 {
   echo '#!/bin/sh'
   for rt in "${RUNTIMES[@]}"; do
-    echo "'$TMP/bin/$rt' --root '$TMP/root-$rt' delete --force bench >/dev/null 2>&1"
+    echo "'$TMP/bin/$rt' --root '$STATE/root-$rt' delete --force bench >/dev/null 2>&1"
   done
   echo 'exit 0'
 } >"$PREPARE"
@@ -160,12 +175,12 @@ for rt in "${RUNTIMES[@]}"; do
   cat >"$TMP/life-$rt.sh" <<EOF
 #!/bin/sh
 set -e
-'$TMP/bin/$rt' --root '$TMP/root-$rt' create --bundle '$BUNDLE' bench
-'$TMP/bin/$rt' --root '$TMP/root-$rt' start bench
-'$TMP/bin/$rt' --root '$TMP/root-$rt' delete --force bench
+'$TMP/bin/$rt' --root '$STATE/root-$rt' create --bundle '$BUNDLE' bench
+'$TMP/bin/$rt' --root '$STATE/root-$rt' start bench
+'$TMP/bin/$rt' --root '$STATE/root-$rt' delete --force bench
 EOF
   chmod +x "$TMP/life-$rt.sh"
-  RUN_CMDS+=(-n "$rt" "$TMP/bin/$rt --root $TMP/root-$rt run --bundle $BUNDLE bench")
+  RUN_CMDS+=(-n "$rt" "$TMP/bin/$rt --root $STATE/root-$rt run --bundle $BUNDLE bench")
   LIFE_CMDS+=(-n "$rt" "$TMP/life-$rt.sh")
 done
 
@@ -213,9 +228,9 @@ echo
 printf '| %-8s | %14s |\n' runtime 'max RSS (KiB)'
 printf '|----------|----------------|\n'
 for rt in "${RUNTIMES[@]}"; do
-  rss=$(/usr/bin/time -v "$TMP/bin/$rt" --root "$TMP/root-$rt" run --bundle "$BUNDLE" bench-rss \
+  rss=$(/usr/bin/time -v "$TMP/bin/$rt" --root "$STATE/root-$rt" run --bundle "$BUNDLE" bench-rss \
     </dev/null 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }')
-  "$TMP/bin/$rt" --root "$TMP/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
+  "$TMP/bin/$rt" --root "$STATE/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
   printf '| %-8s | %14s |\n' "$rt" "${rss:-?}"
 done
 
