@@ -4,12 +4,13 @@
 # every row to its tests): terminal injection, exec's fds and cwd, /dev symlinked out of the rootfs, numeric
 # users, the sandbox's argv, --bind-fd and planted symlinks, NUL/size/depth bombs, ociVersion, IDs,
 # concurrent creates and operations, relative destinations, init gone, paused force-delete, orphans in a
-# sandbox, readonly/masked paths under a swapping container, cell's memory under unbounded output. Harmless if
-# a defence fails: injected input goes to a pty of the test's own, host dirs probed are scratch dirs of the
-# test, cgroups are below a scratch parent of this run.
+# sandbox, readonly/masked paths, masks, /dev/console and a sysctl under a swapping container, cell's memory
+# under unbounded output. Harmless if a defence fails: injected input goes to a pty of the test's own, host
+# dirs probed and files a swap points at are scratch of the test, cgroups are below a scratch parent of this
+# run.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 50
+tap_plan 56
 
 _make_rootfs_template
 ERR=$CELL_TEST_TMP/err
@@ -352,6 +353,136 @@ cellr delete --force swap-$$ >/dev/null 2>&1
 tap_is "$bad:$st" ":paused" \
   "row 15: $N15 creates while a container swaps /vol/a with a symlink: each readonly/masked op covers a or c, never neither ($decoy reached c, $failed failed)"
 tap_is "$(snap "$V"):$(host_mounts_matching "$V" | wc -l)" "$before:0" "row 15: ... the volume is unchanged and nothing is mounted on the host"
+
+# ---- rows 12-14 racing: a container swaps what cell's setup of another one could look up by path --------
+# Each racer is a container running `cell-helper exchange` on a scratch volume of this test (renameat2
+# RENAME_EXCHANGE in a loop) while containers are created next to it. Every symlink points at a scratch file
+# of the test or into the created container's own procfs (its own network namespace): harmless if a defence
+# fails, and each test checks that scratch file.
+
+# racer ID DIR A B: a container with DIR on /vol exchanging /vol/A and /vol/B until deleted
+racer() {
+  local b
+  b=$(make_bundle "racer-$1")
+  bundle_set "$b" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]
+    | .process.args = ["cell-helper", "exchange", ("/vol/" + $a), ("/vol/" + $b)]' --arg v "$2" --arg a "$3" --arg b "$4"
+  cellr create --bundle "$b" "$1" </dev/null >/dev/null 2>&1 && cellr start "$1"
+}
+# racer_done ID: the racer's status (running: it raced the whole time), then it is deleted
+racer_done() {
+  cellr state "$1" 2>/dev/null | jq -r .status
+  cellr delete --force "$1" >/dev/null 2>&1
+}
+
+# Row 12 (CVE-2025-31133): the created containers' /dev is a bind of a scratch dir whose `null` the racer
+# swaps between a real 1:3 node and a symlink to a scratch file in their rootfs. Masking must bind its own
+# null device (cell clones the host's before the root switch), never what the container's /dev/null is.
+t0=$(date +%s%N)
+D12=$CELL_TEST_TMP/dev12
+mkdir -p "$D12"
+mknod -m 666 "$D12/null" c 1 3
+ln -s /scratch12 "$D12/null.x"
+racer nullswap-$$ "$D12" null null.x
+B12=$(make_bundle null-race)
+echo "scratch-12-$$" >"$B12/rootfs/scratch12"
+# the probe: each masked file of the default spec the kernel has, its type, and how much of it reads; it
+# writes only through a masked file that is the null device or the scratch file (the attack's write); it
+# never opens its own /dev/null (that is the racer's entry: at times the scratch file)
+cat >"$B12/rootfs/probe" <<'PROBE'
+for f in /proc/kcore /proc/timer_list /proc/keys /proc/latency_stats /proc/sched_debug /proc/scsi; do
+  [ -e $f ] || continue
+  t=$(stat -L -c '%F %t:%T' $f)
+  echo "$f $t $(head -c 64 $f 2>/tmp/err | wc -c)"
+  if [ "$t" = "character special file 1:3" ] || grep -q '^scratch-12' $f 2>/tmp/err; then echo pwned >$f; fi
+done
+PROBE
+bundle_set "$B12" '(.mounts |= map(select(.destination != "/dev" and (.destination | startswith("/dev/") | not))))
+  | .mounts += [{"destination": "/dev", "type": "bind", "source": $d, "options": ["rbind"]}]
+  | .process.args = ["sh", "/probe"]' --arg d "$D12"
+N12=40 bad= failed=0
+for i in $(seq $N12); do
+  out=$(cellr run --bundle "$B12" null12-$$ </dev/null 2>"$ERR")
+  if [ $? != 0 ]; then
+    failed=$((failed + 1))
+    [ "$(wc -l <"$ERR")" = 1 ] && leftovers_none null12-$$ || bad="$bad [create: $(cat "$ERR")]"
+    continue
+  fi
+  [ -n "$out" ] && ! grep -qv ' character special file 1:3 0$' <<<"$out" || bad="$bad [$(tr '\n' ';' <<<"$out")]"
+done
+st=$(racer_done nullswap-$$)
+tap_is "$bad:$st" ":running" \
+  "row 12: $N12 runs while a container swaps their /dev/null with a symlink: every masked file is the 1:3 device and reads empty ($failed failed cleanly, $((($(date +%s%N) - t0) / 1000000)) ms)"
+tap_is "$(cat "$B12/rootfs/scratch12"):$(ls "$D12" | tr '\n' ' ')$(stat -c %t:%T "$D12/null" "$D12/null.x" | sort | tr '\n' ' ')" \
+  "scratch-12-$$:null null.x 0:0 1:3 " "row 12: ... the scratch file is unchanged, the racer's dir holds its two entries"
+
+# Row 13 (CVE-2025-52565): terminal:true; the created containers' /dev/pts is a bind of a scratch dir where
+# `ptmx` links to a devpts of their own (so cell's /dev/ptmx -> pts/ptmx opens a real multiplexer, pty 0)
+# and the racer swaps `0` between that pty and a symlink to a scratch file. /dev/console must be the pty
+# cell holds (bound from its peer fd), never what /dev/pts/0 names.
+t0=$(date +%s%N)
+P13=$CELL_TEST_TMP/pts13
+mkdir -p "$P13"
+ln -s /devpts13/ptmx "$P13/ptmx"
+ln -s /devpts13/0 "$P13/0"
+ln -s /scratch13 "$P13/0.x"
+racer ptsswap-$$ "$P13" 0 0.x
+B13=$(make_bundle console-race)
+echo "scratch-13-$$" >"$B13/rootfs/scratch13"
+# the probe writes to /dev/console: the pty's output if it is one, the scratch file if the attack worked
+bundle_set "$B13" '(.mounts |= map(select(.destination != "/dev/pts")))
+  | .mounts += [{"destination": "/dev/pts", "type": "bind", "source": $p, "options": ["rbind"]},
+      {"destination": "/devpts13", "type": "devpts", "source": "devpts", "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620"]}]
+  | .process.terminal = true
+  | .process.args = ["sh", "-c", "echo \"console=$(stat -L -c \"%F %t:%T\" /dev/console) stdin=$(stat -L -c %t:%T /proc/self/fd/0)\"; echo pwned >/dev/console"]' \
+  --arg p "$P13"
+N13=30 bad=
+for i in $(seq $N13); do
+  out=$(in_pty "$CELL" --root "$CELL_TEST_ROOT" run --bundle "$B13" cons13-$$ 2>&1)
+  rc=$?
+  # major 136 (0x88), the very pty that is its stdin
+  line=$(grep '^console=' <<<"$out")
+  [ $rc = 0 ] && [[ $line =~ ^console=character\ special\ file\ 88:([0-9a-f]+)\ stdin=88:([0-9a-f]+)$ ]] &&
+    [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] || bad="$bad [$rc: $(tr '\n' ';' <<<"$out")]"
+done
+st=$(racer_done ptsswap-$$)
+tap_is "$bad:$st" ":running" \
+  "row 13: $N13 terminal runs while a container swaps their /dev/pts/0 with a symlink to a scratch file: /dev/console is always their pty (major 136; $((($(date +%s%N) - t0) / 1000000)) ms)"
+tap_is "$(cat "$B13/rootfs/scratch13"):$(leftovers_none cons13-$$; echo $?)" "scratch-13-$$:0" \
+  "row 13: ... the scratch file is unchanged, nothing is left"
+
+# Row 14 (CVE-2025-52881): a scratch file is bound on /vol/a/ip_default_ttl while the racer swaps /vol/a
+# with a symlink to /proc/sys/net/ipv4, and the config sets net.ipv4.ip_default_ttl. The bind must never land
+# inside procfs (refused on the resolved target), and the sysctl write must reach the container's procfs
+# file, never the bound scratch file (a write beneath the procfs mount, no mount crossed, on a procfs file).
+t0=$(date +%s%N)
+V14=$CELL_TEST_TMP/vol14
+mkdir -p "$V14/a" "$V14/c" && : >"$V14/a/ip_default_ttl" && : >"$V14/c/ip_default_ttl"
+ln -s /proc/sys/net/ipv4 "$V14/b"
+S14=$CELL_TEST_TMP/scratch14
+echo "scratch-14-$$" >"$S14"
+host_ttl=$(cat /proc/sys/net/ipv4/ip_default_ttl)
+racer procswap-$$ "$V14" a b
+B14=$(make_bundle sysctl-race)
+bundle_set "$B14" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]},
+    {"destination": "/vol/a/ip_default_ttl", "type": "bind", "source": $s, "options": ["bind"]}]
+  | .linux.sysctl = {"net.ipv4.ip_default_ttl": "42"} | .process.args = ["cat", "/proc/sys/net/ipv4/ip_default_ttl"]' \
+  --arg v "$V14" --arg s "$S14"
+N14=40 bad= failed=0
+for i in $(seq $N14); do
+  out=$(cellr run --bundle "$B14" ttl14-$$ </dev/null 2>"$ERR")
+  if [ $? != 0 ]; then
+    failed=$((failed + 1))
+    grep -q 'the destination is inside procfs: not allowed' "$ERR" && [ "$(wc -l <"$ERR")" = 1 ] &&
+      leftovers_none ttl14-$$ || bad="$bad [create: $(cat "$ERR")]"
+    continue
+  fi
+  [ "$out" = 42 ] || bad="$bad [$out]"
+done
+st=$(racer_done procswap-$$)
+tap_is "$bad:$st" ":running" \
+  "row 14: $N14 runs binding a file through a path a container swaps into /proc/sys: the sysctl lands in their procfs, or the bind is refused ($failed refused, $((($(date +%s%N) - t0) / 1000000)) ms)"
+tap_is "$(cat "$S14"):$(cat /proc/sys/net/ipv4/ip_default_ttl):$(host_mounts_matching "$V14" | wc -l)" "scratch-14-$$:$host_ttl:0" \
+  "row 14: ... the bound scratch file and the host's ip_default_ttl are unchanged, nothing mounted on the host"
 
 # ---- row 30: unbounded output through cell (the pty relays of run and exec, and without a terminal) ------
 
