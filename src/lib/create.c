@@ -529,16 +529,6 @@ cell_container_create (struct cell_context *ctx, const char *id, const struct ce
   return r;
 }
 
-static int
-exit_code (int wstatus)
-{
-  if (WIFEXITED (wstatus))
-    return WEXITSTATUS (wstatus);
-  if (WIFSIGNALED (wstatus))
-    return 128 + WTERMSIG (wstatus);
-  return 255;
-}
-
 int
 cell_container_run (struct cell_context *ctx, const char *id, const struct cell_create_opts *opts,
                     int *exit_status, struct cell_error **err)
@@ -582,7 +572,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_supervise (job.pid, job.pidfd, job.pty_master, -1, &wstatus);
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
-  *exit_status = exit_code (wstatus);
+  *exit_status = cell_exit_code (wstatus);
   r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, err);
   cell_trace ("teardown");
   job_release (&job);

@@ -576,7 +576,7 @@ cell_container_exec (struct cell_context *ctx, const char *id, const struct cell
             {
               cell_supervise (e.pid, e.pidfd, steal_fd (&e.master), -1, &wstatus);
               e.pid = 0;
-              *exit_status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : 128 + WTERMSIG (wstatus);
+              *exit_status = cell_exit_code (wstatus);
             }
           if (!o->detach)
             sigprocmask (SIG_SETMASK, &old, NULL);

@@ -228,3 +228,13 @@ cell_supervise (pid_t pid, int pidfd, int pty_master, int status_fd, int *wstatu
   *wstatus = w.wstatus;
   return w.never_started ? 1 : 0;
 }
+
+int
+cell_exit_code (int wstatus)
+{
+  if (WIFEXITED (wstatus))
+    return WEXITSTATUS (wstatus);
+  if (WIFSIGNALED (wstatus))
+    return 128 + WTERMSIG (wstatus);
+  return 255;
+}

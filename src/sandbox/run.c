@@ -201,16 +201,6 @@ caller_fds_top (void)
   return top;
 }
 
-static int
-exit_code (int wstatus)
-{
-  if (WIFEXITED (wstatus))
-    return WEXITSTATUS (wstatus);
-  if (WIFSIGNALED (wstatus))
-    return 128 + WTERMSIG (wstatus);
-  return 255;
-}
-
 int
 cell_sandbox_run (struct cell_plan *plan, int *status, struct cell_error **err)
 {
@@ -300,7 +290,7 @@ cell_sandbox_run (struct cell_plan *plan, int *status, struct cell_error **err)
     }
   never_started = cell_supervise (res.pid, res.pidfd, -1, r.status_rd, &wstatus) == 1;
   cell_closep (&res.pidfd);
-  *status = exit_code (wstatus);
+  *status = cell_exit_code (wstatus);
   /* bwrap reports an exit code only for a command that ran */
   if (sb->json_status_fd >= 0 && !never_started)
     {

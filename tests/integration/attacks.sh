@@ -256,6 +256,8 @@ echo host-file-content >"$HF"
 ln -s /proc/sys/net/ipv4/ip_default_ttl "$B6/rootfs/ttl"
 ln -s /proc/self/oom_score_adj "$B6/rootfs/oom"
 host_ttl=$(cat /proc/sys/net/ipv4/ip_default_ttl)
+# if a defence failed and the container's 42 reached the host's network namespace, put the host's value back
+on_exit "[ \"\$(cat /proc/sys/net/ipv4/ip_default_ttl)\" = $host_ttl ] || echo $host_ttl >/proc/sys/net/ipv4/ip_default_ttl"
 for dest in /ttl /oom; do
   bundle_set "$B6" '.mounts += [{"destination": $d, "type": "bind", "source": $s, "options": ["bind"]}]
     | .linux.sysctl = {"net.ipv4.ip_default_ttl": "42"} | .process.oomScoreAdj = 7

@@ -462,6 +462,8 @@ ln -s /proc/sys/net/ipv4 "$V14/b"
 S14=$CELL_TEST_TMP/scratch14
 echo "scratch-14-$$" >"$S14"
 host_ttl=$(cat /proc/sys/net/ipv4/ip_default_ttl)
+# if a defence failed and the container's 42 reached the host's network namespace, put the host's value back
+on_exit "[ \"\$(cat /proc/sys/net/ipv4/ip_default_ttl)\" = $host_ttl ] || echo $host_ttl >/proc/sys/net/ipv4/ip_default_ttl"
 racer procswap-$$ "$V14" a b
 B14=$(make_bundle sysctl-race)
 bundle_set "$B14" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]},
