@@ -555,17 +555,6 @@ cell_cgroup_pids (struct cell_cgroup *cg, pid_t **pids, size_t *n, struct cell_e
 }
 
 int
-cell_cgroup_has_processes (struct cell_cgroup *cg, bool *has, struct cell_error **err)
-{
-  cleanup_free pid_t *pids = NULL;
-  size_t n = 0;
-  if (cell_cgroup_pids (cg, &pids, &n, err) < 0)
-    return -1;
-  *has = n > 0;
-  return 0;
-}
-
-int
 cell_cgroup_freeze (struct cell_cgroup *cg, bool frozen, struct cell_error **err)
 {
   return cg->ops->freeze (cg, frozen, err);

@@ -97,9 +97,6 @@ int cell_cgroup_update (struct cell_cgroup *cg, const struct cell_spec_resources
                         struct cell_error **err);
 /* Pids in the container's cgroup (caller frees *pids). */
 int cell_cgroup_pids (struct cell_cgroup *cg, pid_t **pids, size_t *n, struct cell_error **err);
-/* True if any process is left in the container's cgroup or its sub-cgroups (`delete` of a stopped
-   container whose init is gone but whose children are not). */
-int cell_cgroup_has_processes (struct cell_cgroup *cg, bool *has, struct cell_error **err);
 /* Signals every process (freezing around the listing; cgroup.kill for SIGKILL where the kernel has it);
    with SIGKILL also waits (bounded) until the cgroup is empty. */
 int cell_cgroup_kill_all (struct cell_cgroup *cg, int sig, struct cell_error **err);

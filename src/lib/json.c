@@ -483,12 +483,6 @@ cell_json_gen_bool (struct cell_json_gen *g, bool v)
 }
 
 void
-cell_json_gen_null (struct cell_json_gen *g)
-{
-  yajl_gen_null (g->g);
-}
-
-void
 cell_json_gen_kv_string (struct cell_json_gen *g, const char *key, const char *s)
 {
   cell_json_gen_key (g, key);

@@ -72,7 +72,6 @@ void cell_json_gen_string (struct cell_json_gen *g, const char *s);
 void cell_json_gen_int (struct cell_json_gen *g, long long v);
 void cell_json_gen_uint (struct cell_json_gen *g, unsigned long long v);
 void cell_json_gen_bool (struct cell_json_gen *g, bool v);
-void cell_json_gen_null (struct cell_json_gen *g);
 /* Convenience: key + value. */
 void cell_json_gen_kv_string (struct cell_json_gen *g, const char *key, const char *s);
 void cell_json_gen_kv_int (struct cell_json_gen *g, const char *key, long long v);

@@ -604,12 +604,6 @@ cell_spec_resources_load_buffer (const char *buf, size_t len, const char *displa
   return r;
 }
 
-void
-cell_spec_resources_free (struct cell_spec_resources *r)
-{
-  cell_resources_free (r);
-}
-
 const char *
 cell_spec_annotation (const struct cell_spec *spec, const char *key)
 {

@@ -273,7 +273,6 @@ void cell_spec_process_free (struct cell_spec_process *p);
 /* `linux.resources` JSON for `update --resources` (decoded only: cell_resources_validate checks it). */
 int cell_spec_resources_load_buffer (const char *buf, size_t len, const char *display,
                                      struct cell_spec_resources **out, struct cell_error **err);
-void cell_spec_resources_free (struct cell_spec_resources *r); /* = cell_resources_free */
 
 /* The default config.json of `cell spec` (`rootless`: user namespace mapping the caller, no cgroup
    mount or device rules). Caller frees. */
