@@ -221,13 +221,15 @@ cell_container_cgroup (struct cell_context *ctx, const char *cgroups_path, const
 }
 
 int
-cell_container_destroy (struct cell_context *ctx, int dfd, const struct cell_state *st,
+cell_container_destroy (struct cell_context *ctx, int dfd, const struct cell_state *st, struct cell_cgroup *live,
                         struct cell_error **err)
 {
   struct cell_cgroup *cg = NULL;
   int r = 0;
 
-  if (st->cgroup && cell_cgroup_deserialize (st->cgroup, &cg, err) == 0)
+  if (live)
+    r = cell_cgroup_destroy (live, err);
+  else if (st->cgroup && cell_cgroup_deserialize (st->cgroup, &cg, err) == 0)
     {
       if (cell_cgroup_destroy (cg, err) < 0)
         r = -1;
@@ -462,7 +464,7 @@ cell_container_delete (struct cell_context *ctx, const char *id, bool force, str
       kill_holders (h, n, c.st->cgroup == NULL);
       cell_holders_free (h, n);
     }
-  return cell_container_destroy (ctx, c.dfd, c.st, err);
+  return cell_container_destroy (ctx, c.dfd, c.st, NULL, err);
 }
 
 int

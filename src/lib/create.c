@@ -573,7 +573,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = cell_exit_code (wstatus);
-  r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, err);
+  r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, job.cg, err);
   cell_trace ("teardown");
   job_release (&job);
   return r;
