@@ -221,8 +221,8 @@ cell_container_cgroup (struct cell_context *ctx, const char *cgroups_path, const
 }
 
 int
-cell_container_destroy (struct cell_context *ctx, int dfd, const struct cell_state *st, struct cell_cgroup *live,
-                        struct cell_error **err)
+cell_container_destroy (struct cell_context *ctx, int *dfd, const struct cell_state *st,
+                        struct cell_cgroup *live, struct cell_error **err)
 {
   struct cell_cgroup *cg = NULL;
   int r = 0;
@@ -237,8 +237,8 @@ cell_container_destroy (struct cell_context *ctx, int dfd, const struct cell_sta
     }
   else if (st->cgroup)
     r = -1;
-  cell_container_run_late_hooks (dfd, st, CELL_STATUS_STOPPED, "poststop");
-  if (cell_state_dir_remove (ctx->root_dfd, st->id, r < 0 ? NULL : err) < 0)
+  cell_container_run_late_hooks (*dfd, st, CELL_STATUS_STOPPED, "poststop");
+  if (cell_state_dir_remove (ctx->root_dfd, st->id, dfd, r < 0 ? NULL : err) < 0)
     r = -1;
   return r;
 }
@@ -407,7 +407,7 @@ delete_tampered (struct cell_context *ctx, const char *id, struct cell_error *wh
   cell_cgroup_free (cg);
   cell_holders_free (h, n);
   cell_state_free (st);
-  if (cell_state_dir_remove (ctx->root_dfd, id, r < 0 ? NULL : err) < 0)
+  if (cell_state_dir_remove (ctx->root_dfd, id, &dfd, r < 0 ? NULL : err) < 0)
     r = -1;
   if (r == 0 && !proven)
     return cell_err (
@@ -464,7 +464,7 @@ cell_container_delete (struct cell_context *ctx, const char *id, bool force, str
       kill_holders (h, n, c.st->cgroup == NULL);
       cell_holders_free (h, n);
     }
-  return cell_container_destroy (ctx, c.dfd, c.st, NULL, err);
+  return cell_container_destroy (ctx, &c.dfd, c.st, NULL, err);
 }
 
 int

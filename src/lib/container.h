@@ -91,8 +91,9 @@ int cell_container_init_pid (const char *root, const char *id, pid_t *pid, struc
 int cell_container_cgroup (struct cell_context *ctx, const char *cgroups_path, const char *id,
                            struct cell_cgroup **out, struct cell_error **err);
 /* After the container stopped: remove its cgroup (`live`, the one its create made, else the state's),
-   run the poststop hooks of its stored config, remove the state dir. */
-int cell_container_destroy (struct cell_context *ctx, int dfd, const struct cell_state *st,
+   run the poststop hooks of its stored config, remove the state dir (closing *dfd, its locked fd, on the
+   way: cell_state_dir_remove). */
+int cell_container_destroy (struct cell_context *ctx, int *dfd, const struct cell_state *st,
                             struct cell_cgroup *live, struct cell_error **err);
 /* Runs the hooks of `phase` from a state's stored config (poststart, poststop: warnings on failure). */
 void cell_container_run_late_hooks (int dfd, const struct cell_state *st, enum cell_status status,

@@ -120,7 +120,7 @@ job_rollback (struct create_job *job)
       cell_warn ("%s", e->msg);
       cell_error_freep (&e);
     }
-  if (job->dir_created && cell_state_dir_remove (job->ctx->root_dfd, job->id, &e) < 0)
+  if (job->dir_created && cell_state_dir_remove (job->ctx->root_dfd, job->id, &job->state_dfd, &e) < 0)
     {
       cell_warn ("%s", e->msg);
       cell_error_freep (&e);
@@ -573,7 +573,7 @@ cell_container_run (struct cell_context *ctx, const char *id, const struct cell_
   cell_trace ("wait");
   flock (job.state_dfd, LOCK_EX);
   *exit_status = cell_exit_code (wstatus);
-  r = opts->keep ? 0 : cell_container_destroy (ctx, job.state_dfd, &job.st, job.cg, err);
+  r = opts->keep ? 0 : cell_container_destroy (ctx, &job.state_dfd, &job.st, job.cg, err);
   cell_trace ("teardown");
   job_release (&job);
   return r;

@@ -142,7 +142,7 @@ cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, str
 }
 
 int
-cell_state_dir_remove (int root_dfd, const char *id, struct cell_error **err)
+cell_state_dir_remove (int root_dfd, const char *id, int *held, struct cell_error **err)
 {
   cleanup_close int fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   DIR *d;
@@ -164,6 +164,8 @@ cell_state_dir_remove (int root_dfd, const char *id, struct cell_error **err)
         }
     }
   closedir (d);
+  if (held)
+    cell_closep (held);
   if (unlinkat (root_dfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return cell_err_errno (err, "remove state directory of `%s`", id);
   return 0;

@@ -345,7 +345,7 @@ main (void)
           "a recycled pid (start time differs) is stopped");
   cell_state_free (back);
   close (dfd);
-  tap_ok (cell_state_dir_remove (root_dfd, "c1", &err) == 0, "state dir removed");
+  tap_ok (cell_state_dir_remove (root_dfd, "c1", NULL, &err) == 0, "state dir removed");
   tap_ok (cell_state_dir_open (root_dfd, "c1", false, &dfd, &err) < 0 && err
               && strcmp (err->msg, "container `c1` does not exist") == 0,
           "removed container does not exist");
