@@ -2,12 +2,15 @@
 /* cgroup-devices.c: the device policy: the rule list (the spec's rules, then runc's defaults), v1
    devices.allow/deny lines in order, and the cgroup2 BPF_CGROUP_DEVICE program that replaces any earlier
    one. */
+#include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 #include <linux/bpf.h>
 #include "cgroup-internal.h"
+#include "fd-util.h"
 #include "xalloc.h"
 
 /* ---- device rules ------------------------------------------------------------------------------------ */
@@ -98,43 +101,66 @@ cell_cgroup_device_rule_line (const struct cell_spec_device_rule *r, char *buf, 
   snprintf (buf, size, "%c %s:%s %s", r->type, maj, min, r->access && *r->access ? r->access : "rwm");
 }
 
+/* One rule written to devices.allow or devices.deny, through the fd opened once for all of them. */
+static int
+v1_rule_write (struct cell_cgroup_hier *h, int fd[2], bool allow, const char *line, struct cell_error **err)
+{
+  const char *file = allow ? "devices.allow" : "devices.deny";
+  size_t len = strlen (line);
+  ssize_t w;
+  if (fd[allow] < 0)
+    {
+      cleanup_free char *path = xasprintf ("%s/%s", h->dir, file);
+      fd[allow] = open (path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW);
+      if (fd[allow] < 0)
+        return cell_err_errno (err, "write `%s` to `%s`", line, path);
+    }
+  do
+    w = write (fd[allow], line, len);
+  while (w < 0 && errno == EINTR);
+  if (w < 0 || (size_t)w != len)
+    return cell_err (err, w < 0 ? errno : EIO, "write `%s` to `%s/%s`", line, h->dir, file);
+  return 0;
+}
+
 /* devices.deny "a" first (deny everything), then each rule in order: the kernel keeps an exception list,
    so a later line overrides an earlier one (Documentation/admin-guide/cgroup-v1/devices.rst). A rule of
    type `a` with a partial access or a number is written as its `c` and `b` halves, since the kernel reads
-   any line starting with `a` as "all devices, all access". */
+   any line starting with `a` as "all devices, all access". Each file is opened once: every write is one
+   rule to the kernel. */
 static int
 v1_devices (struct cell_cgroup_hier *h, const struct cell_spec_device_rule *rules, size_t n,
             struct cell_error **err)
 {
-  if (cell_cgroup_write (h->dir, "devices.deny", "a", err) < 0)
-    return -1;
-  for (size_t i = 0; i < n; i++)
-    {
-      struct cell_spec_device_rule r = rules[i];
-      const char *file = r.allow ? "devices.allow" : "devices.deny";
-      char line[96];
-      bool whole = r.type == 'a' && r.major < 0 && r.minor < 0 && cell_cgroup_device_access (r.access) == 7;
+  int fd[2] = { -1, -1 }; /* [0] devices.deny, [1] devices.allow */
+  int r = v1_rule_write (h, fd, false, "a", err);
 
-      if (r.type == 'a' && !whole)
+  for (size_t i = 0; r == 0 && i < n; i++)
+    {
+      struct cell_spec_device_rule d = rules[i];
+      char line[96];
+      bool whole = d.type == 'a' && d.major < 0 && d.minor < 0 && cell_cgroup_device_access (d.access) == 7;
+
+      if (d.type == 'a' && !whole)
         {
           static const char halves[] = { 'c', 'b' };
-          for (size_t k = 0; k < ARRAY_SIZE (halves); k++)
+          for (size_t k = 0; r == 0 && k < ARRAY_SIZE (halves); k++)
             {
-              r.type = halves[k];
-              cell_cgroup_device_rule_line (&r, line, sizeof line);
-              if (cell_cgroup_write (h->dir, file, line, err) < 0)
-                return -1;
+              d.type = halves[k];
+              cell_cgroup_device_rule_line (&d, line, sizeof line);
+              r = v1_rule_write (h, fd, d.allow, line, err);
             }
           continue;
         }
       if (whole)
         snprintf (line, sizeof line, "a");
       else
-        cell_cgroup_device_rule_line (&r, line, sizeof line);
-      if (cell_cgroup_write (h->dir, file, line, err) < 0)
-        return -1;
+        cell_cgroup_device_rule_line (&d, line, sizeof line);
+      r = v1_rule_write (h, fd, d.allow, line, err);
     }
-  return 0;
+  cell_closep (&fd[0]);
+  cell_closep (&fd[1]);
+  return r;
 }
 
 /* ---- the device filter --------------------------------------------------------------------------------- */

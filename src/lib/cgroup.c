@@ -113,11 +113,46 @@ hier_mkdir_once (struct cell_cgroup_hier *h, struct cell_error **err)
   return 0;
 }
 
+/* The leaf alone, in one call, where its parents exist (the usual case: /cell is there from the last
+   container). A v1 cpuset leaf gets its masks from a parent with clone_children; else they are copied down
+   from the top. 1: not made here, take the walk. */
+static int
+hier_mkdir_leaf (struct cell_cgroup_hier *h, struct cell_error **err)
+{
+  cleanup_free char *cpus = NULL;
+  if (mkdir (h->dir, 0755) < 0)
+    return 1;
+  h->created = 1;
+  if (h->v2 || !cell_strv_contains (h->ctrls, "cpuset"))
+    return 0;
+  if (cell_cgroup_read (h->dir, "cpuset.cpus", &cpus, err) < 0)
+    return -1;
+  if (cpus && *cpus != '\0')
+    return 0;
+  {
+    cleanup_free char *p = xstrdup (h->mount);
+    cleanup_free char *rest = xstrdup (h->rel);
+    char *save = NULL;
+    for (char *c = strtok_r (rest, "/", &save); c; c = strtok_r (NULL, "/", &save))
+      {
+        char *next = xasprintf ("%s/%s", p, c);
+        free (p);
+        p = next;
+        if (cpuset_fill (p, err) < 0)
+          return -1;
+      }
+  }
+  return 0;
+}
+
 static int
 hier_mkdir (struct cell_cgroup_hier *h, struct cell_error **err)
 {
-  int r = 1;
+  int r;
   h->created = 0;
+  r = hier_mkdir_leaf (h, err);
+  if (r <= 0)
+    return r;
   for (int attempt = 0; r == 1 && attempt < 5; attempt++)
     r = hier_mkdir_once (h, err);
   if (r == 1)
@@ -699,7 +734,21 @@ cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err)
 {
   long long deadline;
   long delay = 1;
+  uint64_t gone = 0; /* hierarchies whose directory is removed already */
 
+  /* A container whose processes are all gone (`run` after its init exited: its pid namespace went with it)
+     has nothing to thaw or kill: once the directory that lists its processes is removed, the others go
+     at once (any still busy for a moment wait below). Otherwise the long way: thaw, kill, wait. */
+  {
+    struct cell_cgroup_hier *p = cg->ops->procs_hier (cg);
+    if (p && p->created > 0 && (rmdir (p->dir) == 0 || errno == ENOENT))
+      {
+        for (size_t i = 0; i < cg->n_h && i < 64; i++)
+          if (&cg->h[i] == p || (cg->h[i].created > 0 && (rmdir (cg->h[i].dir) == 0 || errno == ENOENT)))
+            gone |= 1ull << i;
+        goto remove;
+      }
+  }
   {
     /* thawed whatever freezer.state says: FREEZING (a task held in an uninterruptible sleep) reads as not
        frozen, yet its tasks would never die of the SIGKILL below */
@@ -713,6 +762,7 @@ cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err)
   if (cell_cgroup_kill_all (cg, SIGKILL, err) < 0)
     return cell_err_wrap (err, "destroy cgroup");
 
+remove:
   /* rmdir can still fail with EBUSY for a moment after the last task left (v1 css offlining). */
   deadline = cell_cgroup_now_ms () + EMPTY_TIMEOUT_MS;
   for (size_t i = 0; i < cg->n_h; i++)
@@ -721,7 +771,7 @@ cell_cgroup_destroy (struct cell_cgroup *cg, struct cell_error **err)
       /* a directory that was there before create is not the container's to remove (runtime.md) */
       if (h->created == 0)
         continue;
-      while (rmdir_tree (h->dir, 0) < 0)
+      while (!(i < 64 && (gone & (1ull << i))) && rmdir_tree (h->dir, 0) < 0)
         {
           if (errno != EBUSY || cell_cgroup_now_ms () > deadline)
             return cell_err_errno (err, "destroy cgroup: rmdir `%s`", h->dir);
