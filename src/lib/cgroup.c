@@ -273,21 +273,11 @@ cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_r
 void
 cell_cgroup_expect (struct cell_cgroup *cg)
 {
+  /* the container's own directory, when it is not there yet; parents it may make too are not claimed (one
+     look per hierarchy: a crash leaves at most an empty parent such as /cell, never removes one that was
+     there), and the state written after create says what it really made */
   for (size_t i = 0; i < cg->n_h; i++)
-    {
-      struct cell_cgroup_hier *h = &cg->h[i];
-      cleanup_free char *p = xstrdup (h->dir);
-      size_t depth = strlen (p) - strlen (h->mount);
-      h->created = 0;
-      /* the trailing components that do not exist yet (never the mount point itself) */
-      while (depth > 0 && access (p, F_OK) < 0 && errno == ENOENT)
-        {
-          char *slash = strrchr (p, '/');
-          h->created++;
-          *slash = '\0';
-          depth = strlen (p) - strlen (h->mount);
-        }
-    }
+    cg->h[i].created = access (cg->h[i].dir, F_OK) < 0 && errno == ENOENT ? 1 : 0;
 }
 
 void

@@ -42,8 +42,9 @@ bool cell_cgroup_delegated (const struct cell_cgroup *cg, char **not_writable);
    /linux/resources when `res` asks for limits (device rules alone are not limits). */
 int cell_cgroup_keep_if_delegated (struct cell_cgroup **cg, const struct cell_spec_resources *res,
                                    struct cell_error **err);
-/* Notes which directories create will make (those that do not exist now), so that a state written before
-   create names them: delete after a crash removes those and never one that was there before. */
+/* Notes whether create will make the container's own directory in each hierarchy (it does not exist now), so
+   that a state written before create names it: delete after a crash removes it, and never a directory that
+   was there before (nor a parent create may make: at most an empty parent stays behind). */
 void cell_cgroup_expect (struct cell_cgroup *cg);
 /* For a cgroup computed again without the state that said what create made: the container's own directory
    counts as made by create (its parents do not). */
