@@ -93,12 +93,33 @@ lock_dir (int dfd, bool exclusive, const char *id, struct cell_error **err)
   return 0;
 }
 
+/* Emptied state dirs a removal keeps for the next create (names no container ID can have: IDs start with an
+   alphanumeric): a rename in and out of the root costs a directory entry, where a fresh mkdir and its
+   rmdir allocate and free the directory's block and inode (0.1-0.3 ms on ext4 measured; nothing on tmpfs).
+   A spare may be recycled while another process still holds the old container's fd: cell_state_dir_open
+   checks that the directory it locked is still the one named by the ID. */
+static const char *const spares[] = { ".spare0", ".spare1" };
+
+/* <root>/<id>, made (a spare renamed to it, else mkdir) only when no container of that ID exists. */
+static int
+dir_make (int root_dfd, const char *id)
+{
+  for (size_t i = 0; i < ARRAY_SIZE (spares); i++)
+    {
+      if (renameat2 (root_dfd, spares[i], root_dfd, id, RENAME_NOREPLACE) == 0)
+        return 0;
+      if (errno != ENOENT)
+        break; /* EEXIST: the ID is taken; EINVAL: no RENAME_NOREPLACE here */
+    }
+  return mkdirat (root_dfd, id, 0700);
+}
+
 int
 cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error **err)
 {
   int fd;
 
-  if (mkdirat (root_dfd, id, 0700) < 0)
+  if (dir_make (root_dfd, id) < 0)
     {
       if (errno == EEXIST)
         return cell_err (err, 0, "container `%s` already exists", id);
@@ -122,6 +143,16 @@ cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error
   return 0;
 }
 
+/* After the lock: is `fd` still <root>/<id>? While we waited, the container may have been removed (its
+   directory gone, or kept as a spare and given to another container), and another made under the ID. */
+static bool
+still_named (int root_dfd, const char *id, int fd)
+{
+  struct stat a, b;
+  return fstat (fd, &a) == 0 && fstatat (root_dfd, id, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
+}
+
 int
 cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, struct cell_error **err)
 {
@@ -137,6 +168,11 @@ cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, str
       close (fd);
       return -1;
     }
+  if (!still_named (root_dfd, id, fd))
+    {
+      close (fd);
+      return cell_err_as (err, ENOENT, "container `%s` does not exist", id);
+    }
   *dfd = fd;
   return 0;
 }
@@ -144,6 +180,7 @@ cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, str
 int
 cell_state_dir_remove (int root_dfd, const char *id, int *held, struct cell_error **err)
 {
+  int r;
   cleanup_close int fd = openat (root_dfd, id, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   DIR *d;
   struct dirent *de;
@@ -164,11 +201,21 @@ cell_state_dir_remove (int root_dfd, const char *id, int *held, struct cell_erro
         }
     }
   closedir (d);
+  /* kept as a spare, or removed, while the caller's lock still holds: whoever waits for the lock then
+     finds the ID gone (cell_state_dir_open) */
+  for (size_t i = 0; i < ARRAY_SIZE (spares); i++)
+    if (renameat2 (root_dfd, id, root_dfd, spares[i], RENAME_NOREPLACE) == 0)
+      {
+        if (held)
+          cell_closep (held);
+        return 0;
+      }
+  r = unlinkat (root_dfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
+  if (r < 0)
+    cell_err_errno (err, "remove state directory of `%s`", id);
   if (held)
     cell_closep (held);
-  if (unlinkat (root_dfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
-    return cell_err_errno (err, "remove state directory of `%s`", id);
-  return 0;
+  return r;
 }
 
 char *

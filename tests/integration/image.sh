@@ -122,7 +122,7 @@ truncate -s 200 "$B/root.sqfs"
 out=$(cellr create --bundle "$B" bad-$$ 2>&1)
 tap_like "$out" "^cell: image \`.*root.sqfs\`: " "a corrupt image is a one-line error naming the file"
 loops_settled
-tap_result $(( $? != 0 || $(ls -A "$CELL_TEST_ROOT" | wc -l) != 0 )) "nothing is left behind (state, loop device)"
+tap_result $(( $? != 0 || $(state_entries "$CELL_TEST_ROOT" | wc -l) != 0 )) "nothing is left behind (state, loop device)"
 
 # a truncated image (valid superblock, cut short)
 cp "$CELL_TEST_TMP/live.sqfs" "$B/root.sqfs"

@@ -158,8 +158,10 @@ run_in() {
   cellr run --bundle "$b" "run-$$-$_RUN_N" < /dev/null
 }
 
+# What a state root holds but the (at most two) emptied directories cell keeps there for the next create.
+state_entries() { ls -A "$1" 2>/dev/null | grep -vx '\.spare[01]'; }
 # No process of the test is left behind: nothing in CELL_TEST_ROOT.
-state_empty() { [ -z "$(ls -A "$CELL_TEST_ROOT" 2>/dev/null)" ]; }
+state_empty() { [ -z "$(state_entries "$CELL_TEST_ROOT")" ]; }
 
 # Host mountinfo lines that mention PATTERN (fixed string).
 host_mounts_matching() { grep -F -- "$1" /proc/self/mountinfo; }

@@ -80,7 +80,7 @@ tap_is "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status" 2>/dev/null)" "$RUID" "fr
 tap_is "$(as_user "$RCELL" exec rld-$$ sh -c 'id -u; readlink /proc/self/ns/pid' 2>&1 | head -1)" "0" \
   "cell exec joins it as the user"
 as_user "$RCELL" delete --force rld-$$ 2>"$ERR"
-tap_is "$?:$(ls -A "$XDG/cell")" "0:" "delete --force removes it"
+tap_is "$?:$(state_entries "$XDG/cell")" "0:" "delete --force removes it"
 
 # SECURITY.md row 20 (CVE-2023-25809): every /sys/fs/cgroup mount the container sees is read-only, with the
 # host's cgroup namespace and with its own; the model of runc's test_ro_cgroup_mount
@@ -175,6 +175,6 @@ mkdir -p "$B/rootfs/m"
 bundle_set "$B" '.mounts += [{"destination": "/m", "type": "bind", "source": "/tmp", "options": ["bind", "idmap"]}]'
 out=$(as_user "$RCELL" run --bundle "$B" rlidm-$$ </dev/null 2>&1)
 tap_like "$?:$out" "^1:cell: id-mapped mount on \`/m\`: not supported for a rootless container" "an id-mapped mount: refused rootless"
-tap_is "$(ls -A "$XDG/cell")" "" "nothing is left in the user's state root"
+tap_is "$(state_entries "$XDG/cell")" "" "nothing is left in the user's state root"
 tap_result "$(! grep -q "$B" /proc/self/mountinfo; echo $?)" "nothing of the containers is left on the host's mount table"
 exit $((TAP_FAILED != 0))

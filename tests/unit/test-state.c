@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -211,6 +212,88 @@ check_time (void)
   tap_is_str (got, "2026-12-03T15:00:00.000000000Z", "today");
 }
 
+/* A removed state dir is kept (at most two) and given to the next create; an fd that still holds the old
+   one finds its ID gone once it has the lock. */
+static void
+spares (int root_dfd)
+{
+  struct cell_error *err = NULL;
+  struct stat a, b, c;
+  int d1 = -1, d2 = -1, d3 = -1, d4 = -1, stale = -1;
+
+  tap_ok (fstatat (root_dfd, ".spare0", &a, 0) == 0 && S_ISDIR (a.st_mode),
+          "the removed container's directory is kept as .spare0");
+  tap_ok (cell_state_dir_create (root_dfd, "s1", &d1, &err) == 0 && fstat (d1, &b) == 0
+              && a.st_ino == b.st_ino && fstatat (root_dfd, ".spare0", &c, 0) < 0 && errno == ENOENT,
+          "the next create takes it (%s)", err ? err->msg : "same inode");
+  cell_error_freep (&err);
+  tap_ok (cell_state_dir_create (root_dfd, "s1", &d2, &err) < 0 && err
+              && strcmp (err->msg, "container `s1` already exists") == 0,
+          "a second create of the same ID is refused");
+  cell_error_freep (&err);
+  {
+    /* a process that opened s1 and waits for its lock while s1 is removed: once it has the lock, s1 does
+       not exist (not: the emptied directory, soon another container's) */
+    pid_t pid = fork ();
+    int status = -1;
+    if (pid == 0)
+      {
+        int fd = -1;
+        struct cell_error *e = NULL;
+        close (d1); /* the lock stays the parent's alone */
+        _exit (cell_state_dir_open (root_dfd, "s1", true, &fd, &e) < 0 && e && e->code == ENOENT ? 0 : 1);
+      }
+    usleep (200 * 1000); /* it has opened s1 and waits in flock */
+    d3 = openat (root_dfd, "s1", O_RDONLY | O_DIRECTORY | O_CLOEXEC); /* d1's twin, for the removal */
+    if (cell_state_dir_remove (root_dfd, "s1", &d1, &err) < 0)
+      cell_error_freep (&err);
+    waitpid (pid, &status, 0);
+    tap_ok (WIFEXITED (status) && WEXITSTATUS (status) == 0,
+            "a waiter for the lock of a removed container finds it gone (ENOENT), not its spare directory");
+    d1 = -1;
+    /* s1 again, for what follows */
+    close (d3);
+    if (cell_state_dir_create (root_dfd, "s1", &d1, &err) < 0)
+      cell_error_freep (&err);
+    fstat (d1, &b);
+  }
+  stale = openat (root_dfd, "s1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  tap_ok (cell_state_dir_remove (root_dfd, "s1", &d1, &err) == 0 && d1 == -1, "removed, its fd closed");
+  tap_ok (cell_state_dir_create (root_dfd, "s2", &d3, &err) == 0 && fstat (d3, &c) == 0
+              && c.st_ino == b.st_ino,
+          "another ID gets the same directory");
+  tap_ok (fstat (stale, &a) == 0 && a.st_ino == c.st_ino, "... which an fd of the old container still holds");
+  close (d3);
+  tap_ok (cell_state_dir_open (root_dfd, "s2", true, &d4, &err) == 0, "the new ID opens");
+  close (d4);
+  close (stale);
+  tap_ok (cell_state_dir_open (root_dfd, "s1", true, &d4, &err) < 0 && err && err->code == ENOENT,
+          "the old ID does not exist");
+  cell_error_freep (&err);
+  /* three removals: two spares, the third directory goes */
+  for (int i = 0; i < 3; i++)
+    {
+      char id[8];
+      int fd = -1;
+      snprintf (id, sizeof id, "t%d", i);
+      if (cell_state_dir_create (root_dfd, id, &fd, &err) < 0)
+        cell_error_freep (&err);
+      close (fd);
+    }
+  cell_state_dir_remove (root_dfd, "s2", NULL, NULL);
+  for (int i = 0; i < 3; i++)
+    {
+      char id[8];
+      snprintf (id, sizeof id, "t%d", i);
+      cell_state_dir_remove (root_dfd, id, NULL, NULL);
+    }
+  tap_ok (fstatat (root_dfd, ".spare0", &a, 0) == 0 && fstatat (root_dfd, ".spare1", &a, 0) == 0
+              && fstatat (root_dfd, "t2", &a, 0) < 0 && fstatat (root_dfd, "t1", &a, 0) < 0,
+          "at most two spares: the other directories are removed");
+  unlinkat (root_dfd, ".spare0", AT_REMOVEDIR);
+  unlinkat (root_dfd, ".spare1", AT_REMOVEDIR);
+}
+
 int
 main (void)
 {
@@ -350,6 +433,8 @@ main (void)
               && strcmp (err->msg, "container `c1` does not exist") == 0,
           "removed container does not exist");
   cell_error_free (err);
+  err = NULL;
+  spares (root_dfd);
   close (root_dfd);
   rmdir (tmpl);
   return tap_done ();
