@@ -371,10 +371,14 @@ job_state_dir (struct create_job *job, struct cell_error **err)
   return 0;
 }
 
+/* Init (or, with a grandchild to come, the middle: cb_mounts_done then says who init is) waits for GO: its
+   pid and start time, read while it surely lives (see job_spawn); its cgroups and their limits. */
 static int
 cb_placed (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err)
 {
   struct create_job *job = userdata;
+  job->st.pid = pid;
+  job->st.start_time = cell_state_pid_start_time (pid);
   if (job->cg == NULL)
     return 0;
   cell_cgroup_warm_end (&job->warm);
@@ -479,7 +483,8 @@ job_spawn (struct create_job *job, struct cell_error **err)
   job->pidfd = res.pidfd;
   job->pty_master = res.pty_master_fd;
   /* A process that has already exited (`run -d` of `true`) reads no start time any more, and a state.json
-     with a pid but none was refused by every later command: keep the one read at MOUNTS_DONE. */
+     with a pid but none was refused by every later command: keep the one read while init waited (placed,
+     or MOUNTS_DONE for a grandchild). */
   if (job->st.pid != res.pid || job->st.start_time == 0)
     job->st.start_time = cell_state_pid_start_time (res.pid);
   job->st.pid = res.pid;

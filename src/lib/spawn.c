@@ -21,7 +21,7 @@
                                                    root of its user ns; cgroup ns, time ns, host names;
                                                    the root attached over its working directory (rootless:
                                                    cloned here first); the plan's ops up to PIVOT; sysctls
-                                             <---- MOUNTS_DONE
+                                             <---- MOUNTS_DONE (with hooks, or init a grandchild)
      prestart + createRuntime hooks
      HOOKS_DONE (state JSON) ---------------->     createContainer hooks; PIVOT and the ops after it;
                                                    rootfsPropagation on /
@@ -304,8 +304,9 @@ init_filesystem (struct spawn *s, struct cell_sync *sync, struct cell_fsop_ctx *
   /* before readonlyPaths make /proc/sys read-only */
   if (cell_sysattr_set_sysctls (plan->sysctl, plan->n_sysctl, fs->proc_dfd, err) < 0)
     return -1;
-  if (cell_sync_send (sync, CELL_SYNC_MOUNTS_DONE, NULL, -1, err) < 0
-      || cell_sync_recv (sync, CELL_SYNC_HOOKS_DONE, hook_json, NULL, NULL, err) < 0)
+  if (s->shape.hooks
+      && (cell_sync_send (sync, CELL_SYNC_MOUNTS_DONE, NULL, -1, err) < 0
+          || cell_sync_recv (sync, CELL_SYNC_HOOKS_DONE, hook_json, NULL, NULL, err) < 0))
     return -1;
   if (plan->hooks.n_create_container
       && cell_hooks_run (plan->hooks.create_container, plan->hooks.n_create_container, *hook_json,
@@ -518,6 +519,8 @@ spawn_prepare (struct spawn *s, struct cell_error **err)
                           || (plan->sandbox && plan->sandbox->pidns_fd >= 0));
   s->shape.pty = plan->process.present && plan->process.terminal;
   s->shape.seccomp_notify = plan->process.present && cell_seccomp_has_notify (s->opts->seccomp);
+  s->shape.hooks = plan->hooks.n_prestart || plan->hooks.n_create_runtime || plan->hooks.n_create_container
+                   || plan->hooks.n_start_container || s->shape.init_pid;
   s->unprivileged = geteuid () != 0;
   if (cell_prepare (plan, &po, &s->prep, err) < 0)
     return -1;
@@ -595,6 +598,7 @@ spawn_clone (struct spawn *s, struct cell_error **err)
       s->shape.unshared = true;
       s->shape.init_pid = plan->ns[CELL_NS_PID].create || plan->ns[CELL_NS_PID].path
                           || (plan->sandbox && plan->sandbox->pidns_fd >= 0);
+      s->shape.hooks |= s->shape.init_pid;
       s->in_cgroup = false;
       s->child = fork ();
     }
@@ -677,11 +681,11 @@ spawn_finish (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
 {
   cleanup_free char *json = NULL;
 
-  if (cell_sync_recv (sync, CELL_SYNC_MOUNTS_DONE, NULL, NULL, NULL, err) < 0)
-    return -1;
-  if (s->opts->cb.mounts_done && s->opts->cb.mounts_done (s->opts->cb.userdata, s->init, &json, err) < 0)
-    return -1;
-  if (cell_sync_send (sync, CELL_SYNC_HOOKS_DONE, json ? json : "", -1, err) < 0)
+  if (s->shape.hooks
+      && (cell_sync_recv (sync, CELL_SYNC_MOUNTS_DONE, NULL, NULL, NULL, err) < 0
+          || (s->opts->cb.mounts_done
+              && s->opts->cb.mounts_done (s->opts->cb.userdata, s->init, &json, err) < 0)
+          || cell_sync_send (sync, CELL_SYNC_HOOKS_DONE, json ? json : "", -1, err) < 0))
     return -1;
   if (s->shape.pty)
     {

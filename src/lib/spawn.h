@@ -23,7 +23,9 @@ struct cell_spawn_callbacks
   int (*placed) (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err);
   /* Init's mounts are done, before its root switch: run prestart + createRuntime hooks in the runtime's
      namespaces. Returns the state JSON ("creating") init needs for the container's own hooks (caller-owned
-     string, freed by spawn), or NULL when there are none. */
+     string, freed by spawn), or NULL when there are none. Called only when the plan has hooks around the
+     root switch or init is a grandchild (`pid` then is init's, not the placed one's): otherwise init does
+     not stop there, and `placed` saw init itself, waiting. */
   int (*mounts_done) (void *userdata, pid_t pid, char **state_json_for_init, struct cell_error **err);
   /* The seccomp filter has SCMP_ACT_NOTIFY rules: init loaded it and sent its listener (borrowed: spawn
      closes it); hand it to the agent. */

@@ -18,8 +18,8 @@
      UNSHARED      init     shape.unshared     -                        GO
      GO            runtime  not exec           fd: image root in parts  -
      INIT          init     shape.init_pid     init's pid (credentials) -
-     MOUNTS_DONE   init     not exec           -                        HOOKS_DONE
-     HOOKS_DONE    runtime  not exec           state JSON               -
+     MOUNTS_DONE   init     shape.hooks        -                        HOOKS_DONE
+     HOOKS_DONE    runtime  shape.hooks        state JSON               -
      PTY           init     shape.pty          fd: pty master           -
      SECCOMP       init     shape.seccomp      fd: notify fd            -
      READY         init     always             -                        EOF at exec
@@ -66,7 +66,8 @@ cell_sync_init (struct cell_sync *s, int sock, const struct cell_sync_shape *sha
                    || t == CELL_SYNC_HOOKS_DONE;
       if ((shape->exec && setup) || (t == CELL_SYNC_UNSHARED && !shape->unshared)
           || (t == CELL_SYNC_INIT && !shape->init_pid) || (t == CELL_SYNC_PTY && !shape->pty)
-          || (t == CELL_SYNC_SECCOMP && !shape->seccomp_notify))
+          || (t == CELL_SYNC_SECCOMP && !shape->seccomp_notify)
+          || ((t == CELL_SYNC_MOUNTS_DONE || t == CELL_SYNC_HOOKS_DONE) && !shape->hooks))
         continue;
       s->steps[s->n++] = t;
     }

@@ -35,6 +35,8 @@ struct cell_sync_shape
   bool init_pid; /* init is a grandchild (a pid namespace joined or unshared): INIT carries its pid */
   bool pty;
   bool seccomp_notify;
+  bool hooks; /* MOUNTS_DONE/HOOKS_DONE: hooks run around the root switch, or init is a grandchild (whose
+                 pid and start time the runtime learns at MOUNTS_DONE, while init waits) */
 };
 
 struct cell_sync
