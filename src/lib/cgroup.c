@@ -348,6 +348,44 @@ cell_cgroup_clone_dfd (struct cell_cgroup *cg)
   return cg->clone_dfd;
 }
 
+struct cell_mount_cgroup *
+cell_cgroup_mount_table (const struct cell_cgroup *cg, size_t *n)
+{
+  struct cell_mount_cgroup *t = xcalloc (cg->n_h + 1, sizeof *t);
+  for (size_t i = 0; i < cg->n_h; i++)
+    {
+      const struct cell_cgroup_hier *h = &cg->h[i];
+      const char *name = h->mount + strlen (CELL_CGROUP_ROOT);
+      t[i].name = xstrdup (*name == '/' ? name + 1 : name);
+      t[i].host_dir = xstrdup (h->dir);
+      if (!h->v2)
+        {
+          char *o = xstrdup ("");
+          for (size_t k = 0; h->ctrls && h->ctrls[k]; k++)
+            {
+              char *next = xasprintf ("%s%s%s", o, *o ? "," : "", h->ctrls[k]);
+              free (o);
+              o = next;
+            }
+          t[i].options = o;
+        }
+    }
+  *n = cg->n_h;
+  return t;
+}
+
+void
+cell_cgroup_mount_table_free (struct cell_mount_cgroup *t, size_t n)
+{
+  for (size_t i = 0; t && i < n; i++)
+    {
+      free ((char *)t[i].name);
+      free ((char *)t[i].options);
+      free ((char *)t[i].host_dir);
+    }
+  free (t);
+}
+
 bool
 cell_cgroup_has_v1 (const struct cell_cgroup *cg)
 {

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "error.h"
+#include "mount.h"
 #include <stdint.h>
 #include "resources.h"
 
@@ -54,6 +55,10 @@ int cell_cgroup_create (struct cell_cgroup *cg, struct cell_error **err);
 /* The cgroup2 leaf's dirfd (a pure v2 host's, or a hybrid host's unified hierarchy), for CLONE_INTO_CGROUP;
    -1 otherwise. Owned by `cg` (valid until cell_cgroup_free / destroy). */
 int cell_cgroup_clone_dfd (struct cell_cgroup *cg);
+/* The hierarchies as the container's /sys/fs/cgroup shows them (mount.h), with the container's own
+   directories: for init once it is in them. Free with cell_cgroup_mount_table_free. */
+struct cell_mount_cgroup *cell_cgroup_mount_table (const struct cell_cgroup *cg, size_t *n);
+void cell_cgroup_mount_table_free (struct cell_mount_cgroup *t, size_t n);
 /* Does the container have directories in v1 hierarchies? */
 bool cell_cgroup_has_v1 (const struct cell_cgroup *cg);
 /* The first write to any cgroup.procs after a quiet spell waits for an RCU grace period (5-15 ms on a busy

@@ -453,6 +453,9 @@ job_spawn (struct create_job *job, struct cell_error **err)
   cleanup_free char *state_dir = NULL;
   char root[PATH_MAX];
   struct cell_spawn_result res;
+  struct cell_mount_cgroup *mounts = NULL;
+  size_t n_mounts = 0;
+  int r;
   struct cell_spawn_opts so = {
     .end = job->start_sock >= 0 ? CELL_SPAWN_WAIT_START : CELL_SPAWN_EXEC,
     .rootfs_fd = job->rootfs_fd,
@@ -476,7 +479,16 @@ job_spawn (struct create_job *job, struct cell_error **err)
     return cell_err_errno (err, "state root `%s`", job->ctx->root);
   state_dir = xasprintf ("%s/%s", root, job->id);
   so.attach_dir = state_dir;
-  if (cell_spawn (job->plan, &so, &res, err) < 0)
+  /* the hierarchies init mounts at /sys/fs/cgroup: found once, here (init reads no mountinfo) */
+  if (job->cg)
+    {
+      mounts = cell_cgroup_mount_table (job->cg, &n_mounts);
+      so.cgroup_mounts = mounts;
+      so.n_cgroup_mounts = n_mounts;
+    }
+  r = cell_spawn (job->plan, &so, &res, err);
+  cell_cgroup_mount_table_free (mounts, n_mounts);
+  if (r < 0)
     return -1;
   cell_closep (&job->start_sock);
   job->pid = res.pid;

@@ -624,7 +624,8 @@ cell_fsop_execute (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct c
         if (target < 0)
           return -1;
         return cell_mount_cgroups (ctx->root_dfd, op->dest, target, ctx->own_cgroupns,
-                                   (op->mflags & MS_RDONLY) != 0, op->mflags, err);
+                                   (op->mflags & MS_RDONLY) != 0, op->mflags, ctx->cgroups, ctx->n_cgroups,
+                                   err);
       }
     case CELL_OP_DEV_DEFAULT:
       return cell_devices_default (ctx->root_dfd, (op->flags & CELL_OPF_USERNS) != 0,

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "error.h"
 #include "plan.h"
+#include "mount.h"
 #include "prepare.h"
 
 struct cell_fsop_ctx
@@ -14,9 +15,11 @@ struct cell_fsop_ctx
   const struct cell_plan *plan;
   struct cell_prepared *prep; /* what the runtime made before init existed (the root, image mounts) */
   int image_root_fd;          /* an image root built in parts by the runtime's helper (O_PATH), or -1 */
-  int root_dfd;       /* O_PATH|O_DIRECTORY fd of the new root; set by ROOT_BIND / ROOT_IMAGE, -1 before */
-  bool in_userns;     /* DEVICE ops bind from the host instead of mknod */
-  bool own_cgroupns;  /* CGROUP mounts fresh cgroup filesystems (the container has a cgroup namespace) */
+  int root_dfd;      /* O_PATH|O_DIRECTORY fd of the new root; set by ROOT_BIND / ROOT_IMAGE, -1 before */
+  bool in_userns;    /* DEVICE ops bind from the host instead of mknod */
+  bool own_cgroupns; /* CGROUP mounts fresh cgroup filesystems (the container has a cgroup namespace) */
+  const struct cell_mount_cgroup *cgroups; /* CGROUP: the host's hierarchies, as the runtime found them */
+  size_t n_cgroups;                        /* (NULL/0: CGROUP reads them itself) */
   int proc_dfd;       /* the container's procfs once mounted (checked to be procfs), -1 before */
   int devnull_fd;     /* the host's /dev/null, cloned before the root switch: masks bind it */
   int host_dfd;       /* a sandbox's host root (/oldroot behind its tmpfs root): host sources resolve here */

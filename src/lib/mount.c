@@ -329,12 +329,23 @@ list_cgroup_mounts (struct cg_mount *out, size_t max)
 
 int
 cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, bool readonly,
-                    unsigned long ms, struct cell_error **err)
+                    unsigned long ms, const struct cell_mount_cgroup *known, size_t n_known,
+                    struct cell_error **err)
 {
   struct cg_mount m[32];
-  size_t n = list_cgroup_mounts (m, ARRAY_SIZE (m));
+  size_t n = 0;
   unsigned long fl = (ms | MS_NOSUID | MS_NODEV | MS_NOEXEC) & ~(unsigned long)MS_RDONLY;
   int r = -1;
+
+  if (known)
+    for (; n < n_known && n < ARRAY_SIZE (m); n++)
+      {
+        m[n].name = xstrdup (known[n].name);
+        m[n].options = known[n].options ? xstrdup (known[n].options) : NULL;
+        m[n].host_dir = xstrdup (known[n].host_dir);
+      }
+  else
+    n = list_cgroup_mounts (m, ARRAY_SIZE (m));
 
   if (n == 0)
     return cell_err (err, 0, "mount `cgroup` on `/sys/fs/cgroup`: no cgroup hierarchy found on the host");

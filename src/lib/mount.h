@@ -37,10 +37,21 @@ int cell_fs_set (int fs, const char *key, const char *value, const char *what, s
 int cell_fs_set_fd (int fs, const char *key, int fd);
 /* Creates the superblock and returns its detached mount fd (MOUNT_ATTR_* `attrs`), or -1 (errno kept). */
 int cell_fs_create (int fs, const char *fstype, unsigned attrs, const char *what, struct cell_error **err);
+/* A cgroup hierarchy of the host, as the container's /sys/fs/cgroup shows it. */
+struct cell_mount_cgroup
+{
+  const char *name;     /* entry under /sys/fs/cgroup ("cpu,cpuacct", "unified"; "" for a v2 host) */
+  const char *options;  /* v1 controllers (super options: "cpu,cpuacct", "name=systemd"); NULL for cgroup2 */
+  const char *host_dir; /* the container's directory on the host (what a bind without a namespace shows) */
+};
+
 /* The container's cgroups at `target_fd` (/sys/fs/cgroup): a cgroup2 mount or bind of the container's own
    directory on a v2 host; on v1/hybrid a tmpfs with one entry per hierarchy (and links for co-mounted
-   controllers). `own_ns`: the container has a cgroup namespace, so fresh cgroup mounts show its root. */
+   controllers). `own_ns`: the container has a cgroup namespace, so fresh cgroup mounts show its root.
+   `known` (n_known entries): the hierarchies as the runtime found them, with init in the container's
+   directories; NULL: read from mountinfo and /proc/self/cgroup here. */
 int cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, bool readonly,
-                        unsigned long ms, struct cell_error **err);
+                        unsigned long ms, const struct cell_mount_cgroup *known, size_t n_known,
+                        struct cell_error **err);
 
 #endif

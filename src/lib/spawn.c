@@ -425,6 +425,8 @@ init_main (struct spawn *s)
   cell_fsop_ctx_init (&fs, s->plan, &s->prep);
   fs.in_userns = s->plan->ns[CELL_NS_USER].create || s->plan->ns[CELL_NS_USER].path;
   fs.own_cgroupns = s->plan->ns[CELL_NS_CGROUP].create || s->plan->ns[CELL_NS_CGROUP].path;
+  fs.cgroups = s->opts->cgroup_mounts;
+  fs.n_cgroups = s->opts->n_cgroup_mounts;
   if (init_namespaces (s, &sync, &fs, &err) < 0 || init_filesystem (s, &sync, &fs, &hook_json, &err) < 0)
     init_fail (&sync, err);
   if (s->plan->sandbox)

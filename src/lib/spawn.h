@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "error.h"
+#include "mount.h"
 #include "plan.h"
 #include "seccomp.h"
 
@@ -50,6 +51,10 @@ struct cell_spawn_opts
   bool relay_tty;         /* terminal without a socket (run in the foreground): master returned to caller */
   int preserve_fds;       /* fds 3 .. 3+N-1 survive into the container */
   int cgroup_dfd;         /* v2 leaf dirfd for CLONE_INTO_CGROUP, or -1 */
+  /* the host's cgroup hierarchies with the container's directories, once init is in them (a CGROUP op
+     then reads no mountinfo); NULL: init looks itself */
+  const struct cell_mount_cgroup *cgroup_mounts;
+  size_t n_cgroup_mounts;
   struct cell_seccomp *seccomp; /* compiled linux.seccomp (before anything was created), or NULL */
   bool exec_stub; /* init ends in the sealed exec stub (sealed-exe.h); else the runtime itself runs sealed */
   bool force_mount2; /* build an image root in parts (tests of the mount(2) way) */
