@@ -352,7 +352,7 @@ cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, 
   if (n == 1 && m[0].name[0] == '\0')
     {
       /* v2 host: the container's directory is the whole view */
-      if (own_ns)
+      if (own_ns && !known)
         r = cell_mount_fs_at ("cgroup2", "cgroup2", fl | (readonly ? MS_RDONLY : 0), NULL, target_fd,
                               "`cgroup2` on `/sys/fs/cgroup`", err);
       else
@@ -384,10 +384,11 @@ cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, 
           }
         sub = openat (dfd, m[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (sub < 0
-            || (own_ns ? cell_mount_fs_at ("cgroup", m[i].options ? "cgroup" : "cgroup2",
-                                           fl | (readonly ? MS_RDONLY : 0), m[i].options, sub, what, err)
-                       : cell_bind_at (m[i].host_dir, -1, false, fl | (readonly ? MS_RDONLY : 0), 0, 0, sub,
-                                       what, err))
+            || (own_ns && !known
+                    ? cell_mount_fs_at ("cgroup", m[i].options ? "cgroup" : "cgroup2",
+                                        fl | (readonly ? MS_RDONLY : 0), m[i].options, sub, what, err)
+                    : cell_bind_at (m[i].host_dir, -1, false, fl | (readonly ? MS_RDONLY : 0), 0, 0, sub,
+                                    what, err))
                    < 0)
           {
             if (sub < 0)

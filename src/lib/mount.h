@@ -47,9 +47,12 @@ struct cell_mount_cgroup
 
 /* The container's cgroups at `target_fd` (/sys/fs/cgroup): a cgroup2 mount or bind of the container's own
    directory on a v2 host; on v1/hybrid a tmpfs with one entry per hierarchy (and links for co-mounted
-   controllers). `own_ns`: the container has a cgroup namespace, so fresh cgroup mounts show its root.
-   `known` (n_known entries): the hierarchies as the runtime found them, with init in the container's
-   directories; NULL: read from mountinfo and /proc/self/cgroup here. */
+   controllers). `known` (n_known entries): the hierarchies as the runtime found them, with the container's
+   directories on the host, which are bound: a bind of that directory is what a fresh cgroup mount in the
+   container's cgroup namespace would be (the hierarchy's superblock, rooted at the namespace's root), for
+   a fraction of the cost (0.24 ms for nine v1 hierarchies). NULL: read from mountinfo and /proc/self/cgroup
+   here; then `own_ns` (the container has a cgroup namespace, already entered: /proc/self/cgroup says "/")
+   mounts fresh cgroup filesystems, which show the namespace's root. */
 int cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, bool readonly,
                         unsigned long ms, const struct cell_mount_cgroup *known, size_t n_known,
                         struct cell_error **err);

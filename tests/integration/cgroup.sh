@@ -3,7 +3,7 @@
 # cgroup.sh: cgroupsPath placement (v1, hybrid or v2), the cgroup namespace and mount, delete, kill --all, devices.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 20
+tap_plan 22
 
 # What this host has: v2 alone at /sys/fs/cgroup, or v1 hierarchies (+ cgroup2 at unified = hybrid).
 CG=/sys/fs/cgroup
@@ -65,6 +65,15 @@ else
   out=$(run_in "$B" sh -c 'cell-helper write /sys/fs/cgroup/pids/cgroup.procs 0; mkdir /sys/fs/cgroup/pids/x 2>/dev/null && echo mkdir=ok')
 fi
 tap_is "$out" "write=EROFS" "the cgroup mount is read-only (write gives EROFS, mkdir fails)"
+# ... and shows the container's own directory in each hierarchy, never the host's tree above it (where the
+# runtime's other cgroups would be subdirectories), with a cgroup namespace and without
+if [ $MODE = v2 ]; then depth=1; else depth=2; fi
+for ns in with without; do
+  [ $ns = without ] && bundle_set "$B" '.linux.namespaces |= map(select(.type != "cgroup"))'
+  out=$(run_in "$B" sh -c "find /sys/fs/cgroup/ -mindepth $depth -type d | head -3")
+  tap_is "$out" "" "$ns a cgroup namespace the cgroup mount holds the container's directories alone (no subdirectory)"
+done
+bundle_set "$B" '.linux.namespaces += [{"type": "cgroup"}]'
 
 tap_is "left:$left" "left:" "delete removes the container's cgroup directories"
 
