@@ -69,14 +69,14 @@ proc_policy (struct cell_fsop_ctx *ctx, const struct cell_op *op, int target, co
     return cell_err_errno (err, "%s: statfs of the destination", what);
   if (sf.f_type != PROC_SUPER_MAGIC)
     {
-      /* on the rootfs's /proc itself only a procfs goes (CVE-2019-16884: a fake /proc) */
-      cleanup_close int proc = cell_open_in_root (ctx->root_dfd, "/proc", O_PATH | O_NOFOLLOW, 0);
+      /* on the rootfs's /proc itself only a procfs goes (CVE-2019-16884: a fake /proc). One component of
+         the root, not followed: what the root holds as `proc`, a symlink included (never a directory) */
       struct stat a, b;
       bool procfs_source = op->kind == CELL_OP_MOUNT && streq (op->fstype, "proc");
       if (op->kind == CELL_OP_BIND && statfs (op->source, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC)
         procfs_source = true;
-      if (procfs_source || proc < 0 || fstat (proc, &a) < 0 || fstat (target, &b) < 0 || a.st_dev != b.st_dev
-          || a.st_ino != b.st_ino)
+      if (procfs_source || fstatat (ctx->root_dfd, "proc", &a, AT_SYMLINK_NOFOLLOW) < 0
+          || fstat (target, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
         return 0;
       return cell_err (err, 0, "%s: /proc may only be a procfs", what);
     }
