@@ -579,6 +579,12 @@ cell_state_free (struct cell_state *st)
 unsigned long long
 cell_state_pid_start_time (pid_t pid)
 {
+  return cell_state_pid_stat (pid, NULL);
+}
+
+unsigned long long
+cell_state_pid_stat (pid_t pid, char *state)
+{
   char path[64], buf[1024];
   cleanup_close int fd = -1;
   ssize_t n;
@@ -598,6 +604,8 @@ cell_state_pid_start_time (pid_t pid)
   if (p == NULL)
     return 0;
   p += 2;
+  if (state)
+    *state = *p;
   if (*p == 'Z' || *p == 'X')
     return 0; /* a zombie is not running */
   /* field 3 is the state; start time is field 22. */
@@ -623,12 +631,23 @@ cell_state_init_alive (const struct cell_state *st)
 enum cell_status
 cell_state_status (int dfd, const struct cell_state *st, bool frozen)
 {
-  struct stat sb;
+  return cell_state_status_seen (dfd, st, frozen, NULL);
+}
 
+enum cell_status
+cell_state_status_seen (int dfd, const struct cell_state *st, bool frozen, char *init_state)
+{
+  struct stat sb;
+  char seen = 0;
+
+  if (init_state)
+    *init_state = 0;
   if (st->pid == 0)
     return CELL_STATUS_CREATING;
-  if (!cell_state_init_alive (st))
+  if (st->pid < 0 || st->start_time == 0 || cell_state_pid_stat (st->pid, &seen) != st->start_time)
     return CELL_STATUS_STOPPED;
+  if (init_state)
+    *init_state = seen;
   if (frozen)
     return CELL_STATUS_PAUSED;
   if (fstatat (dfd, CELL_STATE_SOCK, &sb, AT_SYMLINK_NOFOLLOW) == 0)

@@ -83,10 +83,15 @@ void cell_state_free (struct cell_state *st);
 /* Status from the pid, start time, start socket and freezer (`frozen` supplied by the caller from the
    cgroup). */
 enum cell_status cell_state_status (int dfd, const struct cell_state *st, bool frozen);
+/* The same, and (init_state non-NULL) the state letter of init when it lives, else 0: a frozen process
+   shows 'D', so one seen running or sleeping ('R', 'S') is not in a frozen cgroup. */
+enum cell_status cell_state_status_seen (int dfd, const struct cell_state *st, bool frozen, char *init_state);
 /* Is init (pid + start time) still alive (not a zombie)? */
 bool cell_state_init_alive (const struct cell_state *st);
 /* Start time of `pid` from /proc/PID/stat, 0 if gone. */
 unsigned long long cell_state_pid_start_time (pid_t pid);
+/* The same, and (state non-NULL) the process's state letter from /proc/PID/stat ('S', 'R', 'D', ...). */
+unsigned long long cell_state_pid_stat (pid_t pid, char *state);
 /* The OCI state JSON (runtime.md "State") plus runc's created/owner fields. Caller frees. */
 char *cell_state_json (const struct cell_state *st, enum cell_status status, bool pretty);
 /* Current time, RFC 3339 with nanoseconds (caller frees). */
