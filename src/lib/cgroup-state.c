@@ -212,3 +212,10 @@ cell_cgroup_deserialize_at (const char *root, const char *s, struct cell_cgroup 
 {
   return deserialize (root, s, out, err);
 }
+
+bool
+cell_cgroup_state_is_v2 (const char *s)
+{
+  size_t n = strlen (cell_cgroup_mode_names[CELL_CGROUP_V2]);
+  return strncmp (s, cell_cgroup_mode_names[CELL_CGROUP_V2], n) == 0 && s[n] == ':';
+}

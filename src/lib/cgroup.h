@@ -121,6 +121,8 @@ char *cell_cgroup_serialize (const struct cell_cgroup *cg);
    errors), every part must be understood and name a hierarchy of this host, and the count of directories
    create made cannot exceed the path's. */
 int cell_cgroup_deserialize (const char *s, struct cell_cgroup **out, struct cell_error **err);
+/* Does the serialised state `s` name a pure cgroup2 container (its freezer the cgroup2 one)? */
+bool cell_cgroup_state_is_v2 (const char *s);
 /* On: the mounted hierarchies are read from /proc/self/mountinfo once and remembered (`list` looks up the
    freezer state of every container; the table is the same for all). Only for a process that neither mounts
    nor changes its mount namespace meanwhile, and that frees every cgroup deserialized meanwhile before it

@@ -50,7 +50,7 @@ status_of (int dfd, const struct cell_state *st)
 {
   char seen = 0;
   enum cell_status s = cell_state_status_seen (dfd, st, false, &seen);
-  bool v1_freezer = st->cgroup && strncmp (st->cgroup, "v2:", 3) != 0;
+  bool v1_freezer = st->cgroup && !cell_cgroup_state_is_v2 (st->cgroup);
   if ((s == CELL_STATUS_RUNNING || s == CELL_STATUS_CREATED) && !(v1_freezer && (seen == 'S' || seen == 'R'))
       && state_frozen (st))
     s = CELL_STATUS_PAUSED;

@@ -19,8 +19,9 @@ struct cell_spawn_callbacks
      it may move itself into the container's cgroups (the callback runs in the child's copy of the caller's
      memory). */
   int (*init_first) (void *userdata, struct cell_error **err);
-  /* After clone, before init does anything past init_first (ids mapped): place `pid` in cgroups it is not
-     in yet and apply resources. `in_cgroup`: CLONE_INTO_CGROUP put it in the cgroup2 leaf. */
+  /* After clone, before init does anything past init_first (ids mapped), while it waits for GO: place `pid`
+     in cgroups it is not in yet and apply resources; `pid` is init's unless init is to be a grandchild
+     (then mounts_done gives init's). `in_cgroup`: CLONE_INTO_CGROUP put it in the cgroup2 leaf. */
   int (*placed) (void *userdata, pid_t pid, bool in_cgroup, struct cell_error **err);
   /* Init's mounts are done, before its root switch: run prestart + createRuntime hooks in the runtime's
      namespaces. Returns the state JSON ("creating") init needs for the container's own hooks (caller-owned

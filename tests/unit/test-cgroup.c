@@ -169,6 +169,9 @@ test_state (void)
           "a state with per-hierarchy parts is accepted");
   s = cg ? cell_cgroup_serialize (cg) : NULL;
   tap_is_str (s, "hybrid:/cell/x;+2;memory=/other/y;memory+1", "... and serialises back the same");
+  tap_ok (s && !cell_cgroup_state_is_v2 (s) && cell_cgroup_state_is_v2 ("v2:/cell/x")
+              && !cell_cgroup_state_is_v2 ("v1:/cell/x") && !cell_cgroup_state_is_v2 ("v2x:/cell/x"),
+          "a state's freezer: cgroup2 for `v2:` alone");
   free (s);
   cell_cgroup_free (cg);
   cg = NULL;
