@@ -313,12 +313,10 @@ int
 cell_json_parse_file (const char *path, const char *display, const struct cell_json_limits *lim,
                       struct cell_json **out, struct cell_error **err)
 {
-  const struct cell_json_limits *l = lim ? lim : &cell_json_default_limits;
-  cleanup_free char *buf = NULL;
-  size_t len;
-  if (cell_json_read_file (path, display, l, &buf, &len, err) < 0)
-    return -1;
-  return cell_json_parse (buf, len, display, l, out, err);
+  cleanup_close int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return cell_err_errno (err, "%s", display);
+  return cell_json_parse_fd (fd, display, lim, out, err);
 }
 
 int
