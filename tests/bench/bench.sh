@@ -54,31 +54,14 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-# Tools: hyperfine, the two reference runtimes and GNU time for the RSS table.
-if [ -z "${CELL_BENCH_UNSHARED:-}" ]; then
-  missing=()
-  command -v hyperfine >/dev/null || missing+=(hyperfine)
-  command -v crun >/dev/null || missing+=(crun)
-  command -v runc >/dev/null || missing+=(runc)
-  [ -x /usr/bin/time ] || missing+=(time)
-  command -v jq >/dev/null || missing+=(jq)
-  command -v bwrap >/dev/null || missing+=(bubblewrap)
-  command -v busybox >/dev/null || [ -x /bin/busybox ] || missing+=(busybox-static)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "bench: installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-  fi
-
-  # crun 1.8 refuses this host's hybrid cgroup layout ("cgroups in hybrid mode not supported"): run the
-  # whole benchmark in a private mount namespace where the cgroup2 mount at /sys/fs/cgroup/unified is gone,
-  # so every runtime sees the same plain v1 layout. The host's mounts are untouched.
-  export CELL_BENCH_UNSHARED=1
-  exec unshare -m --propagation private "$(readlink -f "$0")" "${ORIG_ARGS[@]+"${ORIG_ARGS[@]}"}"
+# Tools: hyperfine, the two reference runtimes, bwrap and GNU time for the RSS table; then everything in a
+# private mount namespace without the cgroup2 mount (common.sh).
+. "$SRCDIR/tests/bench/common.sh"
+if [ -z "${CELL_BENCH_PRIVATE_NS:-}" ]; then
+  bench_tools bench hyperfine:hyperfine crun:crun runc:runc /usr/bin/time:time jq:jq bwrap:bubblewrap \
+    busybox:busybox-static || exit 1
 fi
-
-if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-  umount /sys/fs/cgroup/unified || echo "bench: warning: cannot unmount /sys/fs/cgroup/unified" >&2
-fi
+bench_private_ns bench "$0" "${ORIG_ARGS[@]+"${ORIG_ARGS[@]}"}"
 
 CELL_BIN=$(readlink -f "$CELL_BIN" || echo "$CELL_BIN")
 BUSYBOX=$(command -v busybox || echo /bin/busybox)

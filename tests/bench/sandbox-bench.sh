@@ -48,19 +48,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-missing=()
-command -v hyperfine >/dev/null || missing+=(hyperfine)
-command -v bwrap >/dev/null || missing+=(bubblewrap)
-command -v jq >/dev/null || missing+=(jq)
-[ -x /usr/bin/time ] || missing+=(time)
-if [ ${#missing[@]} -gt 0 ]; then
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "sandbox-bench: missing ${missing[*]}" >&2
-    exit 1
-  fi
-  echo "sandbox-bench: installing ${missing[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+. "$SRCDIR/tests/bench/common.sh"
+bench_tools sandbox-bench hyperfine:hyperfine bwrap:bubblewrap jq:jq /usr/bin/time:time || exit 1
 
 TMP=$(mktemp -d /tmp/cell-sandbox-bench.XXXXXX)
 chmod 0755 "$TMP"

@@ -47,26 +47,12 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
-if [ -z "${CELL_SCALE_UNSHARED:-}" ]; then
-  missing=()
-  command -v hyperfine >/dev/null || missing+=(hyperfine)
-  command -v crun >/dev/null || missing+=(crun)
-  command -v jq >/dev/null || missing+=(jq)
-  command -v mksquashfs >/dev/null || missing+=(squashfs-tools)
-  command -v busybox >/dev/null || [ -x /bin/busybox ] || missing+=(busybox-static)
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "scale: installing ${missing[*]}"
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" || exit 1
-  fi
-  # As bench.sh: crun 1.8 refuses this host's hybrid cgroup layout, so everything runs in a private mount
-  # namespace without the cgroup2 mount at /sys/fs/cgroup/unified. The host's mounts are untouched.
-  export CELL_SCALE_UNSHARED=1
-  exec unshare -m --propagation private "$(readlink -f "$0")" "${ORIG_ARGS[@]+"${ORIG_ARGS[@]}"}"
+. "$SRCDIR/tests/bench/common.sh"
+if [ -z "${CELL_BENCH_PRIVATE_NS:-}" ]; then
+  bench_tools scale hyperfine:hyperfine crun:crun jq:jq mksquashfs:squashfs-tools busybox:busybox-static || exit 1
 fi
-
-if mountpoint -q /sys/fs/cgroup/unified 2>/dev/null; then
-  umount /sys/fs/cgroup/unified || echo "scale: warning: cannot unmount /sys/fs/cgroup/unified" >&2
-fi
+# as bench.sh: a private mount namespace without the cgroup2 mount (common.sh)
+bench_private_ns scale "$0" "${ORIG_ARGS[@]+"${ORIG_ARGS[@]}"}"
 
 CELL_BIN=$(readlink -f "$CELL_BIN" || echo "$CELL_BIN")
 [ -x "$CELL_BIN" ] || { echo "scale: no cell binary at $CELL_BIN" >&2; exit 1; }
