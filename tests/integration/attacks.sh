@@ -318,7 +318,6 @@ for p in shared slave private unbindable rshared rslave rprivate runbindable; do
   pid=$(cellr state "$ID" 2>/dev/null | jq -r .pid)
   for _ in $(seq 50); do grep -q cell-attacks-own "/proc/$pid/mountinfo" 2>/dev/null && break; sleep 0.1; done
   during=$(mounts_below "$CELL_TEST_TMP")
-  n_inside=$( [ -n "$pid" ] && wc -l <"/proc/$pid/mountinfo" 2>/dev/null)
   cellr delete --force "$ID" >/dev/null 2>&1
   after=$(mounts_below "$CELL_TEST_TMP")
   out=$(cat "$CELL_TEST_TMP/prop.out")
@@ -339,7 +338,7 @@ for p in shared slave private unbindable rshared rslave rprivate runbindable; do
   tap_like "$got" "$want" \
     "10.5: rootfsPropagation $p: the container works, / (and /proc) show it ($(head -c 200 <<<"$out" | tr '\n' ';'))"
   tap_is "$during:$after" "$base:$base" \
-    "10.5: rootfsPropagation $p: none of the container's $n_inside mounts reaches the host, during or after"
+    "10.5: rootfsPropagation $p: no mount of the container's reaches the host below this test's directory, during or after"
 done
 
 # ---- issue 10.6/10.7: SIGKILL of create and run at random points, then delete --force ---------------------
