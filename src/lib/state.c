@@ -620,12 +620,17 @@ cell_state_pid_stat (pid_t pid, char *state)
   return start;
 }
 
+/* Init alive (pid and start time match, not a zombie); its state letter in *seen (may be NULL). */
+static bool
+init_alive_seen (const struct cell_state *st, char *seen)
+{
+  return st->pid > 0 && st->start_time != 0 && cell_state_pid_stat (st->pid, seen) == st->start_time;
+}
+
 bool
 cell_state_init_alive (const struct cell_state *st)
 {
-  if (st->pid <= 0)
-    return false;
-  return cell_state_pid_start_time (st->pid) == st->start_time && st->start_time != 0;
+  return init_alive_seen (st, NULL);
 }
 
 enum cell_status
@@ -644,7 +649,7 @@ cell_state_status_seen (int dfd, const struct cell_state *st, bool frozen, char 
     *init_state = 0;
   if (st->pid == 0)
     return CELL_STATUS_CREATING;
-  if (st->pid < 0 || st->start_time == 0 || cell_state_pid_stat (st->pid, &seen) != st->start_time)
+  if (!init_alive_seen (st, &seen))
     return CELL_STATUS_STOPPED;
   if (init_state)
     *init_state = seen;
