@@ -15,24 +15,65 @@
 #include "path-util.h"
 #include "xalloc.h"
 
-int
-cell_device_create (int root_dfd, const char *path, char type, unsigned major, unsigned minor, mode_t mode,
-                    uid_t uid, gid_t gid, bool userns, struct cell_error **err)
+/* mknod, replacing what is there unless it is a directory (1: a directory is in the way). */
+static int
+mknod_replace (int parent, const char *name, mode_t mode, dev_t dev)
 {
-  cleanup_free char *clean = cell_path_clean (path);
-  char *slash = strrchr (clean, '/');
-  cleanup_close int parent = -1;
-  const char *name = slash + 1;
   struct stat st;
-  mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+  if (mknodat (parent, name, mode, dev) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return -1;
+  if (fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR (st.st_mode))
+    return 1;
+  if (unlinkat (parent, name, 0) < 0)
+    return -1;
+  return mknodat (parent, name, mode, dev);
+}
 
-  if (!*name)
-    return cell_err (err, 0, "device `%s`: not a file path", path);
-  *slash = '\0';
-  parent = cell_mkpath_in_root (root_dfd, *clean ? clean : "/", false, 0755);
-  *slash = '/';
-  if (parent < 0)
-    return cell_err_errno (err, "device `%s`: create parent directory", path);
+/* The node `name` in `parent` (whose stat is `pst`), exactly as asked: whatever is there that is not a
+   directory is replaced. The mode is exact (the umask is lifted for the mknod), and the owner is set only
+   where the kernel would have made it another one. */
+static int
+make_node (int parent, const struct stat *pst, const char *name, const char *path, mode_t fmt, dev_t dev,
+           mode_t mode, uid_t uid, gid_t gid, struct cell_error **err)
+{
+  mode_t old = umask (0);
+  int r = mknod_replace (parent, name, fmt | (mode & 07777), dev), e = errno;
+
+  umask (old);
+  if (r > 0)
+    return cell_err (err, 0, "device `%s`: a directory is in the way", path);
+  errno = e;
+  if (r < 0)
+    return cell_err_errno (err, "mknod device `%s`", path);
+  /* a new node belongs to our fsuid, and to our fsgid unless the directory is setgid */
+  if ((uid != geteuid () || gid != ((pst->st_mode & S_ISGID) ? pst->st_gid : getegid ()))
+      && fchownat (parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+    return cell_err_errno (err, "chown device `%s`", path);
+  if (mode & 07000)
+    {
+      /* a chown clears set-id bits: they go on last, through the node itself (never a swapped-in link) */
+      cleanup_close int fd = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+      char p[32];
+      if (fd < 0)
+        return cell_err_errno (err, "device `%s`", path);
+      snprintf (p, sizeof (p), "/proc/self/fd/%d", fd);
+      if (fchmodat (AT_FDCWD, p, mode & 07777, 0) < 0)
+        return cell_err_errno (err, "chmod device `%s`", path);
+    }
+  return 0;
+}
+
+/* a user namespace cannot mknod: bind the host's node (same path on the host) */
+static int
+bind_host_node (int parent, const char *name, const char *clean, const char *path, struct cell_error **err)
+{
+  cleanup_close int target = -1;
+  cleanup_close int f = -1;
+  cleanup_free char *what = xasprintf ("device `%s`", clean);
+  struct stat st;
+
   if (fstatat (parent, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
     {
       if (S_ISDIR (st.st_mode))
@@ -40,34 +81,46 @@ cell_device_create (int root_dfd, const char *path, char type, unsigned major, u
       if (unlinkat (parent, name, 0) < 0)
         return cell_err_errno (err, "device `%s`: remove the existing entry", path);
     }
+  f = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (f < 0)
+    return cell_err_errno (err, "device `%s`: create mount point", path);
+  target = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (target < 0)
+    return cell_err_errno (err, "device `%s`", path);
+  return cell_bind_at (clean, -1, false, 0, 0, 0, target, what, err);
+}
+
+/* A node in the directory `parent` (opened in the root, its stat `pst`): `clean` is its clean container
+   path. */
+static int
+device_in (int parent, const struct stat *pst, const char *clean, char type, unsigned major, unsigned minor,
+           mode_t mode, uid_t uid, gid_t gid, bool userns, struct cell_error **err)
+{
+  const char *name = strrchr (clean, '/') + 1;
+  mode_t fmt = type == 'b' ? S_IFBLK : type == 'p' ? S_IFIFO : S_IFCHR;
+
   if (userns && type != 'p')
-    {
-      /* a user namespace cannot mknod: bind the host's node (same path on the host) */
-      cleanup_close int target = -1;
-      cleanup_close int f = openat (parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-      cleanup_free char *what = xasprintf ("device `%s`", clean);
-      if (f < 0)
-        return cell_err_errno (err, "device `%s`: create mount point", path);
-      target = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-      if (target < 0)
-        return cell_err_errno (err, "device `%s`", path);
-      return cell_bind_at (clean, -1, false, 0, 0, 0, target, what, err);
-    }
-  if (mknodat (parent, name, fmt | (mode & 07777), makedev (major, minor)) < 0)
-    return cell_err_errno (err, "mknod device `%s`", path);
-  if (fchownat (parent, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-    return cell_err_errno (err, "chown device `%s`", path);
-  /* mknod honoured the umask; the spec's mode is exact */
-  {
-    cleanup_close int fd = openat (parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-    char p[32];
-    if (fd < 0)
-      return cell_err_errno (err, "device `%s`", path);
-    snprintf (p, sizeof (p), "/proc/self/fd/%d", fd);
-    if (fchmodat (AT_FDCWD, p, mode & 07777, 0) < 0)
-      return cell_err_errno (err, "chmod device `%s`", path);
-  }
-  return 0;
+    return bind_host_node (parent, name, clean, clean, err);
+  return make_node (parent, pst, name, clean, fmt, makedev (major, minor), mode, uid, gid, err);
+}
+
+int
+cell_device_create (int root_dfd, const char *path, char type, unsigned major, unsigned minor, mode_t mode,
+                    uid_t uid, gid_t gid, bool userns, struct cell_error **err)
+{
+  cleanup_free char *clean = cell_path_clean (path);
+  char *slash = strrchr (clean, '/');
+  cleanup_close int parent = -1;
+  struct stat pst;
+
+  if (!slash[1])
+    return cell_err (err, 0, "device `%s`: not a file path", path);
+  *slash = '\0';
+  parent = cell_mkpath_in_root (root_dfd, *clean ? clean : "/", false, 0755);
+  *slash = '/';
+  if (parent < 0 || fstat (parent, &pst) < 0)
+    return cell_err_errno (err, "device `%s`: create parent directory", path);
+  return device_in (parent, &pst, clean, type, major, minor, mode, uid, gid, userns, err);
 }
 
 int
@@ -91,12 +144,12 @@ cell_devices_default (int root_dfd, bool userns, bool ptmx_link, struct cell_err
     { "/proc/self/fd/2", "stderr" },
   };
   cleanup_close int dev = cell_mkpath_in_root (root_dfd, "/dev", false, 0755);
+  struct stat pst;
 
-  if (dev < 0)
+  if (dev < 0 || fstat (dev, &pst) < 0)
     return cell_err_errno (err, "create `/dev` in the container");
   for (size_t i = 0; i < ARRAY_SIZE (nodes); i++)
-    if (cell_device_create (root_dfd, nodes[i].path, 'c', nodes[i].major, nodes[i].minor, 0666, 0, 0, userns,
-                            err)
+    if (device_in (dev, &pst, nodes[i].path, 'c', nodes[i].major, nodes[i].minor, 0666, 0, 0, userns, err)
         < 0)
       return -1;
   for (size_t i = 0; i < ARRAY_SIZE (links); i++)

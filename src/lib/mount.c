@@ -327,6 +327,30 @@ list_cgroup_mounts (struct cg_mount *out, size_t max)
   return n;
 }
 
+/* A fresh mount of hierarchy `m` on /sys/fs/cgroup/NAME (`dfd` is the tmpfs there). */
+static int
+mount_hierarchy (int dfd, const struct cg_mount *m, unsigned long fl, const char *what,
+                 struct cell_error **err)
+{
+  cleanup_close int sub = openat (dfd, m->name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (sub < 0)
+    return cell_err_errno (err, "open `/sys/fs/cgroup/%s`", m->name);
+  return cell_mount_fs_at ("cgroup", m->options ? "cgroup" : "cgroup2", fl, m->options, sub, what, err);
+}
+
+/* The container's directory of hierarchy `m` bound on /sys/fs/cgroup/NAME, in the tmpfs init just made
+   (`dfd`): the name is resolved there, where nothing but init has been; the flags come with the tmpfs's. */
+static int
+bind_hierarchy (int dfd, const struct cg_mount *m, const char *what, struct cell_error **err)
+{
+  cleanup_close int t = sys_open_tree (AT_FDCWD, m->host_dir, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+  if (t < 0)
+    return cell_err_errno (err, "bind %s", what);
+  if (sys_move_mount (t, "", dfd, m->name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+    return cell_err_errno (err, "attach %s", what);
+  return 0;
+}
+
 int
 cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, bool readonly,
                     unsigned long ms, const struct cell_mount_cgroup *known, size_t n_known,
@@ -372,7 +396,6 @@ cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, 
       }
     for (size_t i = 0; i < n; i++)
       {
-        int sub;
         cleanup_free char *what = xasprintf ("cgroup `%s` on `/sys/fs/cgroup/%s`", m[i].host_dir, m[i].name);
         if (strchr (m[i].name, '/') || !*m[i].name)
           continue;
@@ -382,23 +405,13 @@ cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, 
             close (dfd);
             goto out;
           }
-        sub = openat (dfd, m[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (sub < 0
-            || (own_ns && !known
-                    ? cell_mount_fs_at ("cgroup", m[i].options ? "cgroup" : "cgroup2",
-                                        fl | (readonly ? MS_RDONLY : 0), m[i].options, sub, what, err)
-                    : cell_bind_at (m[i].host_dir, -1, false, fl | (readonly ? MS_RDONLY : 0), 0, 0, sub,
-                                    what, err))
-                   < 0)
+        if ((own_ns && !known ? mount_hierarchy (dfd, &m[i], fl | (readonly ? MS_RDONLY : 0), what, err)
+                              : bind_hierarchy (dfd, &m[i], what, err))
+            < 0)
           {
-            if (sub < 0)
-              cell_err_errno (err, "open `/sys/fs/cgroup/%s`", m[i].name);
-            else
-              close (sub);
             close (dfd);
             goto out;
           }
-        close (sub);
         /* "cpu,cpuacct": the controllers' own names link to it, as on the host */
         if (strchr (m[i].name, ','))
           {
@@ -409,10 +422,9 @@ cell_mount_cgroups (int root_dfd, const char *dest, int target_fd, bool own_ns, 
                 cell_debug ("link /sys/fs/cgroup/%s: %m", c);
           }
       }
-    if (readonly)
-      r = cell_mount_setattr (dfd, false, MOUNT_ATTR_RDONLY, 0, 0, "`/sys/fs/cgroup`", err);
-    else
-      r = 0;
+    /* the tmpfs and every hierarchy on it at once (nothing of the container's runs yet) */
+    r = cell_mount_setattr (dfd, true, cell_ms_to_attr (fl | (readonly ? MS_RDONLY : 0)), 0, 0,
+                            "`/sys/fs/cgroup`", err);
     close (dfd);
   }
 out:

@@ -3,7 +3,7 @@
 # config.sh: config.json features (process, linux, mounts, namespaces, devices), each checked from inside.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 56
+tap_plan 58
 
 # Built once here: make_bundle runs in $(...), so a template it built itself would not be remembered.
 _make_rootfs_template
@@ -231,6 +231,14 @@ tap_is "$(echo $(printf '%s\n' "$out" | grep -E '^(type|mode|uid|gid|major|minor
 out=$(run_in "$B" sh -c 'for d in null zero full random urandom tty; do
   [ -c /dev/$d ] && echo $d; done; readlink /dev/ptmx')
 tap_is "$(echo $out)" "null zero full random urandom tty pts/ptmx" "default devices exist and /dev/ptmx links to pts/ptmx"
+# the runtime's umask (077 here) does not reach the nodes' modes; a set-id bit survives the chown
+out=$(umask 077 && run_in "$B" sh -c 'for d in null tty; do cell-helper stat /dev/$d | grep -E "^(mode|uid)="; done')
+tap_is "$(echo $out)" "mode=0666 uid=0 mode=0666 uid=0" "default devices are 0666 and root's whatever the runtime's umask"
+bundle_set "$B" '.linux.devices = [{"path": "/dev/fuse3", "type": "c", "major": 10, "minor": 229, "fileMode": 2464,
+  "uid": 1234, "gid": 5678}]'
+out=$(umask 077 && run_in "$B" cell-helper stat /dev/fuse3)
+tap_is "$(echo $(printf '%s\n' "$out" | grep -E '^(mode|uid|gid)='))" "mode=4640 uid=1234 gid=5678" \
+  "linux.devices: fileMode 04640 with owners: the set-uid bit is kept"
 
 # --preserve-fds
 B=$(make_bundle fds)
