@@ -96,8 +96,9 @@ static const struct flag_opt flag_opts[] = {
 static const struct flag_opt *
 lookup (const char *name)
 {
+  /* the first letter first: this runs for every option of every mount, twice */
   for (size_t i = 0; i < ARRAY_SIZE (flag_opts); i++)
-    if (streq (flag_opts[i].name, name))
+    if (flag_opts[i].name[0] == name[0] && streq (flag_opts[i].name, name))
       return &flag_opts[i];
   return NULL;
 }
@@ -152,7 +153,7 @@ cell_mount_opts_parse (char *const *opts, struct cell_mount_opts *out, const cha
           continue;
         }
       for (size_t k = 0; k < ARRAY_SIZE (rattrs) && !done; k++)
-        if (streq (rattrs[k].name, o))
+        if (rattrs[k].name[0] == o[0] && streq (rattrs[k].name, o))
           {
             out->attr_clr |= rattrs[k].clr;
             out->attr_set &= ~rattrs[k].clr;

@@ -91,6 +91,30 @@ decode_strv (const struct cell_json *j, char ***out, const char *display, const 
   return 0;
 }
 
+/* JSON pointers of members and elements, for error messages: built for every value decoded, so without
+   printf. */
+static char *
+ptr_child (const char *ptr, const char *name)
+{
+  size_t a = strlen (ptr), b = strlen (name);
+  char *p = xmalloc (a + b + 2);
+  memcpy (p, ptr, a);
+  p[a] = '/';
+  memcpy (p + a + 1, name, b + 1);
+  return p;
+}
+
+static char *
+ptr_index (const char *ptr, size_t i)
+{
+  char num[24], *d = num + sizeof (num);
+  *--d = '\0';
+  do
+    *--d = (char)('0' + i % 10);
+  while ((i /= 10) != 0);
+  return ptr_child (ptr, d);
+}
+
 static int
 decode_field (const struct cell_field *f, const struct cell_json *j, void *base, const char *display,
               const char *ptr, struct cell_error **err)
@@ -147,7 +171,7 @@ decode_field (const struct cell_field *f, const struct cell_json *j, void *base,
         *(uint32_t **)dst = v;
         for (size_t i = 0; i < j->len; i++)
           {
-            cleanup_free char *p = xasprintf ("%s/%zu", ptr, i);
+            cleanup_free char *p = ptr_index (ptr, i);
             if (parse_int (j->items[i], false, 0, UINT32_MAX, &sv, &uv, display, p, err) < 0)
               return -1;
             v[i] = (uint32_t)uv;
@@ -189,7 +213,7 @@ decode_field (const struct cell_field *f, const struct cell_json *j, void *base,
         *(void **)dst = arr;
         for (size_t i = 0; i < j->len; i++)
           {
-            cleanup_free char *p = xasprintf ("%s/%zu", ptr, i);
+            cleanup_free char *p = ptr_index (ptr, i);
             /* count first, so a partly decoded element is freed too */
             (*(size_t *)AT (base, f->count_offset))++;
             if (cell_spec_decode_object (f->sub, j->items[i], arr + i * f->sub->size, display, p, err) < 0)
@@ -226,7 +250,7 @@ cell_spec_decode_object (const struct cell_object_desc *desc, const struct cell_
             return cell_err (err, 0, "%s: %s/%s: required property missing", display, ptr, f->name);
           continue;
         }
-      p = xasprintf ("%s/%s", ptr, f->name);
+      p = ptr_child (ptr, f->name);
       if (f->has_offset != CELL_NO_OFFSET)
         *(bool *)AT (dst, f->has_offset) = true;
       if (f->kind == CELL_F_PRESENT && v->type != CELL_JSON_OBJECT && v->type != CELL_JSON_ARRAY)

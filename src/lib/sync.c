@@ -155,7 +155,9 @@ struct packet
 static int
 recv_packet (int sock, struct packet *p, struct cell_error **err)
 {
-  cleanup_free char *buf = xmalloc (SYNC_MAX + 1);
+  /* one message at a time in a process: a static buffer costs only the pages a message touches, where a
+     heap one of this size is an mmap and munmap per message */
+  static char buf[SYNC_MAX + 1];
   union
   {
     char b[CMSG_SPACE (sizeof (int)) + CMSG_SPACE (sizeof (struct ucred))];
