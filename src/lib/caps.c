@@ -65,18 +65,12 @@ cell_caps_bounding_self (void)
 int
 cell_caps_last_cap (void)
 {
+  /* libcap probed the kernel's bounding set for it when the program started (no /proc read) */
   static int last = -1;
   if (last < 0)
     {
-      char buf[16] = { 0 };
-      int fd = open ("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
-      last = CAP_LAST_CAP;
-      if (fd >= 0)
-        {
-          if (read (fd, buf, sizeof (buf) - 1) > 0)
-            last = atoi (buf);
-          close (fd);
-        }
+      int bits = (int)cap_max_bits ();
+      last = bits > 0 ? bits - 1 : CAP_LAST_CAP;
     }
   return last;
 }
