@@ -85,6 +85,7 @@ static int
 mountinfo_discover (enum cell_cgroup_mode mode, struct cell_cgroup_hier **out, size_t *n_out,
                     char ***roots_out, struct cell_error **err)
 {
+  static char iobuf[32768]; /* outlives the stream */
   cleanup_fclose FILE *f = fopen ("/proc/self/mountinfo", "re");
   cleanup_free char *line = NULL;
   size_t cap = 0, n = 0;
@@ -97,6 +98,8 @@ mountinfo_discover (enum cell_cgroup_mode mode, struct cell_cgroup_hier **out, s
       cell_strv_free (devs);
       return cell_err_errno (err, "open `/proc/self/mountinfo`");
     }
+  /* procfs says 1 KiB blocks: every read makes the kernel walk the mount table again */
+  setvbuf (f, iobuf, _IOFBF, sizeof (iobuf));
   while (getline (&line, &cap, f) > 0)
     {
       char *fields[10] = { 0 }, *save = NULL, *sep = strstr (line, " - ");
@@ -106,7 +109,9 @@ mountinfo_discover (enum cell_cgroup_mode mode, struct cell_cgroup_hier **out, s
       const char *base;
       struct cell_cgroup_hier h = { 0 };
 
-      if (sep == NULL)
+      /* most lines are no cgroup mount: the type first (" - cgroup " or " - cgroup2 "), then the fields */
+      if (sep == NULL || strncmp (sep + 3, "cgroup", 6) != 0
+          || (sep[9] != ' ' && strncmp (sep + 9, "2 ", 2) != 0))
         continue;
       *sep = '\0';
       for (t = strtok_r (line, " ", &save); t && nf < ARRAY_SIZE (fields); t = strtok_r (NULL, " ", &save))
