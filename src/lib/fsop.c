@@ -559,6 +559,15 @@ op_mask (struct cell_fsop_ctx *ctx, const struct cell_op *op, struct cell_error 
         return -1;
       return cell_move_mount_at (mnt, target, what, err);
     }
+  if (!ctx->devnull_attached)
+    {
+      /* the clone itself goes on the first file: closed detached, it would be unmounted, and an unmount
+         waits for an expedited RCU grace period; later masks clone it where it now is */
+      if (cell_move_mount_at (ctx->devnull_fd, target, what, err) < 0)
+        return -1;
+      ctx->devnull_attached = true;
+      return 0;
+    }
   return cell_bind_at (NULL, ctx->devnull_fd, false, 0, 0, 0, target, what, err);
 }
 

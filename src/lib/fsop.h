@@ -20,8 +20,9 @@ struct cell_fsop_ctx
   bool own_cgroupns; /* CGROUP mounts fresh cgroup filesystems (the container has a cgroup namespace) */
   const struct cell_mount_cgroup *cgroups; /* CGROUP: the host's hierarchies, as the runtime found them */
   size_t n_cgroups;                        /* (NULL/0: CGROUP reads them itself) */
-  int proc_dfd;       /* the container's procfs once mounted (checked to be procfs), -1 before */
-  int devnull_fd;     /* the host's /dev/null, cloned before the root switch: masks bind it */
+  int proc_dfd;          /* the container's procfs once mounted (checked to be procfs), -1 before */
+  int devnull_fd;        /* the host's /dev/null, cloned before the root switch: masks bind it */
+  bool devnull_attached; /* that clone is the first masked file's mount now */
   int host_dfd;       /* a sandbox's host root (/oldroot behind its tmpfs root): host sources resolve here */
   int console_fd;     /* pty slave, set by CONSOLE (-1 without a terminal); the caller takes it */
   int console_master; /* pty master, set by CONSOLE; the caller takes it */

@@ -3,7 +3,7 @@
 # cgroup.sh: cgroupsPath placement (v1, hybrid or v2), the cgroup namespace and mount, delete, kill --all, devices.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 22
+tap_plan 23
 
 # What this host has: v2 alone at /sys/fs/cgroup, or v1 hierarchies (+ cgroup2 at unified = hybrid).
 CG=/sys/fs/cgroup
@@ -52,6 +52,12 @@ tap_like "$(run_in "$B" cat /proc/self/cgroup)" "^$line/\$" "with a cgroup names
 bundle_set "$B" '.linux.namespaces |= map(select(.type != "cgroup"))'
 tap_like "$(run_in "$B" cat /proc/self/cgroup)" "^$line$PARENT/c2\$" \
   "without a cgroup namespace /proc/self/cgroup shows cgroupsPath"
+# ... in every hierarchy the host has (v1 ones found by their conventional mount points, not mountinfo);
+# a v1 host's "0::" line is the unmounted cgroup2 root
+out=$(run_in "$B" cat /proc/self/cgroup)
+if [ $MODE = v1 ]; then out=$(grep -v '^0::' <<<"$out"); fi
+tap_is "$(grep -c . <<<"$out") $(grep -cv ":$PARENT/c2\$" <<<"$out")" "$(grep -c . <<<"$out") 0" \
+  "without a cgroup namespace the container is in cgroupsPath in every hierarchy ($(grep -c . <<<"$out") lines)"
 bundle_set "$B" '.linux.namespaces += [{"type": "cgroup"}]'
 
 # 3: the spec's cgroup mount: the hierarchies are there and read-only
