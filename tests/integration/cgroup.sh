@@ -3,7 +3,7 @@
 # cgroup.sh: cgroupsPath placement (v1, hybrid or v2), the cgroup namespace and mount, delete, kill --all, devices.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 23
+tap_plan 24
 
 # What this host has: v2 alone at /sys/fs/cgroup, or v1 hierarchies (+ cgroup2 at unified = hybrid).
 CG=/sys/fs/cgroup
@@ -138,6 +138,14 @@ alive=
 tap_is "alive:$alive left:$left" "alive: left:" "delete kills the child and removes every cgroup directory"
 [ -n "$alive" ] && kill -9 "$alive"
 bundle_set "$B" '.linux.namespaces += [{"type": "pid"}]'
+
+# 7b: the cgroup view (the container's directories bound on a tmpfs, or a cgroup2 bind) never shares mount
+# events with the host, even where the host's hierarchies are shared mounts: made so here in a private
+# mount namespace
+bundle_set "$B" '.process.args = ["sh", "-c", "grep -c \" /sys/fs/cgroup.* shared:\" /proc/self/mountinfo; grep -c \" /sys/fs/cgroup/\" /proc/self/mountinfo"]'
+out=$(CELL="$CELL" ROOT="$CELL_TEST_ROOT" B="$B" unshare -m --propagation unchanged sh -c \
+  'mount --make-rshared /sys/fs/cgroup && "$CELL" --root "$ROOT" run --bundle "$B" "prop-$$" </dev/null' 2>&1)
+tap_like "$(echo $out)" "^0 [1-9][0-9]*\$" "the container's cgroup mounts are no peers of the host's shared ones ($(echo $out))"
 
 # 8: --systemd-cgroup maps slice:prefix:name onto cgroupfs (no systemd here): <slice path>/<prefix>-<name>.scope
 bundle_set "$B" '.linux.cgroupsPath = $p | .linux.namespaces |= map(select(.type != "cgroup"))' \
