@@ -180,8 +180,8 @@ mountinfo_discover (enum cell_cgroup_mode mode, struct cell_cgroup_hier **out, s
   return 0;
 }
 
-/* The hierarchies as systemd (and cgroupfs-mount) lay them out, without reading mountinfo (a fifth of
-   `create`'s work before the clone): each v1 hierarchy the runtime is in (/proc/self/cgroup) at
+/* The hierarchies as systemd (and cgroupfs-mount) lay them out, without reading mountinfo (whose text the
+   kernel makes for every mount there is): each v1 hierarchy the runtime is in (/proc/self/cgroup) at
    /sys/fs/cgroup/<its controllers, comma-joined, "name=" dropped>, and the cgroup2 one where
    cell_cgroup_detect found it. Taken only when every v1 hierarchy is there, each a cgroup filesystem of its
    own; returns 0 otherwise, and mountinfo decides. Mount roots are not known here: absolute cgroupsPaths
