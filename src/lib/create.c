@@ -61,8 +61,9 @@ struct create_job
   pid_t pid;
   int pidfd;
   int pty_master;
-  pid_t warm;   /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
-  bool cg_self; /* init moves itself into the v1 hierarchies (cb_init_first) */
+  pid_t warm;      /* cell_cgroup_warm_start's child, reaped before the container's cgroup moves */
+  bool cg_self;    /* init moves itself into the v1 hierarchies (cb_init_first) */
+  bool st_written; /* the state with init's pid is written (cb_ready) */
 };
 
 static void
@@ -432,6 +433,21 @@ cb_seccomp_listener (void *userdata, pid_t pid, int notify_fd, struct cell_error
   return cell_seccomp_notify_send (sc->listener_path, notify_fd, pid, json, sc->listener_metadata, err);
 }
 
+/* The state with init's pid while init execs: written after the exec, the write and the new process took
+   turns on one CPU (0.2 ms of `run` measured). */
+static int
+cb_ready (void *userdata, pid_t pid, struct cell_error **err)
+{
+  struct create_job *job = userdata;
+  if (job->st.pid != pid || job->st.start_time == 0)
+    job->st.start_time = cell_state_pid_start_time (pid);
+  job->st.pid = pid;
+  free (job->st.cgroup);
+  job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
+  job->st_written = true;
+  return cell_state_write (job->state_dfd, &job->st, err);
+}
+
 static int
 write_pid_file (const char *path, pid_t pid, struct cell_error **err)
 {
@@ -471,7 +487,8 @@ job_spawn (struct create_job *job, struct cell_error **err)
             .init_first = cb_init_first,
             .placed = cb_placed,
             .mounts_done = cb_mounts_done,
-            .seccomp_listener = cb_seccomp_listener },
+            .seccomp_listener = cb_seccomp_listener,
+            .ready = cb_ready },
   };
 
   /* the root is attached over the state dir, in init's own mount namespace */
@@ -499,11 +516,14 @@ job_spawn (struct create_job *job, struct cell_error **err)
      or MOUNTS_DONE for a grandchild). */
   if (job->st.pid != res.pid || job->st.start_time == 0)
     job->st.start_time = cell_state_pid_start_time (res.pid);
-  job->st.pid = res.pid;
-  free (job->st.cgroup);
-  job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
-  if (cell_state_write (job->state_dfd, &job->st, err) < 0)
-    return -1;
+  if (!job->st_written || job->st.pid != res.pid)
+    {
+      job->st.pid = res.pid;
+      free (job->st.cgroup);
+      job->st.cgroup = job->cg ? cell_cgroup_serialize (job->cg) : NULL;
+      if (cell_state_write (job->state_dfd, &job->st, err) < 0)
+        return -1;
+    }
   if (job->opts->pid_file && write_pid_file (job->opts->pid_file, res.pid, err) < 0)
     return -1;
   cell_trace ("state");

@@ -32,6 +32,7 @@
                                                    caps, no_new_privs, seccomp
                                              <---- SECCOMP (fd: notify fd)
                                              <---- READY
+     (callback: the state written meanwhile)
      wait for EOF (exec done) or ERROR             run: exec the process (through the exec stub)
                                                    create: exec the stub, which waits for `start`; or,
                                                    running sealed, close the socket and wait itself
@@ -716,6 +717,8 @@ spawn_finish (struct spawn *s, struct cell_sync *sync, struct cell_error **err)
       return -1;
     log_init_trace (trace);
   }
+  if (s->opts->cb.ready && s->opts->cb.ready (s->opts->cb.userdata, s->init, err) < 0)
+    return -1;
   if (cell_sync_wait_exec (sync, err) < 0)
     return -1;
   cell_trace (s->opts->end == CELL_SPAWN_EXEC ? "exec" : "waiting");

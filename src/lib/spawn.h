@@ -32,6 +32,10 @@ struct cell_spawn_callbacks
   /* The seccomp filter has SCMP_ACT_NOTIFY rules: init loaded it and sent its listener (borrowed: spawn
      closes it); hand it to the agent. */
   int (*seccomp_listener) (void *userdata, pid_t pid, int notify_fd, struct cell_error **err);
+  /* Init is READY: everything that can fail is done, and it execs (or waits for `start`) while this runs.
+     The state can be written here, beside that exec rather than after it (an ERROR still follows a failed
+     exec, and the caller then undoes everything). */
+  int (*ready) (void *userdata, pid_t pid, struct cell_error **err);
 };
 
 /* How init ends its setup. */
