@@ -11,7 +11,7 @@ set -eu
 # libclang-rt-14-dev for its fuzzing tree, and the clients of tests/integration/podman.sh and containerd.sh,
 # which skip without them).
 DEPS=(build-essential autoconf automake libtool pkg-config libyajl-dev libseccomp-dev libcap-dev
-  busybox-static squashfs-tools jq python3-jsonschema clang-format)
+  busybox-static squashfs-tools jq python3-jsonschema clang-format uidmap)
 
 usage() {
   echo "usage: $0 demo|test" >&2
