@@ -4,9 +4,12 @@
 # with bwrap --unshare-all and the floor (unshare -mpfiun --mount-proc + chroot) beside them for `run`, and
 # where cell's own time goes (its --debug phase timestamps, medians over the runs).
 #
-# Usage (as root): tests/bench/bench.sh [--cell PATH] [--quick] [--state-tmpfs]
+# Usage (as root): tests/bench/bench.sh [--cell PATH] [--quick | --runs N] [--rounds K] [--state-tmpfs]
 #   --cell PATH     the cell binary to measure (default: build/cell in the source tree)
 #   --quick         10 runs instead of 50
+#   --runs N        N runs of each command instead of 50
+#   --rounds K      the runs in K hyperfine rounds, the commands' order rotated each round, their times
+#                   pooled (default 5; 1: one hyperfine run, every command's runs in one block)
 #   --state-tmpfs   every runtime's state root (--root) on a tmpfs, as /run is on most hosts (default: in a
 #                   directory under /tmp, whatever filesystem that is)
 # Never part of `make check`: numbers are reported, nothing passes or fails.
@@ -16,6 +19,7 @@ SRCDIR=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.." && pwd)
 CELL_BIN=$SRCDIR/build/cell
 RUNS=50
 WARMUP=5
+ROUNDS=5
 STATE_TMPFS=0
 ORIG_ARGS=("$@")
 
@@ -34,12 +38,22 @@ while [ $# -gt 0 ]; do
       RUNS=10
       shift
       ;;
+    --runs)
+      [ $# -ge 2 ] && [ "$2" -ge 1 ] 2>/dev/null || { echo "bench: --runs needs a count of 1 or more" >&2; exit 2; }
+      RUNS=$2
+      shift 2
+      ;;
+    --rounds)
+      [ $# -ge 2 ] && [ "$2" -ge 1 ] 2>/dev/null || { echo "bench: --rounds needs a count of 1 or more" >&2; exit 2; }
+      ROUNDS=$2
+      shift 2
+      ;;
     --state-tmpfs)
       STATE_TMPFS=1
       shift
       ;;
     -h | --help)
-      sed -n '4,11s/^# \{0,1\}//p' "$0"
+      sed -n '4,14s/^# \{0,1\}//p' "$0"
       exit 0
       ;;
     *)
@@ -150,9 +164,9 @@ chmod +x "$PREPARE"
 
 RUN_CMDS=() LIFE_CMDS=()
 # the same work without a runtime: new namespaces, a procfs, a chroot; and bubblewrap's sandbox
-RUN_CMDS+=(-n floor "unshare -mpfiun --mount-proc=$BUNDLE/rootfs/proc chroot $BUNDLE/rootfs /bin/true")
+RUN_CMDS+=(floor "unshare -mpfiun --mount-proc=$BUNDLE/rootfs/proc chroot $BUNDLE/rootfs /bin/true")
 if command -v bwrap >/dev/null; then
-  RUN_CMDS+=(-n bwrap "bwrap --unshare-all --ro-bind $BUNDLE/rootfs / --proc /proc --dev /dev /bin/true")
+  RUN_CMDS+=(bwrap "bwrap --unshare-all --ro-bind $BUNDLE/rootfs / --proc /proc --dev /dev /bin/true")
 fi
 for rt in "${RUNTIMES[@]}"; do
   cat >"$TMP/life-$rt.sh" <<EOF
@@ -163,18 +177,61 @@ set -e
 '$TMP/bin/$rt' --root '$STATE/root-$rt' delete --force bench
 EOF
   chmod +x "$TMP/life-$rt.sh"
-  RUN_CMDS+=(-n "$rt" "$TMP/bin/$rt --root $STATE/root-$rt run --bundle $BUNDLE bench")
-  LIFE_CMDS+=(-n "$rt" "$TMP/life-$rt.sh")
+  RUN_CMDS+=("$rt" "$TMP/bin/$rt --root $STATE/root-$rt run --bundle $BUNDLE bench")
+  LIFE_CMDS+=("$rt" "$TMP/life-$rt.sh")
 done
 
-HF=(hyperfine -N -i --warmup "$WARMUP" --runs "$RUNS" --prepare "$PREPARE" --style basic)
+# hyperfine runs each command's runs in one block: a drift of the host's state (page cache, the kernel's
+# deferred work, another tenant of the VM) during one block moves that command alone, which moved the
+# cell/crun ratio by 0.1 between runs. The runs are split into rounds, and each round starts with the next
+# command, so every command sees every stretch of the run; the times of all rounds are pooled.
+(( ROUNDS > RUNS )) && ROUNDS=$RUNS
+PER_ROUND=$(( (RUNS + ROUNDS - 1) / ROUNDS ))
+WARM_ROUND=$(( (WARMUP + ROUNDS - 1) / ROUNDS ))
+HF=(hyperfine -N -i --warmup "$WARM_ROUND" --runs "$PER_ROUND" --prepare "$PREPARE" --style basic)
+
+# hf_rounds OUT NAME CMD [NAME CMD...]: the rounds, then OUT.json (every command's pooled times, with their
+# median, mean, standard deviation, min and max) and OUT.md (their table, which report prints).
+hf_rounds() {
+  local out=$1 r i k n names=() cmds=() args
+  shift
+  while [ $# -gt 0 ]; do
+    names+=("$1")
+    cmds+=("$2")
+    shift 2
+  done
+  n=${#names[@]}
+  for ((r = 0; r < ROUNDS; r++)); do
+    args=()
+    for ((i = 0; i < n; i++)); do
+      k=$(( (i + r) % n ))
+      args+=(-n "${names[$k]}" "${cmds[$k]}")
+    done
+    "${HF[@]}" --export-json "$out.$r.json" "${args[@]}" >"$out.$r.log" 2>&1 || { cat "$out.$r.log"; return 1; }
+  done
+  jq -s '[.[].results[]] | group_by(.command) | map({command: .[0].command, times: (map(.times) | add)})
+    | map(. + {n: (.times | length), sorted: (.times | sort)})
+    | map(. + {mean: ((.times | add) / .n),
+               median: (if .n % 2 == 1 then .sorted[(.n - 1) / 2] else (.sorted[.n / 2 - 1] + .sorted[.n / 2]) / 2 end),
+               min: .sorted[0], max: .sorted[-1]})
+    | map(. as $c | . + {stddev: ((($c.times | map(pow(. - $c.mean; 2)) | add) / ([$c.n - 1, 1] | max)) | sqrt)})
+    | {results: map(del(.sorted))}' "$out".*.json >"$out.json"
+  {
+    echo '| Command | Mean [ms] | Median [ms] | Min [ms] | Max [ms] | Runs |'
+    echo '|:---|---:|---:|---:|---:|---:|'
+    for ((i = 0; i < n; i++)); do
+      jq -r --arg c "${names[$i]}" '.results[] | select(.command == $c)
+        | "| `\(.command)` | \(.mean * 1000 * 100 | round / 100) ± \(.stddev * 1000 * 100 | round / 100) | \(.median * 1000 * 100 | round / 100) | \(.min * 1000 * 100 | round / 100) | \(.max * 1000 * 100 | round / 100) | \(.n) |"' "$out.json"
+    done
+  } >"$out.md"
+}
 
 echo
-echo "=== run /bin/true (${RUNS} runs, ${WARMUP} warmup) ==="
-"${HF[@]}" --export-markdown "$TMP/run.md" --export-json "$TMP/run.json" "${RUN_CMDS[@]}"
+echo "=== run /bin/true (${RUNS} runs in ${ROUNDS} rounds, ${WARMUP} warmup) ==="
+hf_rounds "$TMP/run" "${RUN_CMDS[@]}"
 echo
-echo "=== create + start + delete --force of /bin/true (${RUNS} runs, ${WARMUP} warmup) ==="
-"${HF[@]}" --export-markdown "$TMP/life.md" --export-json "$TMP/life.json" "${LIFE_CMDS[@]}"
+echo "=== create + start + delete --force of /bin/true (${RUNS} runs in ${ROUNDS} rounds, ${WARMUP} warmup) ==="
+hf_rounds "$TMP/life" "${LIFE_CMDS[@]}"
 
 # Medians in ms and the ratios cell/crun, cell/runc (only for runtimes that took part).
 median_ms() { jq -r --arg n "$2" '.results[] | select(.command == $n) | .median * 1000' "$1"; }
