@@ -273,6 +273,12 @@ for rt in "${RUNTIMES[@]}"; do
   "$TMP/bin/$rt" --root "$STATE/root-$rt" delete --force bench-rss >/dev/null 2>&1 || true
   printf '| %-8s | %14s |\n' "$rt" "${rss:-?}"
 done
+# bwrap's sandbox of the timing table beside them (issue 16's bar for cell's RSS)
+if command -v bwrap >/dev/null; then
+  rss=$(/usr/bin/time -v bwrap --unshare-all --ro-bind "$BUNDLE/rootfs" / --proc /proc --dev /dev /bin/true \
+    </dev/null 2>&1 >/dev/null | awk -F: '/Maximum resident set size/ { gsub(/ /, "", $2); print $2 }')
+  printf '| %-8s | %14s |\n' bwrap "${rss:-?}"
+fi
 
 # Where cell's time goes: its --debug phases (each the time since the phase before), medians over the runs.
 if [ -x "$TMP/bin/cell" ] && [[ " ${RUNTIMES[*]} " == *" cell "* ]]; then
