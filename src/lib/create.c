@@ -255,8 +255,10 @@ job_plan (struct create_job *job, struct cell_error **err)
   cell_trace ("plan");
   if (cell_log_debug_enabled ())
     {
+      unsigned long long t = cell_trace_now ();
       cleanup_free char *dump = cell_plan_dump (plan);
       cell_debug ("plan for `%s`:\n%s", job->id, dump);
+      cell_trace_exclude (t);
     }
   return 0;
 }

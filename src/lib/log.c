@@ -149,6 +149,14 @@ cell_trace_begin (void)
 }
 
 void
+cell_trace_exclude (unsigned long long since)
+{
+  unsigned long long d = cell_trace_now () - since;
+  trace_t0 += d;
+  trace_last += d;
+}
+
+void
 cell_trace_at (const char *phase, unsigned long long ns)
 {
   if (!log_debug)

@@ -42,6 +42,9 @@ void cell_time_utc_format (char *buf, size_t size, long long sec, long nsec);
 void cell_trace_begin (void);
 unsigned long long cell_trace_now (void); /* CLOCK_MONOTONIC in ns */
 void cell_trace_at (const char *phase, unsigned long long ns);
+/* The time since `since` (cell_trace_now) does not count: --debug's own work (the plan dump) is left out of
+   the phases. */
+void cell_trace_exclude (unsigned long long since);
 #define cell_trace(phase)                                                                                    \
   do                                                                                                         \
     {                                                                                                        \

@@ -218,8 +218,10 @@ cell_sandbox_main (int argc, char **argv, const char *prog, bool as_bwrap)
     {
       if (cell_log_debug_enabled ())
         {
+          unsigned long long t = cell_trace_now ();
           cleanup_free char *dump = cell_plan_dump (plan);
           cell_debug ("sandbox plan:\n%s", dump);
+          cell_trace_exclude (t);
         }
       if (cell_sandbox_run (plan, &status, &err) < 0)
         {

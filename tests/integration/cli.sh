@@ -7,7 +7,7 @@
 # contrib/cell.1 or contrib/cell.bash-completion fails here.
 . "${CELL_SRCDIR:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 require_root
-tap_plan 31
+tap_plan 33
 
 MAN=$CELL_SRCDIR/contrib/cell.1
 COMPLETION=$CELL_SRCDIR/contrib/cell.bash-completion
@@ -218,5 +218,28 @@ if command -v containerd >/dev/null; then
 else
   tap_skip 1 "containerd is not installed"
 fi
+
+# ---- --debug: every phase of run (and of create) once, in order, on one monotonic clock from the start
+# (issue 16: tests/bench/bench.sh tabulates them). Each line is "phase NAME T ms (+D ms)": T never goes
+# back, and D is the time since the phase before.
+phases() {
+  grep -o 'phase [a-z-]* [0-9.]* ms (+[0-9.]* ms)' "$1" | tr -d '(+)' | awk '
+    { names = names (NR > 1 ? " " : "") $2
+      if ($3 < prev || $5 < 0 || $5 - ($3 - prev) > 0.0015 || ($3 - prev) - $5 > 0.0015) bad = bad " " $2
+      prev = $3 }
+    END { print names (bad ? " | out of step:" bad : "") }'
+}
+bundle_set "$B" '.process.args = ["true"]'
+rm -f "$CELL_TEST_TMP/debug.log"
+cellr --debug --log "$CELL_TEST_TMP/debug.log" run --bundle "$B" "$ID-dbg" </dev/null >/dev/null 2>&1
+tap_is "$(phases "$CELL_TEST_TMP/debug.log")" \
+  "parse validate plan state-dir cgroup clone placed namespaces mounts devices pivot masks identity exec state wait teardown" \
+  "--debug run: each phase once, in order, its time since the start never going back, its step the difference"
+rm -f "$CELL_TEST_TMP/debug.log"
+cellr --debug --log "$CELL_TEST_TMP/debug.log" create --bundle "$B" "$ID-dbg" </dev/null >/dev/null 2>&1
+cellr delete --force "$ID-dbg"
+tap_is "$(phases "$CELL_TEST_TMP/debug.log")" \
+  "parse validate plan state-dir cgroup clone placed namespaces mounts devices pivot masks identity waiting state" \
+  "--debug create: the same phases up to identity, then init waiting for start, and the state"
 
 tap_result "$(state_empty; echo $?)" "nothing is left in the state root"
