@@ -76,6 +76,13 @@ cell_container_open (struct cell_context *ctx, const char *id, enum cell_contain
     return -1;
   if (cell_state_read (c->dfd, id, &c->st, err) < 0)
     {
+      /* without the lock, the directory may have been removed and recycled for another container meanwhile
+         (state.json naming it, or being written): then the container is gone */
+      if (lock == CELL_LOCK_NONE && !cell_state_dir_still_named (ctx->root_dfd, id, c->dfd))
+        {
+          cell_error_freep (err);
+          cell_err_as (err, ENOENT, "container `%s` does not exist", id);
+        }
       cell_closep (&c->dfd);
       return -1;
     }

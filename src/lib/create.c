@@ -331,13 +331,10 @@ static int
 job_state_dir (struct create_job *job, struct cell_error **err)
 {
   const struct cell_plan *plan = job->plan;
+  int r;
   for (int i = 0; i < 2; i++)
     if ((job->spare[i] = open ("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
       return cell_err_errno (err, "open `/dev/null`");
-  if (cell_context_root (job->ctx, err) < 0
-      || cell_state_dir_create (job->ctx->root_dfd, job->id, &job->state_dfd, err) < 0)
-    return -1;
-  job->dir_created = true;
   job->st.id = (char *)job->id;
   job->st.bundle = xstrdup (job->bundle);
   job->st.rootfs = xstrdup (plan->rootfs);
@@ -354,8 +351,12 @@ job_state_dir (struct create_job *job, struct cell_error **err)
       cell_cgroup_expect (job->cg);
       job->st.cgroup = cell_cgroup_serialize (job->cg);
     }
-  if (cell_state_config_write (job->state_dfd, job->config, job->config_len, job->id, err) < 0
-      || cell_state_write (job->state_dfd, &job->st, err) < 0)
+  if (cell_context_root (job->ctx, err) < 0)
+    return -1;
+  r = cell_state_dir_create (job->ctx->root_dfd, job->id, job->config, job->config_len, &job->st,
+                             &job->state_dfd, err);
+  job->dir_created = job->state_dfd >= 0;
+  if (r < 0)
     return -1;
   cell_trace ("state-dir");
   if (job->cg)

@@ -93,33 +93,145 @@ lock_dir (int dfd, bool exclusive, const char *id, struct cell_error **err)
   return 0;
 }
 
-/* Emptied state dirs a removal keeps for the next create (names no container ID can have: IDs start with an
+/* State dirs a removal keeps for the next create (names no container ID can have: IDs start with an
    alphanumeric): a rename in and out of the root costs a directory entry, where a fresh mkdir and its
    rmdir allocate and free the directory's block and inode (0.1-0.3 ms on ext4 measured; nothing on tmpfs).
-   A spare may be recycled while another process still holds the old container's fd: cell_state_dir_open
-   checks that the directory it locked is still the one named by the ID. */
-static const char *const spares[] = { ".spare0", ".spare1" };
+   A spare keeps its config.json and state.json too, which the next create writes over in place before it
+   names the directory: on ext4 without a journal every inode allocation skips the inodes freed in the last
+   seconds, one lookup each, and a busy host frees thousands. A spare may be recycled while another process
+   still holds the old container's fd: cell_state_dir_open checks that the directory it locked is still the
+   one named by the ID, and a reader without the lock finds another ID in state.json (or, mid-write, no
+   state), checks the name, and finds the container gone (cell_state_dir_still_named). Spares are parked as
+   .keep0 and .keep1; a create also takes the empty .spare0 and .spare1 that earlier versions park (which
+   would refuse a spare with files in it: they never see a .keep). */
+static const char *const spares[] = { ".keep0", ".keep1", ".spare0", ".spare1" };
+#define N_PARKED 2 /* the first of spares[] */
+static const char *const kept[] = { CELL_STATE_CONFIG, CELL_STATE_FILE };
 
-/* <root>/<id>, made (a spare renamed to it, else mkdir) only when no container of that ID exists. */
+static void gen_state (struct cell_json_gen *g, const struct cell_state *st, const char *status,
+                       bool internal);
+
+/* After the lock: is `fd` still <root>/<id>? While we waited, the container may have been removed (its
+   directory gone, or kept as a spare and given to another container), and another made under the ID. */
+static bool
+still_named (int root_dfd, const char *id, int fd)
+{
+  struct stat a, b;
+  return fstat (fd, &a) == 0 && fstatat (root_dfd, id, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev
+         && a.st_ino == b.st_ino;
+}
+
+bool
+cell_state_dir_still_named (int root_dfd, const char *id, int fd)
+{
+  return still_named (root_dfd, id, fd);
+}
+
+/* `name` in `dfd` holds exactly `len` bytes of `buf`: a new file (`excl`), or the one there written over in
+   place (no inode allocated; cut to the new length only when it was longer, so ext4 never sees a truncation
+   to zero, after which it would write the blocks out at close). */
 static int
-dir_make (int root_dfd, const char *id)
+file_put (int dfd, const char *name, const char *buf, size_t len, bool excl)
+{
+  cleanup_close int fd = openat (
+      dfd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (excl ? O_EXCL : 0), 0600);
+  struct stat st;
+  size_t off = 0;
+
+  if (fd < 0 || fstat (fd, &st) < 0)
+    return -1;
+  if (!S_ISREG (st.st_mode))
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  while (off < len)
+    {
+      ssize_t n = pwrite (fd, buf + off, len - off, (off_t)off);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          if (n == 0)
+            errno = EIO;
+          return -1;
+        }
+      off += (size_t)n;
+    }
+  return st.st_size > (off_t)len ? ftruncate (fd, (off_t)len) : 0;
+}
+
+static char *
+state_doc (const struct cell_state *st, size_t *len)
+{
+  struct cell_json_gen *g = cell_json_gen_new (false);
+  gen_state (g, st, NULL, true);
+  return cell_json_gen_finish (g, len);
+}
+
+/* The first config.json and state.json in `fd` (the files are new unless `reuse`). */
+static int
+dir_fill (int fd, const char *config, size_t config_len, const struct cell_state *st, bool reuse,
+          const char *id, struct cell_error **err)
+{
+  cleanup_free char *doc = NULL;
+  size_t len = 0;
+
+  if (config ? file_put (fd, CELL_STATE_CONFIG, config, config_len, !reuse) < 0
+             : reuse && unlinkat (fd, CELL_STATE_CONFIG, 0) < 0 && errno != ENOENT)
+    return cell_err_errno (err, "keep the config of `%s`", id);
+  if (st == NULL)
+    return reuse && unlinkat (fd, CELL_STATE_FILE, 0) < 0 && errno != ENOENT
+               ? cell_err_errno (err, "write state of `%s`", id)
+               : 0;
+  doc = state_doc (st, &len);
+  if (reuse ? file_put (fd, CELL_STATE_FILE, doc, len, false) < 0 : cell_state_write (fd, st, err) < 0)
+    return reuse ? cell_err_errno (err, "write state of `%s`", id) : -1;
+  return 0;
+}
+
+/* A spare, locked and filled, then named `id`: 1 when it is (*dfd set), 0 when no spare could be taken,
+   -1 on an error (the ID taken: "already exists"). */
+static int
+dir_from_spare (int root_dfd, const char *id, const char *config, size_t config_len,
+                const struct cell_state *st, int *dfd, struct cell_error **err)
 {
   for (size_t i = 0; i < ARRAY_SIZE (spares); i++)
     {
+      cleanup_close int fd = openat (root_dfd, spares[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      struct cell_error *e = NULL;
+      if (fd < 0)
+        continue;
+      /* another create may hold it (or a waiter for the container it was): the next one */
+      if (flock (fd, LOCK_EX | LOCK_NB) < 0 || !still_named (root_dfd, spares[i], fd))
+        continue;
+      if (dir_fill (fd, config, config_len, st, true, id, &e) < 0)
+        {
+          cell_error_free (e);
+          continue;
+        }
       if (renameat2 (root_dfd, spares[i], root_dfd, id, RENAME_NOREPLACE) == 0)
-        return 0;
+        {
+          *dfd = steal_fd (&fd);
+          return 1;
+        }
+      if (errno == EEXIST)
+        return cell_err (err, 0, "container `%s` already exists", id);
       if (errno != ENOENT)
-        break; /* EEXIST: the ID is taken; EINVAL: no RENAME_NOREPLACE here */
+        break; /* EINVAL: no RENAME_NOREPLACE here */
     }
-  return mkdirat (root_dfd, id, 0700);
+  return 0;
 }
 
 int
-cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error **err)
+cell_state_dir_create (int root_dfd, const char *id, const char *config, size_t config_len,
+                       const struct cell_state *st, int *dfd, struct cell_error **err)
 {
-  int fd;
+  int fd, r = dir_from_spare (root_dfd, id, config, config_len, st, dfd, err);
 
-  if (dir_make (root_dfd, id) < 0)
+  if (r != 0)
+    return r < 0 ? -1 : 0;
+  if (mkdirat (root_dfd, id, 0700) < 0)
     {
       if (errno == EEXIST)
         return cell_err (err, 0, "container `%s` already exists", id);
@@ -139,18 +251,9 @@ cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error
       unlinkat (root_dfd, id, AT_REMOVEDIR);
       return -1;
     }
+  /* the caller's rollback removes the directory (cell_state_dir_remove) */
   *dfd = fd;
-  return 0;
-}
-
-/* After the lock: is `fd` still <root>/<id>? While we waited, the container may have been removed (its
-   directory gone, or kept as a spare and given to another container), and another made under the ID. */
-static bool
-still_named (int root_dfd, const char *id, int fd)
-{
-  struct stat a, b;
-  return fstat (fd, &a) == 0 && fstatat (root_dfd, id, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_dev == b.st_dev
-         && a.st_ino == b.st_ino;
+  return dir_fill (fd, config, config_len, st, false, id, err);
 }
 
 int
@@ -192,7 +295,8 @@ cell_state_dir_remove (int root_dfd, const char *id, int *held, struct cell_erro
     return cell_err_errno (err, "read state directory of `%s`", id);
   while ((de = readdir (d)) != NULL)
     {
-      if (streq (de->d_name, ".") || streq (de->d_name, ".."))
+      if (streq (de->d_name, ".") || streq (de->d_name, "..") || streq (de->d_name, kept[0])
+          || streq (de->d_name, kept[1]))
         continue;
       if (unlinkat (dirfd (d), de->d_name, 0) < 0 && errno != ENOENT)
         {
@@ -200,16 +304,23 @@ cell_state_dir_remove (int root_dfd, const char *id, int *held, struct cell_erro
           return cell_err_errno (err, "remove `%s` from the state of `%s`", de->d_name, id);
         }
     }
-  closedir (d);
-  /* kept as a spare, or removed, while the caller's lock still holds: whoever waits for the lock then
-     finds the ID gone (cell_state_dir_open) */
-  for (size_t i = 0; i < ARRAY_SIZE (spares); i++)
+  /* kept as a spare (with config.json and state.json, see above), or removed, while the caller's lock
+     still holds: whoever waits for the lock then finds the ID gone (cell_state_dir_open) */
+  for (size_t i = 0; i < N_PARKED; i++)
     if (renameat2 (root_dfd, id, root_dfd, spares[i], RENAME_NOREPLACE) == 0)
       {
+        closedir (d);
         if (held)
           cell_closep (held);
         return 0;
       }
+  for (size_t i = 0; i < ARRAY_SIZE (kept); i++)
+    if (unlinkat (dirfd (d), kept[i], 0) < 0 && errno != ENOENT)
+      {
+        closedir (d);
+        return cell_err_errno (err, "remove `%s` from the state of `%s`", kept[i], id);
+      }
+  closedir (d);
   r = unlinkat (root_dfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT ? -1 : 0;
   if (r < 0)
     cell_err_errno (err, "remove state directory of `%s`", id);
@@ -276,13 +387,10 @@ cell_state_json (const struct cell_state *st, enum cell_status status, bool pret
 int
 cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err)
 {
-  struct cell_json_gen *g = cell_json_gen_new (false);
-  cleanup_free char *doc = NULL;
+  size_t len = 0, off = 0;
+  cleanup_free char *doc = state_doc (st, &len);
   cleanup_close int fd = -1;
-  size_t len, off = 0;
 
-  gen_state (g, st, NULL, true);
-  doc = cell_json_gen_finish (g, &len);
   fd = openat (dfd, "state.json.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
   if (fd < 0)
     return cell_err_errno (err, "write state of `%s`", st->id);
@@ -411,8 +519,12 @@ state_from_json (struct cell_json *doc, const char *id, struct cell_state **out,
   struct cell_state *st = xzalloc (sizeof *st);
   const char *bad;
 
+  const struct cell_json *named;
+
   st->id = xstrdup (id);
-  bad = decode_state (doc, st);
+  /* a recycled directory (see spares) read without the lock may hold another container's state */
+  named = member (doc, "id", CELL_JSON_STRING);
+  bad = named && !streq (named->s, id) ? "/id" : decode_state (doc, st);
   cell_json_free (doc);
   if (bad)
     {
@@ -481,26 +593,6 @@ cell_state_salvage (int dfd, const char *id, struct cell_state **out)
     }
   cell_json_free (doc);
   *out = st;
-}
-
-int
-cell_state_config_write (int dfd, const char *buf, size_t len, const char *id, struct cell_error **err)
-{
-  cleanup_close int fd
-      = openat (dfd, CELL_STATE_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  size_t off = 0;
-  if (fd < 0)
-    return cell_err_errno (err, "keep the config of `%s`", id);
-  while (off < len)
-    {
-      ssize_t n = write (fd, buf + off, len - off);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return cell_err (err, n < 0 ? errno : EIO, "keep the config of `%s`", id);
-      off += (size_t)n;
-    }
-  return 0;
 }
 
 int

@@ -49,15 +49,22 @@ int cell_state_validate_id (const char *id, struct cell_error **err);
 char *cell_state_default_root (void);
 /* Opens (creating it 0700 when missing) the root directory. */
 int cell_state_root_open (const char *root, int *root_dfd, struct cell_error **err);
-/* Creates <root>/<id> atomically and locks it (exclusive flock held by *dfd).
-   "container `ID` already exists" on EEXIST. */
-int cell_state_dir_create (int root_dfd, const char *id, int *dfd, struct cell_error **err);
+/* Creates <root>/<id> atomically with the config.json `create` validated (`config_len` bytes; later
+   commands load it from there) and the first state.json (`st`), and locks it (exclusive flock held by *dfd).
+   A kept spare gets both before it is named `id`; a new directory right after. Either may be NULL (not
+   written). "container `ID` already exists" on EEXIST. On an error after the directory was made (*dfd
+   set), the caller removes it (cell_state_dir_remove). */
+int cell_state_dir_create (int root_dfd, const char *id, const char *config, size_t config_len,
+                           const struct cell_state *st, int *dfd, struct cell_error **err);
+/* Is the directory `fd` (opened as <root>/<id>) still named `id`? For a reader without the lock whose
+   state.json did not read or named another container: the directory was recycled meanwhile. */
+bool cell_state_dir_still_named (int root_dfd, const char *id, int fd);
 /* Opens and locks <root>/<id> (exclusive or shared). ENOENT: "container `ID` does not exist" with
    code ENOENT. */
 int cell_state_dir_open (int root_dfd, const char *id, bool exclusive, int *dfd, struct cell_error **err);
-/* Removes <root>/<id> and its files: the emptied directory is kept as a spare for the next create (at most
-   two; hidden names no ID can take), else removed. *held (may be NULL or -1): the caller's open (locked) fd
-   of it, closed once the ID is gone. */
+/* Removes <root>/<id> and its files: the directory is kept as a spare for the next create (at most two;
+   hidden names no ID can take; with config.json and state.json for it to write over), else removed. *held
+   (may be NULL or -1): the caller's open (locked) fd of it, closed once the ID is gone. */
 int cell_state_dir_remove (int root_dfd, const char *id, int *held, struct cell_error **err);
 /* state.json by write-tmp + rename. */
 int cell_state_write (int dfd, const struct cell_state *st, struct cell_error **err);
@@ -73,8 +80,7 @@ int cell_state_parse (const char *buf, size_t len, const char *id, struct cell_s
    both parse; the cgroup string, unchecked: cell_cgroup_deserialize checks it); never fails, *out may be
    empty. */
 void cell_state_salvage (int dfd, const char *id, struct cell_state **out);
-/* The config.json `create` validated, written once into the state dir; later commands load it from there. */
-int cell_state_config_write (int dfd, const char *buf, size_t len, const char *id, struct cell_error **err);
+/* The config.json `create` kept in the state dir (cell_state_dir_create). */
 int cell_state_config_load (int dfd, const char *id, struct cell_spec **out, struct cell_error **err);
 /* The socket a created container's init waits on: bound (listening) by `create`, connected by `start`. */
 int cell_state_start_listen (int dfd, const char *id, int *fd, struct cell_error **err);

@@ -23,9 +23,9 @@ run (void *arg)
   struct cell_json *doc = NULL;
   char *json;
 
-  if (cell_state_parse ((const char *)in->data, in->size, "fuzz", &st, &err) < 0)
+  if (cell_state_parse ((const char *)in->data, in->size, "fuzzstate", &st, &err) < 0)
     {
-      cell_fuzz_check (err && cell_fuzz_prefixed (err->msg, "container `fuzz`: state.json: "),
+      cell_fuzz_check (err && cell_fuzz_prefixed (err->msg, "container `fuzzstate`: state.json: "),
                        "a parse error names the container and the file: %s", err ? err->msg : "(none)");
       /* `delete --force` removes a state it cannot read by this code */
       cell_fuzz_check (err->code == EBADMSG, "a bad state.json gives code %d, not EBADMSG", err->code);
@@ -33,7 +33,8 @@ run (void *arg)
       cell_error_free (err);
       return;
     }
-  cell_fuzz_check (st && st->id && streq (st->id, "fuzz") && st->bundle, "a parsed state has id and bundle");
+  cell_fuzz_check (st && st->id && streq (st->id, "fuzzstate") && st->bundle,
+                   "a parsed state has id and bundle");
   cell_fuzz_check (st->pid >= 0 && (st->pid == 0) == (st->start_time == 0),
                    "a parsed state has pid %d with start time %llu", (int)st->pid, st->start_time);
   json = cell_state_json (st, CELL_STATUS_STOPPED, (in->size & 1) != 0);

@@ -159,7 +159,7 @@ run_in() {
 }
 
 # What a state root holds but the (at most two) emptied directories cell keeps there for the next create.
-state_entries() { ls -A "$1" 2>/dev/null | grep -vx '\.spare[01]'; }
+state_entries() { ls -A "$1" 2>/dev/null | grep -vx '\.keep[01]'; }
 # No process of the test is left behind: nothing in CELL_TEST_ROOT.
 state_empty() { [ -z "$(state_entries "$CELL_TEST_ROOT")" ]; }
 

@@ -221,13 +221,13 @@ spares (int root_dfd)
   struct stat a, b, c;
   int d1 = -1, d2 = -1, d3 = -1, d4 = -1, stale = -1;
 
-  tap_ok (fstatat (root_dfd, ".spare0", &a, 0) == 0 && S_ISDIR (a.st_mode),
-          "the removed container's directory is kept as .spare0");
-  tap_ok (cell_state_dir_create (root_dfd, "s1", &d1, &err) == 0 && fstat (d1, &b) == 0
-              && a.st_ino == b.st_ino && fstatat (root_dfd, ".spare0", &c, 0) < 0 && errno == ENOENT,
+  tap_ok (fstatat (root_dfd, ".keep0", &a, 0) == 0 && S_ISDIR (a.st_mode),
+          "the removed container's directory is kept as .keep0");
+  tap_ok (cell_state_dir_create (root_dfd, "s1", NULL, 0, NULL, &d1, &err) == 0 && fstat (d1, &b) == 0
+              && a.st_ino == b.st_ino && fstatat (root_dfd, ".keep0", &c, 0) < 0 && errno == ENOENT,
           "the next create takes it (%s)", err ? err->msg : "same inode");
   cell_error_freep (&err);
-  tap_ok (cell_state_dir_create (root_dfd, "s1", &d2, &err) < 0 && err
+  tap_ok (cell_state_dir_create (root_dfd, "s1", NULL, 0, NULL, &d2, &err) < 0 && err
               && strcmp (err->msg, "container `s1` already exists") == 0,
           "a second create of the same ID is refused");
   cell_error_freep (&err);
@@ -253,13 +253,13 @@ spares (int root_dfd)
     d1 = -1;
     /* s1 again, for what follows */
     close (d3);
-    if (cell_state_dir_create (root_dfd, "s1", &d1, &err) < 0)
+    if (cell_state_dir_create (root_dfd, "s1", NULL, 0, NULL, &d1, &err) < 0)
       cell_error_freep (&err);
     fstat (d1, &b);
   }
   stale = openat (root_dfd, "s1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   tap_ok (cell_state_dir_remove (root_dfd, "s1", &d1, &err) == 0 && d1 == -1, "removed, its fd closed");
-  tap_ok (cell_state_dir_create (root_dfd, "s2", &d3, &err) == 0 && fstat (d3, &c) == 0
+  tap_ok (cell_state_dir_create (root_dfd, "s2", NULL, 0, NULL, &d3, &err) == 0 && fstat (d3, &c) == 0
               && c.st_ino == b.st_ino,
           "another ID gets the same directory");
   tap_ok (fstat (stale, &a) == 0 && a.st_ino == c.st_ino, "... which an fd of the old container still holds");
@@ -276,7 +276,7 @@ spares (int root_dfd)
       char id[8];
       int fd = -1;
       snprintf (id, sizeof id, "t%d", i);
-      if (cell_state_dir_create (root_dfd, id, &fd, &err) < 0)
+      if (cell_state_dir_create (root_dfd, id, NULL, 0, NULL, &fd, &err) < 0)
         cell_error_freep (&err);
       close (fd);
     }
@@ -287,11 +287,85 @@ spares (int root_dfd)
       snprintf (id, sizeof id, "t%d", i);
       cell_state_dir_remove (root_dfd, id, NULL, NULL);
     }
-  tap_ok (fstatat (root_dfd, ".spare0", &a, 0) == 0 && fstatat (root_dfd, ".spare1", &a, 0) == 0
+  tap_ok (fstatat (root_dfd, ".keep0", &a, 0) == 0 && fstatat (root_dfd, ".keep1", &a, 0) == 0
               && fstatat (root_dfd, "t2", &a, 0) < 0 && fstatat (root_dfd, "t1", &a, 0) < 0,
           "at most two spares: the other directories are removed");
-  unlinkat (root_dfd, ".spare0", AT_REMOVEDIR);
-  unlinkat (root_dfd, ".spare1", AT_REMOVEDIR);
+  unlinkat (root_dfd, ".keep0", AT_REMOVEDIR);
+  unlinkat (root_dfd, ".keep1", AT_REMOVEDIR);
+}
+
+/* A spare keeps config.json and state.json: the next create writes its own over them in place (the same
+   inodes, cut to its length); a reader without the lock that still holds the old directory finds the new
+   container's state there, refuses it, and finds its own container's name gone. */
+static void
+recycled (int root_dfd)
+{
+  static const char long_cfg[]
+      = "{\"ociVersion\": \"1.0.0\", \"padding\": \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"}";
+  static const char short_cfg[] = "{}";
+  struct cell_state a = { .id = (char *)"r1", .bundle = (char *)"/a-bundle-of-r1-with-a-longer-name" };
+  struct cell_state b = { .id = (char *)"r2", .bundle = (char *)"/b" };
+  struct cell_state *back = NULL;
+  struct cell_error *err = NULL;
+  struct stat c1, s1, c2, s2;
+  char buf[128] = { 0 };
+  int d1 = -1, d2 = -1, stale = -1, cfg = -1;
+  ssize_t n = -1;
+
+  tap_ok (cell_state_dir_create (root_dfd, "r1", long_cfg, strlen (long_cfg), &a, &d1, &err) == 0
+              && fstatat (d1, "config.json", &c1, 0) == 0 && fstatat (d1, "state.json", &s1, 0) == 0,
+          "r1 made with its config and state (%s)", err ? err->msg : "both there");
+  cell_error_freep (&err);
+  stale = openat (root_dfd, "r1", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  tap_ok (cell_state_dir_remove (root_dfd, "r1", &d1, &err) == 0, "r1 removed");
+  tap_ok (cell_state_dir_create (root_dfd, "r2", short_cfg, strlen (short_cfg), &b, &d2, &err) == 0
+              && fstatat (d2, "config.json", &c2, 0) == 0 && fstatat (d2, "state.json", &s2, 0) == 0
+              && c1.st_ino == c2.st_ino && s1.st_ino == s2.st_ino,
+          "r2 takes r1's directory with its config.json and state.json (no inode allocated)");
+  cell_error_freep (&err);
+  if ((cfg = openat (d2, "config.json", O_RDONLY | O_CLOEXEC)) >= 0)
+    n = read (cfg, buf, sizeof buf - 1);
+  tap_ok (n == (ssize_t)strlen (short_cfg) && strcmp (buf, short_cfg) == 0,
+          "... its config.json is r2's alone (`%s`), cut to its length", buf);
+  tap_ok (cell_state_read (d2, "r2", &back, &err) == 0 && back && strcmp (back->bundle, "/b") == 0,
+          "... its state.json is r2's, cut to its length");
+  cell_state_free (back);
+  back = NULL;
+  cell_error_freep (&err);
+  tap_ok (cell_state_read (stale, "r1", &back, &err) < 0 && err && err->code == EBADMSG
+              && !cell_state_dir_still_named (root_dfd, "r1", stale),
+          "a reader still in r1's old directory: the state there names r2 (refused), r1 is gone");
+  cell_state_free (back);
+  cell_error_freep (&err);
+  close (cfg);
+  close (stale);
+  cell_state_dir_remove (root_dfd, "r2", &d2, NULL);
+  {
+    /* an earlier version's spare (empty, .spare0) while no .keep is there: taken, the files made in it */
+    struct cell_state c = { .id = (char *)"r3", .bundle = (char *)"/c" };
+    int d3 = -1;
+    mkdirat (root_dfd, ".spare0", 0700);
+    fstatat (root_dfd, ".spare0", &c1, 0);
+    renameat (root_dfd, ".keep0", root_dfd, ".hold");
+    tap_ok (cell_state_dir_create (root_dfd, "r3", short_cfg, strlen (short_cfg), &c, &d3, &err) == 0
+                && fstatat (root_dfd, "r3", &c2, 0) == 0 && c1.st_ino == c2.st_ino
+                && cell_state_read (d3, "r3", &back, &err) == 0 && back && strcmp (back->bundle, "/c") == 0,
+            "an earlier version's empty .spare0 is taken too, config and state made in it");
+    cell_state_free (back);
+    cell_error_freep (&err);
+    cell_state_dir_remove (root_dfd, "r3", &d3, NULL);
+    renameat (root_dfd, ".hold", root_dfd, ".keep1");
+  }
+  for (int i = 0; i < 2; i++)
+    {
+      char p[64];
+      snprintf (p, sizeof p, ".keep%d/config.json", i);
+      unlinkat (root_dfd, p, 0);
+      snprintf (p, sizeof p, ".keep%d/state.json", i);
+      unlinkat (root_dfd, p, 0);
+      snprintf (p, sizeof p, ".keep%d", i);
+      unlinkat (root_dfd, p, AT_REMOVEDIR);
+    }
 }
 
 int
@@ -377,8 +451,8 @@ main (void)
 
   tap_ok (mkdtemp (tmpl) != NULL, "temp root");
   tap_ok (cell_state_root_open (tmpl, &root_dfd, &err) == 0, "root opens");
-  tap_ok (cell_state_dir_create (root_dfd, "c1", &dfd, &err) == 0, "state dir created");
-  tap_ok (cell_state_dir_create (root_dfd, "c1", &dfd2, &err) < 0 && err
+  tap_ok (cell_state_dir_create (root_dfd, "c1", NULL, 0, NULL, &dfd, &err) == 0, "state dir created");
+  tap_ok (cell_state_dir_create (root_dfd, "c1", NULL, 0, NULL, &dfd2, &err) < 0 && err
               && strcmp (err->msg, "container `c1` already exists") == 0,
           "second create of the same ID: already exists");
   cell_error_free (err);
@@ -435,6 +509,7 @@ main (void)
   cell_error_free (err);
   err = NULL;
   spares (root_dfd);
+  recycled (root_dfd);
   close (root_dfd);
   rmdir (tmpl);
   return tap_done ();
