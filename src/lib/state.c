@@ -517,9 +517,8 @@ static int
 state_from_json (struct cell_json *doc, const char *id, struct cell_state **out, struct cell_error **err)
 {
   struct cell_state *st = xzalloc (sizeof *st);
-  const char *bad;
-
   const struct cell_json *named;
+  const char *bad;
 
   st->id = xstrdup (id);
   /* a recycled directory (see spares) read without the lock may hold another container's state */

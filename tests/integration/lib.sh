@@ -158,7 +158,7 @@ run_in() {
   cellr run --bundle "$b" "run-$$-$_RUN_N" < /dev/null
 }
 
-# What a state root holds but the (at most two) emptied directories cell keeps there for the next create.
+# What a state root holds but the (at most two) removed containers' directories cell keeps for the next create.
 state_entries() { ls -A "$1" 2>/dev/null | grep -vx '\.keep[01]'; }
 # No process of the test is left behind: nothing in CELL_TEST_ROOT.
 state_empty() { [ -z "$(state_entries "$CELL_TEST_ROOT")" ]; }
